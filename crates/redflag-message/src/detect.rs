@@ -1,0 +1,149 @@
+//! Telling an email from a plain text, and rejecting what is neither.
+
+use crate::{Error, MAX_INPUT_BYTES};
+
+/// What an input file or stream looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    /// A single RFC 5322 email.
+    Email,
+    /// An mbox file (one or more emails, each after a `From ` line).
+    Mbox,
+    /// A Facebook Messenger JSON export (an object with a `messages` array).
+    MessengerJson,
+    /// Plain text: an SMS, a chat message, a transcript or a pasted email body.
+    Text,
+}
+
+/// Raw input bytes with a guess at their kind.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    /// The bytes.
+    pub bytes: &'a [u8],
+    /// What they look like.
+    pub kind: InputKind,
+}
+
+/// Decides what `bytes` are. Errors on empty, over-size and binary input.
+pub fn detect_kind(bytes: &[u8]) -> Result<InputKind, Error> {
+    if bytes.len() > MAX_INPUT_BYTES {
+        return Err(Error::TooLarge { size: bytes.len(), limit: MAX_INPUT_BYTES });
+    }
+    let trimmed = trim_ascii_start(bytes);
+    if trimmed.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Error::Empty);
+    }
+    if looks_binary(bytes) {
+        return Err(Error::Binary);
+    }
+    if trimmed.starts_with(b"From ") && looks_like_mbox(trimmed) {
+        return Ok(InputKind::Mbox);
+    }
+    if trimmed.starts_with(b"{") && trimmed.windows(11).any(|w| w == b"\"messages\"") {
+        return Ok(InputKind::MessengerJson);
+    }
+    if looks_like_email(trimmed) {
+        return Ok(InputKind::Email);
+    }
+    Ok(InputKind::Text)
+}
+
+fn trim_ascii_start(b: &[u8]) -> &[u8] {
+    // A UTF-8 byte order mark is not content.
+    let b = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b);
+    let n = b.iter().take_while(|c| c.is_ascii_whitespace()).count();
+    &b[n..]
+}
+
+/// Binary when the start has NUL bytes or many control bytes, or matches a known binary
+/// signature. UTF-16 text (with NULs) is treated as binary too: it is not a message format
+/// any channel here uses.
+fn looks_binary(bytes: &[u8]) -> bool {
+    const SIGNATURES: &[&[u8]] = &[
+        b"%PDF-", b"PK\x03\x04", b"\x89PNG", b"\xFF\xD8\xFF", b"GIF8", b"MZ", b"\x7FELF",
+        b"Rar!", b"7z\xBC\xAF", b"\x1F\x8B", b"\xD0\xCF\x11\xE0",
+    ];
+    if SIGNATURES.iter().any(|s| bytes.starts_with(s)) {
+        return true;
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.contains(&0) {
+        return true;
+    }
+    let control = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C | 0x1B))
+        .count();
+    control * 10 > head.len()
+}
+
+fn looks_like_mbox(b: &[u8]) -> bool {
+    // "From sender date" then a header line.
+    let first_line_end = b.iter().position(|&c| c == b'\n').unwrap_or(b.len());
+    let rest = &b[(first_line_end + 1).min(b.len())..];
+    looks_like_email(rest)
+}
+
+/// An email starts with header lines: `Name: value`, and includes at least one of the
+/// headers every mail has (From, Subject, Date, Received, Message-ID, MIME-Version...).
+fn looks_like_email(b: &[u8]) -> bool {
+    const KNOWN: &[&str] = &[
+        "from", "to", "subject", "date", "received", "message-id", "mime-version",
+        "return-path", "delivered-to", "content-type", "reply-to", "x-", "arc-", "dkim-",
+        "authentication-results", "cc", "sender",
+    ];
+    let head = &b[..b.len().min(16 * 1024)];
+    let text = String::from_utf8_lossy(head);
+    let mut headers = 0;
+    let mut known = 0;
+    for line in text.lines() {
+        if line.is_empty() {
+            break;
+        }
+        if line.starts_with([' ', '\t']) {
+            continue;
+        }
+        let Some(colon) = line.find(':') else { return false };
+        let name = &line[..colon];
+        if name.is_empty() || !name.bytes().all(|c| c.is_ascii_graphic() && c != b':') {
+            return false;
+        }
+        headers += 1;
+        let lower = name.to_ascii_lowercase();
+        if KNOWN.iter().any(|k| lower == *k || (k.ends_with('-') && lower.starts_with(k))) {
+            known += 1;
+        }
+    }
+    headers >= 2 && known >= 2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds() {
+        assert_eq!(detect_kind(b""), Err(Error::Empty));
+        assert_eq!(detect_kind(b" \n\t"), Err(Error::Empty));
+        assert_eq!(detect_kind(b"\x89PNG\r\n\x1a\n\0\0"), Err(Error::Binary));
+        assert_eq!(detect_kind(b"abc\0def"), Err(Error::Binary));
+        assert_eq!(
+            detect_kind(b"From: a@b.com\nSubject: hi\n\nbody").unwrap(),
+            InputKind::Email
+        );
+        assert_eq!(
+            detect_kind(b"From MAILER-DAEMON Thu Jan  1 00:00:00 2024\nFrom: a@b.com\nSubject: x\n\nb")
+                .unwrap(),
+            InputKind::Mbox
+        );
+        assert_eq!(
+            detect_kind(b"Amazon: your order is held. Call 1-888-555-0199").unwrap(),
+            InputKind::Text
+        );
+        assert_eq!(detect_kind(b"Note: call me back\nok").unwrap(), InputKind::Text);
+        assert_eq!(
+            detect_kind(br#"{"participants":[],"messages":[]}"#).unwrap(),
+            InputKind::MessengerJson
+        );
+    }
+}

@@ -1,0 +1,362 @@
+//! The message model shared by every crate.
+
+use serde::{Deserialize, Serialize};
+use std::ops::Range;
+
+/// How the message reached the person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Channel {
+    /// An email.
+    Email,
+    /// An SMS or other text message.
+    Sms,
+    /// A chat message (Facebook Messenger and similar).
+    Chat,
+    /// A phone call or voicemail, as a transcript.
+    Call,
+}
+
+impl Channel {
+    /// All channels, in a stable order.
+    pub const ALL: [Channel; 4] = [Channel::Email, Channel::Sms, Channel::Chat, Channel::Call];
+
+    /// The lowercase name used on the command line and in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Sms => "sms",
+            Channel::Chat => "chat",
+            Channel::Call => "call",
+        }
+    }
+
+    /// Parses a channel name (`email`, `sms`/`text`, `chat`/`messenger`, `call`/`voicemail`).
+    pub fn parse(s: &str) -> Option<Channel> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "email" | "mail" | "eml" => Some(Channel::Email),
+            "sms" | "text" | "mms" => Some(Channel::Sms),
+            "chat" | "messenger" | "facebook" => Some(Channel::Chat),
+            "call" | "voicemail" | "phone" | "transcript" => Some(Channel::Call),
+            _ => None,
+        }
+    }
+}
+
+/// A byte range into [`Message::text`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Span {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+impl Span {
+    /// A span from a range.
+    pub fn new(start: usize, end: usize) -> Span {
+        debug_assert!(start <= end);
+        Span { start, end }
+    }
+
+    /// The span as a range, for slicing.
+    pub fn range(self) -> Range<usize> {
+        self.start..self.end
+    }
+
+    /// Length in bytes.
+    pub fn len(self) -> usize {
+        self.end - self.start
+    }
+
+    /// True when the span covers no bytes.
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+
+    /// True when `other` lies inside this span.
+    pub fn contains(self, other: Span) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+}
+
+impl From<Range<usize>> for Span {
+    fn from(r: Range<usize>) -> Span {
+        Span::new(r.start, r.end)
+    }
+}
+
+/// What part of the display text a [`Section`] holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SectionKind {
+    /// `From:` line (email sender, SMS sender, chat sender, caller number). The span covers
+    /// the value only, not the label.
+    From,
+    /// `Reply-To:` value.
+    ReplyTo,
+    /// `Return-Path:` value.
+    ReturnPath,
+    /// `Authentication-Results:` value (one section per header).
+    AuthResults,
+    /// `Subject:` value.
+    Subject,
+    /// The body text (plain text, or HTML rendered to text).
+    Body,
+    /// One `Attachment:` line's value (`name (type, size)`).
+    Attachment,
+}
+
+/// A labelled region of [`Message::text`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Section {
+    /// What the region holds.
+    pub kind: SectionKind,
+    /// Where it is.
+    pub span: Span,
+}
+
+/// What kind of identity a sender is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SenderKind {
+    /// An email address.
+    Email,
+    /// A phone number (10 or more digits).
+    Phone,
+    /// An SMS short code (3 to 8 digits).
+    ShortCode,
+    /// A name only (chat display name, caller ID name).
+    Name,
+}
+
+/// Who the message says it is from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sender {
+    /// Email address, phone number, short code or name.
+    pub kind: SenderKind,
+    /// The address or number as given (for email: the address only, lowercased).
+    pub value: String,
+    /// The display name, when there is one (`Amazon` in `Amazon <x@y.com>`).
+    pub display_name: Option<String>,
+    /// Span of the whole `From` value in [`Message::text`].
+    pub span: Span,
+}
+
+/// A mailbox from an address header.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mailbox {
+    /// Display name, if any.
+    pub name: Option<String>,
+    /// Address, lowercased.
+    pub address: String,
+    /// Span of this header's value in [`Message::text`].
+    pub span: Span,
+}
+
+/// One `Authentication-Results` header (RFC 8601), as far as redflag needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthResults {
+    /// The authserv-id (the receiving server that wrote the header).
+    pub authserv_id: String,
+    /// Each method result, in order.
+    pub results: Vec<AuthResult>,
+    /// Span of the header value in [`Message::text`].
+    pub span: Span,
+}
+
+/// One method result inside an `Authentication-Results` header.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthResult {
+    /// `spf`, `dkim`, `dmarc`, `arc`, ... (lowercase).
+    pub method: String,
+    /// `pass`, `fail`, `softfail`, `none`, `neutral`, `temperror`, `permerror`, ... (lowercase).
+    pub result: String,
+    /// Properties like `header.from`, `header.d`, `header.i`, `smtp.mailfrom` (keys lowercase).
+    pub props: Vec<(String, String)>,
+}
+
+/// The email-only parts of a message.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailMeta {
+    /// The `From` mailbox.
+    pub from: Option<Mailbox>,
+    /// `Reply-To` mailboxes.
+    pub reply_to: Vec<Mailbox>,
+    /// The `Return-Path` address (lowercased, without angle brackets).
+    pub return_path: Option<Mailbox>,
+    /// Parsed `Authentication-Results` headers, topmost first.
+    pub auth_results: Vec<AuthResults>,
+    /// The decoded subject.
+    pub subject: Option<String>,
+    /// True when the body came from an HTML part.
+    pub html: bool,
+    /// True when the analysed message was found inside a forward (message/rfc822 part or an
+    /// inline "Forwarded message" block); the headers above are then the inner message's.
+    pub forwarded: bool,
+}
+
+/// A link found in HTML: where it goes and what it says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HtmlLink {
+    /// The `href` as written (entity-decoded, trimmed).
+    pub href: String,
+    /// Span of the link's visible text in [`Message::text`] (empty for image-only links; then
+    /// it sits where the link was).
+    pub span: Span,
+}
+
+/// An email attachment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    /// File name as given (may be empty).
+    pub name: String,
+    /// Declared MIME type, lowercase (`application/pdf`).
+    pub declared_type: String,
+    /// What the first bytes say the file really is (`pdf`, `zip`, `html`, `exe`, `ole`
+    /// (old Office), `ooxml` (zip-based Office), `rar`, `7z`, `gzip`, `iso`, `image`,
+    /// `text`, `unknown`).
+    pub sniffed_type: String,
+    /// Size in bytes after transfer decoding.
+    pub size: usize,
+    /// Span of this attachment's line value in [`Message::text`].
+    pub span: Span,
+}
+
+/// Something the parser could not read, or did on purpose; shown to the person as a note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParseNote {
+    /// Stable machine code (`truncated`, `bad-charset`, `no-body`, `malformed-headers`,
+    /// `forwarded`, `parts-skipped`, ...).
+    pub code: String,
+    /// A plain-language sentence.
+    pub message: String,
+}
+
+impl ParseNote {
+    /// A note from a code and a sentence.
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> ParseNote {
+        ParseNote { code: code.into(), message: message.into() }
+    }
+}
+
+/// One message from any channel, ready for extraction and rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    /// How it arrived.
+    pub channel: Channel,
+    /// The display text: header-like lines (`From: ...`, `Subject: ...`), a blank line, then
+    /// the body. Every span in redflag points into this string.
+    pub text: String,
+    /// Labelled regions of `text`, in text order.
+    pub sections: Vec<Section>,
+    /// Who the message says it is from.
+    pub sender: Option<Sender>,
+    /// Email headers and flags (emails only).
+    pub email: Option<EmailMeta>,
+    /// Links from HTML bodies, with their visible text.
+    pub links: Vec<HtmlLink>,
+    /// Attachments (emails only).
+    pub attachments: Vec<Attachment>,
+    /// What could not be read.
+    pub notes: Vec<ParseNote>,
+}
+
+impl Message {
+    /// The first section of a kind.
+    pub fn section(&self, kind: SectionKind) -> Option<&Section> {
+        self.sections.iter().find(|s| s.kind == kind)
+    }
+
+    /// The span of the body (an empty span at the end when there is none).
+    pub fn body_span(&self) -> Span {
+        self.section(SectionKind::Body)
+            .map(|s| s.span)
+            .unwrap_or(Span::new(self.text.len(), self.text.len()))
+    }
+
+    /// The body text.
+    pub fn body(&self) -> &str {
+        &self.text[self.body_span().range()]
+    }
+
+    /// The subject text, if any.
+    pub fn subject(&self) -> Option<&str> {
+        self.section(SectionKind::Subject).map(|s| &self.text[s.span.range()])
+    }
+
+    /// The span covering what the sender wrote: subject and body (from the subject's start,
+    /// or the body's start when there is no subject, to the end of the body).
+    pub fn content_span(&self) -> Span {
+        let body = self.body_span();
+        match self.section(SectionKind::Subject) {
+            Some(s) if s.span.start <= body.start => Span::new(s.span.start, body.end),
+            _ => body,
+        }
+    }
+
+    /// The kind of section a byte offset falls in, if any.
+    pub fn section_at(&self, offset: usize) -> Option<SectionKind> {
+        self.sections
+            .iter()
+            .find(|s| s.span.start <= offset && offset < s.span.end)
+            .map(|s| s.kind)
+    }
+}
+
+/// Builds a [`Message`] text line by line, recording sections.
+#[derive(Debug, Default)]
+pub struct TextBuilder {
+    text: String,
+    sections: Vec<Section>,
+}
+
+impl TextBuilder {
+    /// An empty builder.
+    pub fn new() -> TextBuilder {
+        TextBuilder::default()
+    }
+
+    /// Adds a `Label: value` line and records the value as a section; returns its span.
+    /// Line breaks inside `value` become spaces.
+    pub fn header(&mut self, label: &str, kind: SectionKind, value: &str) -> Span {
+        self.text.push_str(label);
+        self.text.push_str(": ");
+        let start = self.text.len();
+        for c in value.chars() {
+            self.text.push(if c == '\r' || c == '\n' { ' ' } else { c });
+        }
+        let span = Span::new(start, self.text.len());
+        self.text.push('\n');
+        self.sections.push(Section { kind, span });
+        span
+    }
+
+    /// Adds the body after a blank line (when headers came before) and returns its span.
+    /// Call it last, once.
+    pub fn body(&mut self, body: &str) -> Span {
+        if !self.text.is_empty() {
+            self.text.push('\n');
+        }
+        let start = self.text.len();
+        self.text.push_str(body);
+        let span = Span::new(start, self.text.len());
+        self.sections.push(Section { kind: SectionKind::Body, span });
+        span
+    }
+
+    /// The current length of the text (where the next byte will go).
+    pub fn len(&self) -> usize {
+        self.text.len()
+    }
+
+    /// True when nothing was added.
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// The finished text and sections.
+    pub fn finish(self) -> (String, Vec<Section>) {
+        (self.text, self.sections)
+    }
+}
