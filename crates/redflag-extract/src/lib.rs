@@ -50,5 +50,204 @@ pub fn extract(msg: &Message) -> Indicators {
     let phones = phones::find(msg, &norm);
     let money = money::find(&msg.text);
     let orders = orders::find(&msg.text);
-    Indicators { norm, urls, phones, emails, money, orders }
+    Indicators {
+        norm,
+        urls,
+        phones,
+        emails,
+        money,
+        orders,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use redflag_message::{Channel, TextInput, parse_text_message};
+
+    fn sms(text: &str, sender: Option<&str>) -> Message {
+        parse_text_message(TextInput {
+            channel: Channel::Sms,
+            text,
+            sender,
+            subject: None,
+        })
+        .expect("message")
+    }
+
+    /// Every span of every indicator, with what it should slice to.
+    fn all_spans(ind: &Indicators) -> Vec<Span> {
+        let mut v: Vec<Span> = Vec::new();
+        v.extend(ind.urls.iter().map(|u| u.span));
+        v.extend(ind.phones.iter().map(|p| p.span));
+        v.extend(ind.emails.iter().map(|e| e.span));
+        v.extend(ind.money.iter().map(|m| m.span));
+        v.extend(ind.orders.iter().map(|o| o.span));
+        v
+    }
+
+    use redflag_message::Span;
+
+    #[test]
+    fn spans_slice_the_display_text() {
+        let m = sms(
+            "AMAZ0N: your order 112-1234567-1234567 for $1,499.00 was flagged. Verify at \
+             hxxps://amaz0n-support[.]help/login or https://amazon.com@evil.example/x, or call \
+             1-8OO-280-4331. Mail refunds@amaz0n-help.com. Not you? Reply STOP.",
+            Some("+1 (888) 280-4331"),
+        );
+        let ind = extract(&m);
+        let urls: Vec<&str> = ind.urls.iter().map(|u| &m.text[u.span.range()]).collect();
+        assert_eq!(
+            urls,
+            [
+                "hxxps://amaz0n-support[.]help/login",
+                "https://amazon.com@evil.example/x"
+            ]
+        );
+        let phones: Vec<&str> = ind.phones.iter().map(|p| &m.text[p.span.range()]).collect();
+        assert_eq!(phones, ["+1 (888) 280-4331", "1-8OO-280-4331"]);
+        let emails: Vec<&str> = ind.emails.iter().map(|e| &m.text[e.span.range()]).collect();
+        assert_eq!(emails, ["refunds@amaz0n-help.com"]);
+        let money: Vec<&str> = ind.money.iter().map(|x| &m.text[x.span.range()]).collect();
+        assert_eq!(money, ["$1,499.00"]);
+        assert_eq!(ind.money[0].cents, 149_900);
+        let orders: Vec<&str> = ind.orders.iter().map(|o| &m.text[o.span.range()]).collect();
+        assert_eq!(orders, ["112-1234567-1234567"]);
+        // The raw values are the slices.
+        for p in &ind.phones {
+            assert_eq!(p.raw, &m.text[p.span.range()]);
+        }
+        // The normalised text maps back.
+        let at = ind.norm.text.find("amazon:").expect("brand in norm text");
+        assert_eq!(&m.text[ind.norm.to_original(at, at + 6).range()], "AMAZ0N");
+    }
+
+    #[test]
+    fn order_number_is_not_a_phone() {
+        let m = sms("Order 112-1234567-1234567 total USD 25", None);
+        let ind = extract(&m);
+        assert!(ind.phones.is_empty());
+        assert_eq!(ind.orders.len(), 1);
+        assert_eq!(ind.money.len(), 1);
+        assert_eq!(ind.money[0].cents, 2500);
+    }
+
+    /// Pieces that exercise every extractor, mixed with arbitrary text.
+    fn piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            "\\PC{0,12}",
+            Just("hxxps://amaz0n[.]co/x".to_string()),
+            Just(" dot com ".to_string()),
+            Just("[at]".to_string()),
+            Just("1-8OO-".to_string()),
+            Just("(888) ".to_string()),
+            Just("+44 ".to_string()),
+            Just("$1,4".to_string()),
+            Just("€9,99".to_string()),
+            Just("Order #".to_string()),
+            Just("112-1234567-".to_string()),
+            Just("аmazon.com".to_string()),
+            Just("１２３".to_string()),
+            Just("A m a z o n".to_string()),
+            Just("\u{200B}\u{0301}\u{FE0F}".to_string()),
+            "[0-9lIO| .()+-]{1,20}",
+            "[a-zA-Z0-9.@:/\\[\\]()-]{1,20}",
+        ]
+    }
+
+    fn check(msg: &Message) -> Result<(), TestCaseError> {
+        let ind = extract(msg);
+        for s in all_spans(&ind) {
+            prop_assert!(s.start <= s.end && s.end <= msg.text.len(), "{s:?}");
+            prop_assert!(msg.text.is_char_boundary(s.start) && msg.text.is_char_boundary(s.end));
+        }
+        let n = ind.norm.text.len();
+        for (a, b) in [(0, n), (n / 3, n / 2), (n / 2, n), (n, n)] {
+            let s = ind.norm.to_original(a, b);
+            prop_assert!(msg.text.get(s.range()).is_some());
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn never_panics_on_arbitrary_text(text in any::<String>(), sender in proptest::option::of("\\PC{0,20}")) {
+            if let Ok(m) = parse_text_message(TextInput { channel: Channel::Sms, text: &text, sender: sender.as_deref(), subject: None }) {
+                check(&m)?;
+            }
+        }
+
+        #[test]
+        fn never_panics_on_scam_like_text(parts in proptest::collection::vec(piece(), 1..16)) {
+            let text = parts.concat();
+            if let Ok(m) = parse_text_message(TextInput { channel: Channel::Sms, text: &text, sender: None, subject: None }) {
+                check(&m)?;
+            }
+        }
+    }
+}
+#[cfg(test)]
+mod perf_tmp {
+    #[test]
+    #[ignore]
+    fn perf() {
+        let body = "Dear Customer,\n\nWe noticed unusual activity on your Amazon account. Your order 112-1234567-1234567 for $1,499.00 (Apple iPhone 15 Pro) will ship today. If you did not place this order, call our support team at 1-888-280-4331 or visit https://amazon-support.help/verify?id=8812 within 24 hours. Otherwise your account will be suspended.\n\nThank you for shopping with us.\nAmazon.com Customer Service\n".repeat(4);
+        let m = redflag_message::parse_text_message(redflag_message::TextInput {
+            channel: redflag_message::Channel::Email,
+            text: &body,
+            sender: Some("Amazon <support@amaz0n-help.com>"),
+            subject: Some("Your order"),
+        })
+        .unwrap();
+        let t = std::time::Instant::now();
+        let n = 300;
+        for _ in 0..n {
+            std::hint::black_box(crate::extract(&m));
+        }
+        let el = t.elapsed();
+        eprintln!("{} bytes: {:?} per message", m.text.len(), el / n);
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            std::hint::black_box(crate::NormText::new(&m.text));
+        }
+        eprintln!("norm {:?}", t.elapsed() / n);
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            std::hint::black_box(crate::urls::find(&m));
+        }
+        eprintln!("urls {:?}", t.elapsed() / n);
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            std::hint::black_box(crate::phones::find(&m, &crate::NormText::default()));
+        }
+        eprintln!("phones {:?}", t.elapsed() / n);
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            std::hint::black_box(crate::money::find(&m.text));
+            crate::orders::find(&m.text);
+        }
+        eprintln!("money+orders {:?}", t.elapsed() / n);
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            std::hint::black_box(crate::phones::parse_e164("18882804331"));
+        }
+        eprintln!("parse {:?}", t.elapsed() / n);
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            std::hint::black_box(crate::phones::chunks(&m.text));
+        }
+        eprintln!("chunks {:?}", t.elapsed() / n);
+        for pat in ["1.", "(", "a.b", "x dot ", "a ", "1 ", "$1,", "order ", "a@b.", "hxxp://", "ab[.]", "http://x.com/(((", "O", "l1", "\u{200B}", "аm", "1-800-FLOWERS ", "amaz0n "] {
+            let text = pat.repeat(200_000 / pat.len());
+            let m = redflag_message::parse_text_message(redflag_message::TextInput { channel: redflag_message::Channel::Sms, text: &text, sender: None, subject: None }).unwrap();
+            let t = std::time::Instant::now();
+            let ind = crate::extract(&m);
+            eprintln!("{pat:?}: {:?} urls {} phones {}", t.elapsed(), ind.urls.len(), ind.phones.len());
+        }
+    }
 }

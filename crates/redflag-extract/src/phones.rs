@@ -1,8 +1,29 @@
 //! Phone numbers.
+//!
+//! The text is cut into *chunks*: maximal runs of digits, digit look-alikes (`O o` → 0,
+//! `I l |` → 1, full-width digits) and separators (`- . ( ) +`), not glued to a letter or
+//! digit on either side. Chunks joined by a little horizontal white space are then tried
+//! as phone numbers, longest first:
+//!
+//! - North American numbers (10 digits, or 11 with a leading `1`): grouped `3-3-4` (with or
+//!   without `1`/`+1`, parentheses, dots, dashes, spaces: always kept), or written `3 7`, as
+//!   one run of 10/11 digits, or as single digits separated by single spaces (kept only when
+//!   libphonenumber says the number is valid and no other digits are glued on).
+//! - International numbers written with `+` and a country code (7–15 digits; kept only when
+//!   valid).
+//! - Vanity numbers (`1-800-FLOWERS`, `1-888-AMAZON1`), found by a separate pattern and
+//!   mapped with the phone keypad.
+//!
+//! Never phone numbers: parts of longer digit runs (order numbers `112-1234567-1234567`),
+//! dates, times, prices, ZIP+4 codes, IP addresses, card and tracking numbers, numbers
+//! inside URLs or email addresses.
 
 use crate::NormText;
-use redflag_message::{Message, Span};
+use phonenumber::{Mode, Type, country};
+use redflag_message::{Message, SenderKind, Span};
+use regex::Regex;
 use serde::Serialize;
+use std::sync::LazyLock;
 
 /// What a phone number is, by its number plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -41,11 +62,697 @@ pub struct PhoneRef {
     pub obfuscated: bool,
 }
 
+/// What libphonenumber makes of a number: E.164 form, validity, kind.
+pub(crate) struct Parsed {
+    e164: Option<String>,
+    valid: bool,
+    kind: PhoneKind,
+}
+
+/// Parses `+<digits>` (digits only, at most 15) with libphonenumber, region US.
+pub(crate) fn parse_e164(digits: &str) -> Parsed {
+    let none = Parsed {
+        e164: None,
+        valid: false,
+        kind: PhoneKind::Other,
+    };
+    if digits.is_empty() || digits.len() > 15 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return none;
+    }
+    let Ok(n) = phonenumber::parse(Some(country::Id::US), format!("+{digits}")) else {
+        return none;
+    };
+    let valid = phonenumber::is_valid(&n);
+    let kind = if valid {
+        match n.number_type(&phonenumber::metadata::DATABASE) {
+            Type::TollFree => PhoneKind::TollFree,
+            Type::Mobile => PhoneKind::Mobile,
+            Type::FixedLine => PhoneKind::FixedLine,
+            Type::FixedLineOrMobile => PhoneKind::FixedLineOrMobile,
+            Type::PremiumRate => PhoneKind::PremiumRate,
+            Type::Voip => PhoneKind::Voip,
+            _ => PhoneKind::Other,
+        }
+    } else {
+        PhoneKind::Other
+    };
+    Parsed {
+        e164: Some(n.format().mode(Mode::E164).to_string()),
+        valid,
+        kind,
+    }
+}
+
+/// A digit, with whether it was written as a look-alike (`O`, `l`, full-width `８`).
+fn digit_of(c: char) -> Option<(char, bool)> {
+    match c {
+        '0'..='9' => Some((c, false)),
+        '\u{FF10}'..='\u{FF19}' => char::from_digit(c as u32 - 0xFF10, 10).map(|d| (d, true)),
+        'O' | 'o' => Some(('0', true)),
+        'I' | 'l' | '|' => Some(('1', true)),
+        _ => None,
+    }
+}
+
+/// Separators inside a written phone number.
+fn is_sep(c: char) -> bool {
+    matches!(c, '-' | '.' | '(' | ')' | '+' | '\u{2010}'..='\u{2013}')
+}
+
+/// A run of digits and separators that may be (part of) a phone number.
+#[derive(Debug)]
+pub(crate) struct Chunk {
+    start: usize,
+    end: usize,
+    /// The digits, look-alikes folded.
+    digits: String,
+    /// Lengths of the digit groups, in order.
+    groups: Vec<usize>,
+    /// Starts with `+`.
+    plus: bool,
+    /// Uses look-alike letters or full-width digits.
+    lookalike: bool,
+    /// Can be part of a phone number (not a price, not inside a URL or address).
+    usable: bool,
+    /// Joined to the previous chunk by 1–3 spaces or tabs.
+    joined: bool,
+    /// Joined to the previous chunk by exactly one space.
+    one_space: bool,
+}
+
+/// Trims separators that cannot start or end a number (`.`, `-`, unbalanced brackets).
+fn trim_token(text: &str, mut s: usize, mut e: usize) -> (usize, usize) {
+    let t = &text[s..e];
+    let mut opens = t.matches('(').count();
+    let mut closes = t.matches(')').count();
+    loop {
+        let t = &text[s..e];
+        if let Some(c) = t.chars().next()
+            && (matches!(c, '.' | ')' | '-' | '\u{2010}'..='\u{2013}')
+                || (c == '(' && opens > closes))
+        {
+            opens -= usize::from(c == '(');
+            closes -= usize::from(c == ')');
+            s += c.len_utf8();
+            continue;
+        }
+        if let Some(c) = t.chars().next_back()
+            && (matches!(c, '.' | '(' | '+' | '-' | '\u{2010}'..='\u{2013}')
+                || (c == ')' && closes > opens))
+        {
+            opens -= usize::from(c == '(');
+            closes -= usize::from(c == ')');
+            e -= c.len_utf8();
+            continue;
+        }
+        return (s, e);
+    }
+}
+
+/// Builds a chunk from a trimmed token, or `None` when it is no part of a number (no real
+/// digit, look-alike letters not next to digits, a `+` inside).
+fn chunk(text: &str, start: usize, end: usize) -> Option<Chunk> {
+    let t = &text[start..end];
+    let mut digits = String::new();
+    let mut groups = Vec::new();
+    let mut plus = false;
+    let mut lookalike = false;
+    let mut real = 0;
+    let mut group_len = 0;
+    let mut group_real = 0;
+    let mut group_fake = 0;
+    /// Ends a digit group; look-alike letters need a real digit in their group (a lone `l`
+    /// or `I` may stand for the country code 1 at the start).
+    fn close(groups: &mut Vec<usize>, len: &mut usize, real: &mut usize, fake: &mut usize) {
+        if *len > 0 {
+            let ok = *fake == 0 || *real > 0 || (groups.is_empty() && *len == 1);
+            groups.push(if ok { *len } else { usize::MAX });
+        }
+        *len = 0;
+        *real = 0;
+        *fake = 0;
+    }
+    for (i, c) in t.char_indices() {
+        if let Some((d, fake)) = digit_of(c) {
+            digits.push(d);
+            group_len += 1;
+            if fake {
+                lookalike = true;
+                if c.is_ascii() {
+                    group_fake += 1;
+                } else {
+                    group_real += 1;
+                    real += 1;
+                }
+            } else {
+                group_real += 1;
+                real += 1;
+            }
+        } else if c == '+' {
+            if i != 0 {
+                return None;
+            }
+            plus = true;
+        } else {
+            close(
+                &mut groups,
+                &mut group_len,
+                &mut group_real,
+                &mut group_fake,
+            );
+        }
+    }
+    close(
+        &mut groups,
+        &mut group_len,
+        &mut group_real,
+        &mut group_fake,
+    );
+    let fakes = digits.len() - real;
+    if real == 0 || groups.contains(&usize::MAX) || (fakes > 0 && (real < 2 || fakes > 3)) {
+        return None;
+    }
+    Some(Chunk {
+        start,
+        end,
+        digits,
+        groups,
+        plus,
+        lookalike,
+        usable: true,
+        joined: false,
+        one_space: false,
+    })
+}
+
+/// True when the chunk at `[s, e)` is a price or percentage, or sits in a URL, an email
+/// address or a domain name.
+fn in_bad_context(text: &str, s: usize, e: usize) -> bool {
+    let before = text[..s].trim_end_matches([' ', '\u{a0}']);
+    if before.ends_with(['$', '€', '£', '¥', '₹', '#']) || text[e..].starts_with('%') {
+        return true;
+    }
+    // `18882804331.com`: a domain name.
+    if let Some(after) = text[e..].strip_prefix('.') {
+        let label = after
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("");
+        if !label.is_empty()
+            && psl::suffix(label.to_lowercase().as_bytes()).is_some_and(|s| s.is_known())
+        {
+            return true;
+        }
+    }
+    // The white-space-delimited word holding the chunk (looked at up to 256 bytes each
+    // side, so that long runs without white space stay linear).
+    let mut lo = s.saturating_sub(256);
+    while !text.is_char_boundary(lo) {
+        lo -= 1;
+    }
+    let mut hi = (e + 256).min(text.len());
+    while !text.is_char_boundary(hi) {
+        hi += 1;
+    }
+    let w_start = text[lo..s]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| c.is_whitespace())
+        .map_or(lo, |(i, c)| lo + i + c.len_utf8());
+    let w_end = text[e..hi].find(char::is_whitespace).map_or(hi, |i| e + i);
+    let word = &text[w_start..w_end];
+    word.contains("://") || word.contains("www.") || word.contains(['/', '@', '=', '&', '_', '\\'])
+}
+
+/// Cuts the text into chunks.
+pub(crate) fn chunks(text: &str) -> Vec<Chunk> {
+    let mut out: Vec<Chunk> = Vec::new();
+    let mut it = text.char_indices().peekable();
+    let mut prev_char: Option<char> = None;
+    while let Some((i, c)) = it.next() {
+        if digit_of(c).is_none() && !is_sep(c) {
+            prev_char = Some(c);
+            continue;
+        }
+        let start = i;
+        let mut end = i + c.len_utf8();
+        let mut last = c;
+        while let Some(&(j, d)) = it.peek() {
+            if digit_of(d).is_none() && !is_sep(d) {
+                break;
+            }
+            end = j + d.len_utf8();
+            last = d;
+            it.next();
+        }
+        let next_char = it.peek().map(|&(_, d)| d);
+        let before = prev_char;
+        prev_char = Some(last);
+        // Glued to a word on the left (`ID-8882804331`, `x18882804331`) or on the right,
+        // except after a full stop (`...4331.Thanks`).
+        if before.is_some_and(char::is_alphanumeric) {
+            continue;
+        }
+        let (s, e) = trim_token(text, start, end);
+        if s >= e {
+            continue;
+        }
+        if next_char.is_some_and(char::is_alphanumeric) && &text[e..end] != "." {
+            continue;
+        }
+        let Some(mut ch) = chunk(text, s, e) else {
+            continue;
+        };
+        ch.usable = !in_bad_context(text, s, e);
+        if let Some(p) = out.last() {
+            let gap = &text[p.end..s];
+            ch.joined = !gap.is_empty()
+                && gap.len() <= 3
+                && gap.chars().all(|g| matches!(g, ' ' | '\t' | '\u{a0}'));
+            ch.one_space = gap == " ";
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// How a candidate is written, for deciding whether to keep it.
+#[derive(Debug, PartialEq, Eq)]
+enum Shape {
+    /// `888-280-4331`, `1 (888) 280-4331`, `+1 888 280 4331`: kept even when not valid.
+    Strong,
+    /// `8882804331`, `888 2804331`, spaced digits, `+44 20 7946 0958`: kept only when valid
+    /// and no other digits are glued on.
+    Weak,
+}
+
+/// The shape of the digit groups of a window of chunks, and the digits to parse (with
+/// country code), or `None` when it is not a phone number shape.
+fn shape(window: &[Chunk]) -> Option<(Shape, String)> {
+    let first = window.first()?;
+    let digits: String = window.iter().map(|c| c.digits.as_str()).collect();
+    let groups: Vec<usize> = window
+        .iter()
+        .flat_map(|c| c.groups.iter().copied())
+        .collect();
+    let n = digits.len();
+    if window.iter().skip(1).any(|c| c.plus) || n > 15 {
+        return None;
+    }
+    let spaced = window.len() >= 10
+        && window.iter().all(|c| c.groups == [1])
+        && window.iter().skip(1).all(|c| c.one_space);
+    let nanp = n == 10 || (n == 11 && digits.starts_with('1'));
+    if first.plus && !(n == 11 && digits.starts_with('1')) {
+        return (7..=15).contains(&n).then_some((Shape::Weak, digits));
+    }
+    if !nanp {
+        return None;
+    }
+    let full = if n == 10 {
+        format!("1{digits}")
+    } else {
+        digits
+    };
+    if first.plus || spaced {
+        let s = if first.plus {
+            Shape::Strong
+        } else {
+            Shape::Weak
+        };
+        return Some((s, full));
+    }
+    // The groups after the country code.
+    let rest: &[usize] = match (n, groups.as_slice()) {
+        (11, [1, rest @ ..]) => rest,
+        (11, [4, rest @ ..]) if rest.len() == 2 => &[3, 3, 4][..],
+        (11, [11]) => &[10][..],
+        (10, g) => g,
+        _ => return None,
+    };
+    match rest {
+        [3, 3, 4] => Some((Shape::Strong, full)),
+        [3, 7] | [10] => Some((Shape::Weak, full)),
+        _ => None,
+    }
+}
+
+/// Phone numbers among the chunks.
+fn from_chunks(text: &str, chunks: &[Chunk], out: &mut Vec<PhoneRef>) {
+    let mut i = 0;
+    while i < chunks.len() {
+        if !chunks[i].usable {
+            i += 1;
+            continue;
+        }
+        // The longest run of joined, usable chunks from i (at most 11 chunks, 16 digits).
+        let mut max = i + 1;
+        let mut total = chunks[i].digits.len();
+        while max < chunks.len() && max - i < 11 && chunks[max].joined && chunks[max].usable {
+            total += chunks[max].digits.len();
+            if total > 16 {
+                break;
+            }
+            max += 1;
+        }
+        let mut found = None;
+        for j in (i + 1..=max).rev() {
+            let w = &chunks[i..j];
+            let Some((sh, digits)) = shape(w) else {
+                continue;
+            };
+            // Weak shapes with other digits glued on are parts of something longer.
+            let glued = chunks[i].joined || chunks.get(j).is_some_and(|c| c.joined);
+            if sh == Shape::Weak && glued {
+                continue;
+            }
+            let parsed = parse_e164(&digits);
+            let keep = match sh {
+                Shape::Strong => parsed.e164.is_some(),
+                Shape::Weak => parsed.valid,
+            };
+            if keep {
+                found = Some((j, sh, parsed));
+                break;
+            }
+        }
+        match found {
+            Some((j, _, parsed)) => {
+                let w = &chunks[i..j];
+                let span = Span::new(w[0].start, w[w.len() - 1].end);
+                let spaced = w.len() >= 10 && w.iter().all(|c| c.groups == [1]);
+                out.push(PhoneRef {
+                    span,
+                    raw: text[span.range()].to_string(),
+                    e164: parsed.e164,
+                    valid: parsed.valid,
+                    kind: parsed.kind,
+                    obfuscated: spaced || w.iter().any(|c| c.lookalike),
+                });
+                i = j;
+            }
+            None => i += 1,
+        }
+    }
+}
+
+/// Vanity numbers: `1-800-FLOWERS`, `(888) AMAZON-1`, `+1 877 GO AMAZON`.
+static VANITY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?P<one>\+?1[\s.\-]?)?(?P<area>\([2-9]\d{2}\)|[2-9]\d{2})(?P<sep>[\s.\-])(?P<tail>[A-Za-z0-9]{1,10}(?:[\s.\-][A-Za-z0-9]{1,10}){0,2})",
+    )
+    .expect("valid regex")
+});
+
+/// The phone keypad digit of a letter.
+fn keypad(c: char) -> Option<char> {
+    Some(match c.to_ascii_uppercase() {
+        'A'..='C' => '2',
+        'D'..='F' => '3',
+        'G'..='I' => '4',
+        'J'..='L' => '5',
+        'M'..='O' => '6',
+        'P'..='S' => '7',
+        'T'..='V' => '8',
+        'W'..='Z' => '9',
+        d @ '0'..='9' => d,
+        _ => return None,
+    })
+}
+
+/// Toll-free area codes in North America.
+const TOLL_FREE: &[&str] = &["800", "888", "877", "866", "855", "844", "833"];
+
+/// Vanity numbers in the text.
+fn vanity(text: &str, out: &mut Vec<PhoneRef>) {
+    for c in VANITY.captures_iter(text) {
+        let (Some(all), Some(area), Some(tail)) = (c.get(0), c.name("area"), c.name("tail")) else {
+            continue;
+        };
+        if text[..all.start()]
+            .chars()
+            .next_back()
+            .is_some_and(|p| p.is_alphanumeric() || matches!(p, '$' | '€' | '£' | '#' | '.' | ','))
+        {
+            continue;
+        }
+        let area_digits = area.as_str().trim_matches(['(', ')']);
+        let one = c.name("one").is_some();
+        let parens = area.as_str().starts_with('(');
+        let dashed = c
+            .name("sep")
+            .is_some_and(|m| m.as_str() != " " && !m.as_str().contains('\n'));
+        // `1-800-...`, `(888) ...`, or a toll-free code with a dash or dot (`888-AMAZON1`).
+        if !(one || parens || (dashed && TOLL_FREE.contains(&area_digits))) {
+            continue;
+        }
+        // Keep the tail's words up to the 7th keypad digit; a vanity number spells at least
+        // 7 characters, 3 of them letters, all capitals unless a `1-` prefix says "phone".
+        let mut keys = String::new();
+        let mut letters = 0;
+        let mut upper = true;
+        let mut end = tail.start();
+        for (k, ch) in tail.as_str().char_indices() {
+            if keys.len() == 7 {
+                break;
+            }
+            if let Some(d) = keypad(ch) {
+                keys.push(d);
+                if ch.is_ascii_alphabetic() {
+                    letters += 1;
+                    upper &= ch.is_ascii_uppercase();
+                }
+                end = tail.start() + k + 1;
+            }
+        }
+        // The spelled word must end at a word boundary (extra letters such as the 8th of
+        // `1-800-MATTRESS` are allowed; digits glued on are not).
+        let rest = &text[end..];
+        let word_rest = rest
+            .split(|ch: char| !ch.is_ascii_alphanumeric())
+            .next()
+            .unwrap_or("");
+        if keys.len() < 7
+            || letters < 3
+            || !(upper || one)
+            || word_rest.chars().any(|ch| ch.is_ascii_digit())
+        {
+            continue;
+        }
+        let end = end + word_rest.len();
+        let span = Span::new(all.start(), end);
+        let parsed = parse_e164(&format!("1{area_digits}{keys}"));
+        out.push(PhoneRef {
+            span,
+            raw: text[span.range()].to_string(),
+            e164: parsed.e164,
+            valid: parsed.valid,
+            kind: parsed.kind,
+            obfuscated: true,
+        });
+    }
+}
+
 /// Finds phone numbers (default region US). Candidates come from a pattern over a
 /// digit-folded view (letter O → 0, l/I → 1, full-width digits), then libphonenumber parses
 /// and types them. Vanity numbers (`1-800-FLOWERS`) are kept with their letters mapped by the
 /// phone keypad.
+///
+/// The sender's number (`From:`/`Caller:` line) is always returned when the sender is a
+/// phone number, even when its written form is not one the scanner takes.
 pub(crate) fn find(msg: &Message, norm: &NormText) -> Vec<PhoneRef> {
-    let _ = (msg, norm);
-    todo!()
+    let _ = norm; // The scan works on the original text, which keeps digits and spans exact.
+    let text = msg.text.as_str();
+    let mut out = Vec::new();
+    from_chunks(text, &chunks(text), &mut out);
+    let mut vanities = Vec::new();
+    vanity(text, &mut vanities);
+    for v in vanities {
+        if !out
+            .iter()
+            .any(|p| p.span.start < v.span.end && v.span.start < p.span.end)
+        {
+            out.push(v);
+        }
+    }
+    if let Some(sender) = msg.sender.as_ref().filter(|s| s.kind == SenderKind::Phone)
+        && let Some(raw) = text.get(sender.span.range())
+        && !out
+            .iter()
+            .any(|p| p.span.start < sender.span.end && sender.span.start < p.span.end)
+    {
+        let digits: String = sender.value.chars().filter(char::is_ascii_digit).collect();
+        let digits = if sender.value.starts_with('+') || digits.len() != 10 {
+            digits
+        } else {
+            format!("1{digits}")
+        };
+        let parsed = parse_e164(&digits);
+        out.push(PhoneRef {
+            span: sender.span,
+            raw: raw.to_string(),
+            e164: parsed.e164,
+            valid: parsed.valid,
+            kind: parsed.kind,
+            obfuscated: false,
+        });
+    }
+    out.sort_by_key(|p| (p.span.start, p.span.end));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use redflag_message::{Channel, TextInput, parse_text_message};
+
+    fn msg(text: &str, sender: Option<&str>) -> Message {
+        parse_text_message(TextInput {
+            channel: Channel::Sms,
+            text,
+            sender,
+            subject: None,
+        })
+        .expect("message")
+    }
+
+    fn phones(text: &str) -> Vec<PhoneRef> {
+        let m = msg(text, None);
+        find(&m, &NormText::default())
+    }
+
+    fn raws(text: &str) -> Vec<String> {
+        phones(text).into_iter().map(|p| p.raw).collect()
+    }
+
+    fn one(text: &str) -> PhoneRef {
+        let mut p = phones(text);
+        assert_eq!(p.len(), 1, "{text}: {p:#?}");
+        p.remove(0)
+    }
+
+    #[test]
+    fn north_american_formats() {
+        for (t, raw) in [
+            ("Call 1-888-280-4331 now", "1-888-280-4331"),
+            ("Call (888) 280-4331.", "(888) 280-4331"),
+            ("Call +1 (888) 280-4331!", "+1 (888) 280-4331"),
+            ("call 888.280.4331 today", "888.280.4331"),
+            ("call 1 888 280 4331 today", "1 888 280 4331"),
+            ("call 888 2804331", "888 2804331"),
+            ("call 8882804331", "8882804331"),
+            ("call +18882804331", "+18882804331"),
+            ("(call 888-280-4331)", "888-280-4331"),
+            ("Call 1-888-280-4331.Thanks", "1-888-280-4331"),
+            ("tel:+1-888-280-4331", "+1-888-280-4331"),
+        ] {
+            let p = one(t);
+            assert_eq!(p.raw, raw, "{t}");
+            assert_eq!(p.e164.as_deref(), Some("+18882804331"), "{t}");
+            assert!(p.valid, "{t}");
+            assert_eq!(p.kind, PhoneKind::TollFree, "{t}");
+            assert!(!p.obfuscated, "{t}");
+        }
+        let p = one("Questions? 206-266-1000");
+        assert_eq!(p.e164.as_deref(), Some("+12062661000"));
+        assert_eq!(p.kind, PhoneKind::FixedLineOrMobile);
+    }
+
+    #[test]
+    fn obfuscated_numbers() {
+        let p = one("Call 1-8OO-280-4331 now");
+        assert_eq!(p.e164.as_deref(), Some("+18002804331"));
+        assert!(p.obfuscated && p.valid);
+        let p = one("Call l-888-280-4331");
+        assert_eq!(p.e164.as_deref(), Some("+18882804331"));
+        assert!(p.obfuscated);
+        let p = one("Call 1 8 8 8 2 8 0 4 3 3 1 now");
+        assert_eq!(p.raw, "1 8 8 8 2 8 0 4 3 3 1");
+        assert_eq!(p.e164.as_deref(), Some("+18882804331"));
+        assert!(p.obfuscated);
+        let p = one("Call １-８８８-２８０-４３３１");
+        assert_eq!(p.e164.as_deref(), Some("+18882804331"));
+        assert!(p.obfuscated);
+    }
+
+    #[test]
+    fn vanity_numbers() {
+        let p = one("Order at 1-800-FLOWERS today");
+        assert_eq!(p.raw, "1-800-FLOWERS");
+        assert_eq!(p.e164.as_deref(), Some("+18003569377"));
+        assert!(p.obfuscated);
+        assert_eq!(
+            one("Call 1-888-AMAZON1 now").e164.as_deref(),
+            Some("+18882629661")
+        );
+        assert_eq!(one("Call 1-800-MATTRESS").raw, "1-800-MATTRESS");
+        assert!(phones("We charged $888 AMAZON PRIME fees").is_empty());
+        assert!(phones("Call 888 to PAY NOW").is_empty());
+    }
+
+    #[test]
+    fn international() {
+        let p = one("Ring +44 20 7946 0958 today");
+        assert_eq!(p.e164.as_deref(), Some("+442079460958"));
+        assert!(p.valid);
+        assert!(phones("Code +12 34").is_empty());
+    }
+
+    #[test]
+    fn not_phone_numbers() {
+        for t in [
+            "Your order 112-1234567-1234567 has shipped",
+            "Order #112-1234567-1234567",
+            "Order 112 1234567 1234567",
+            "D01-1234567-1234567",
+            "Delivered 2024-01-15 at 10:30",
+            "Total $1,499.00 charged",
+            "Total $ 8882804331",
+            "ZIP 98109-5210",
+            "Server 192.168.0.1 or 10.0.0.1",
+            "Card 4111 1111 1111 1111",
+            "Card 4111-1111-1111-1111",
+            "Tracking 9400 1000 0000 0000 0000 00",
+            "Tracking 1Z999AA10123456784",
+            "Visit https://evil.example/call/18882804331 now",
+            "Visit https://evil.example/?tel=18882804331",
+            "Visit 18882804331.com",
+            "Mail 8882804331@evil.example",
+            "ID12345678901 and ID-8882804331",
+            "1 2 3 4 5 6 7 8 9 0 1 2 3 4",
+            "Version 1.888.280.43",
+            "Hello lol, I love it",
+            "Short code 262966",
+        ] {
+            assert!(phones(t).is_empty(), "{t}: {:#?}", phones(t));
+        }
+    }
+
+    #[test]
+    fn several_and_near_text() {
+        assert_eq!(
+            raws("Call 888-280-4331, or 888-280-4332 2 times"),
+            ["888-280-4331", "888-280-4332"]
+        );
+        assert_eq!(
+            raws("Order 112-1234567-1234567 call 888-280-4331"),
+            ["888-280-4331"]
+        );
+    }
+
+    #[test]
+    fn sender_number_is_returned() {
+        let m = msg("Your package is held", Some("+1 (888) 280-4331"));
+        let p = find(&m, &NormText::default());
+        assert_eq!(p.len(), 1);
+        assert_eq!(&m.text[p[0].span.range()], "+1 (888) 280-4331");
+        assert_eq!(p[0].e164.as_deref(), Some("+18882804331"));
+
+        // A sender in a form the scanner does not take is still returned.
+        let m = msg("Your package is held", Some("88828 04331"));
+        let p = find(&m, &NormText::default());
+        assert_eq!(p.len(), 1, "{p:#?}");
+        assert_eq!(p[0].raw, "88828 04331");
+        assert_eq!(p[0].e164.as_deref(), Some("+18882804331"));
+    }
 }

@@ -1,7 +1,24 @@
 //! Links and email addresses.
+//!
+//! Three sources, merged and sorted by position:
+//!
+//! 1. HTML anchors (`Message::links`), with the anchor's visible text as span.
+//! 2. URLs, bare domains and email addresses written in the text, found by `linkify`. Bare
+//!    domains (no scheme) count only when their top-level domain is in the Public Suffix
+//!    List and is not a common file extension (`invoice.pdf`), unless they start with `www.`.
+//! 3. Obfuscated links and addresses (`hxxps://`, `h**p://`, `amazon[.]com`,
+//!    `amazon(dot)com`, `amazon-verify dot com`, `http[:]//`, `help [at] amazon [dot] com`),
+//!    found by a pattern and de-obfuscated.
+//!
+//! Nothing is fetched or resolved.
 
-use redflag_message::{Message, Span};
+use crate::domain::{registrable_domain, to_unicode_host};
+use linkify::{LinkFinder, LinkKind};
+use redflag_message::{Message, SectionKind, Span};
+use regex::Regex;
 use serde::Serialize;
+use std::sync::LazyLock;
+use url::{Host, Url};
 
 /// Where a link was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -57,9 +74,887 @@ pub struct EmailRef {
     pub registrable: Option<String>,
 }
 
+impl UrlRef {
+    /// Describes a URL string: parses it with the WHATWG parser and fills in host, Unicode
+    /// host, registrable domain, scheme, path and query, IP and user-info flags. A URL that
+    /// does not parse (a relative link, garbage) keeps `host: None`, and its scheme when it
+    /// has one.
+    pub fn describe(
+        url: String,
+        span: Span,
+        source: UrlSource,
+        link_text: Option<String>,
+        obfuscated: bool,
+    ) -> UrlRef {
+        let mut r = UrlRef {
+            span,
+            url,
+            source,
+            link_text,
+            host: None,
+            host_unicode: None,
+            registrable: None,
+            scheme: String::new(),
+            path: String::new(),
+            is_ip: false,
+            obfuscated,
+            has_userinfo: false,
+        };
+        match Url::parse(&r.url) {
+            Ok(u) => {
+                r.scheme = u.scheme().to_string();
+                r.path = u.path().to_string();
+                if let Some(q) = u.query() {
+                    r.path.push('?');
+                    r.path.push_str(q);
+                }
+                r.has_userinfo = !u.username().is_empty() || u.password().is_some();
+                match u.host() {
+                    Some(Host::Domain(d)) if !d.is_empty() => {
+                        let d = d.to_ascii_lowercase();
+                        let uni = to_unicode_host(&d);
+                        r.host_unicode = (uni != d).then_some(uni);
+                        r.registrable = registrable_domain(&d);
+                        r.host = Some(d);
+                    }
+                    Some(Host::Ipv4(ip)) => {
+                        r.host = Some(ip.to_string());
+                        r.is_ip = true;
+                    }
+                    Some(Host::Ipv6(ip)) => {
+                        r.host = Some(format!("[{ip}]"));
+                        r.is_ip = true;
+                    }
+                    _ => {}
+                }
+            }
+            Err(_) => {
+                if let Some(scheme) = scheme_of(&r.url) {
+                    r.scheme = scheme.to_ascii_lowercase();
+                }
+            }
+        }
+        r
+    }
+}
+
+/// Schemes that are written without `//`.
+const OPAQUE_SCHEMES: &[&str] = &[
+    "mailto",
+    "tel",
+    "sms",
+    "smsto",
+    "callto",
+    "javascript",
+    "vbscript",
+    "data",
+    "about",
+    "blob",
+    "file",
+    "skype",
+    "whatsapp",
+    "intent",
+    "market",
+    "geo",
+    "facetime",
+    "news",
+    "urn",
+];
+
+/// The scheme of a URL string (`https` in `https://x`, `mailto` in `mailto:x@y`), or `None`
+/// when the string has none (`amazon.com`, `localhost:8080/x`, `/path`).
+fn scheme_of(s: &str) -> Option<&str> {
+    let colon = s.find(':')?;
+    let scheme = &s[..colon];
+    let rest = &s[colon + 1..];
+    let mut chars = scheme.chars();
+    let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic());
+    let valid =
+        first_ok && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if !valid {
+        return None;
+    }
+    let known = OPAQUE_SCHEMES
+        .iter()
+        .any(|k| scheme.eq_ignore_ascii_case(k));
+    (rest.starts_with("//") || known).then_some(scheme)
+}
+
+/// The URL string to parse for an `href` or a text link: as written when it has a scheme,
+/// `http:` added to `//host` links, `http://` added to host-like links; relative links are
+/// returned as written.
+fn with_scheme(s: &str) -> String {
+    if scheme_of(s).is_some() {
+        s.to_string()
+    } else if s.starts_with("//") {
+        format!("http:{s}")
+    } else if s.starts_with('/') || s.starts_with('?') || s.starts_with('.') {
+        s.to_string()
+    } else {
+        format!("http://{s}")
+    }
+}
+
+/// The host part of a scheme-less URL (`amazon.com` in `amazon.com:443/x?y`).
+fn bare_host(s: &str) -> &str {
+    let end = s.find(['/', '?', '#', ':']).unwrap_or(s.len());
+    let host = &s[..end];
+    host.rsplit_once('@').map_or(host, |(_, h)| h)
+}
+
+/// Common file extensions that are not accepted as top-level domains of bare domains
+/// (`invoice.pdf`), unless the text has a scheme or `www.`.
+const FILE_EXTENSIONS: &[&str] = &[
+    "exe", "pdf", "png", "jpg", "jpeg", "gif", "doc", "docx", "xls", "xlsx", "txt", "html", "htm",
+    "php", "js", "css", "csv", "bmp", "svg", "webp", "ppt", "pptx", "rtf", "xml", "json", "aspx",
+    "asp", "jsp", "msi", "bat", "cmd", "scr", "vbs", "ps1", "eml", "ics", "heic",
+];
+
+/// True when a scheme-less host can be a real domain: its top-level domain is a known
+/// public suffix, not a file extension (unless `www.` starts it), and not a capitalised
+/// word glued to a sentence (`account.Click`).
+fn bare_host_ok(host: &str) -> bool {
+    let host = host.strip_suffix('.').unwrap_or(host);
+    let Some((rest, tld)) = host.rsplit_once('.') else {
+        return false;
+    };
+    if rest.is_empty() || tld.is_empty() {
+        return false;
+    }
+    let www = host.len() > 4
+        && host
+            .get(..4)
+            .is_some_and(|p| p.eq_ignore_ascii_case("www."));
+    let tld_lower = tld.to_lowercase();
+    if !www && FILE_EXTENSIONS.contains(&tld_lower.as_str()) {
+        return false;
+    }
+    // `account.Click here`: a capitalised word after a full stop, not a domain.
+    let mut tc = tld.chars();
+    let title_case = tc.next().is_some_and(char::is_uppercase)
+        && tld.chars().count() >= 4
+        && tc.all(char::is_lowercase);
+    if title_case && !www {
+        return false;
+    }
+    let ascii = match Host::parse(&host.to_lowercase()) {
+        Ok(Host::Domain(d)) => d,
+        _ => return false,
+    };
+    psl::suffix(ascii.as_bytes()).is_some_and(|s| s.is_known())
+}
+
+/// Length of `s` without trailing punctuation that is not part of a URL: `. , ! ? : ;`,
+/// quotes, and closing brackets that have no opening partner in the URL.
+fn trim_url_end(s: &str) -> usize {
+    let count = |c: char| s.bytes().filter(|&b| b == c as u8).count();
+    let (mut paren, mut bracket, mut brace) = (
+        count('(') as isize - count(')') as isize,
+        count('[') as isize - count(']') as isize,
+        count('{') as isize - count('}') as isize,
+    );
+    let mut end = s.len();
+    while let Some(c) = s[..end].chars().next_back() {
+        // `paren` etc.: openers minus closers in `s[..end]`.
+        let strip = match c {
+            '.' | ',' | '!' | '?' | ':' | ';' | '\'' | '"' | '’' | '”' | '>' | '*' => true,
+            ')' => paren < 0,
+            ']' => bracket < 0,
+            '}' => brace < 0,
+            _ => false,
+        };
+        if !strip {
+            break;
+        }
+        match c {
+            ')' => paren += 1,
+            ']' => bracket += 1,
+            '}' => brace += 1,
+            _ => {}
+        }
+        end -= c.len_utf8();
+    }
+    end
+}
+
+/// A span clamped into `text` and moved onto char boundaries.
+fn safe_span(text: &str, span: Span) -> Span {
+    let mut start = span.start.min(text.len());
+    let mut end = span.end.clamp(start, text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    Span::new(start, end.max(start))
+}
+
+/// True when two spans share at least one byte.
+fn overlaps(a: Span, b: Span) -> bool {
+    a.start < b.end && b.start < a.end
+}
+
+/// True when two URL strings name the same URL (parsed and compared; by text when they do
+/// not parse).
+fn same_url(a: &str, b: &str) -> bool {
+    match (Url::parse(&with_scheme(a)), Url::parse(&with_scheme(b))) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a
+            .trim_end_matches('/')
+            .eq_ignore_ascii_case(b.trim_end_matches('/')),
+    }
+}
+
+static FINDER: LazyLock<LinkFinder> = LazyLock::new(|| {
+    let mut f = LinkFinder::new();
+    f.url_must_have_scheme(false)
+        .kinds(&[LinkKind::Url, LinkKind::Email]);
+    f
+});
+
+/// One label of a domain name (Unicode letters and digits, then hyphens too). Lengths are
+/// not checked here (a bounded repetition of Unicode classes makes a huge automaton); the
+/// host parser rejects what is not a host.
+const LABEL: &str = r"[\p{L}\p{N}][\p{L}\p{N}\-]*";
+
+/// A dot between labels, plain or obfuscated.
+const DOT: &str = r"(?:\.|\s?\[\.\]\s?|\s?\(\.\)\s?|\s?\{\.\}\s?|\s?\[dot\]\s?|\s?\(dot\)\s?|\s?\{dot\}\s?|\s+dot\s+)";
+
+/// Cheap test for texts that may hold an obfuscated link or address.
+static OBF_HINT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)hxxp|h\*\*p|h\*\*\*p|fxp|\[\.\]|\(\.\)|\{\.\}|\bdot\b|\[:\]|\(:\)|\[at\]|\(at\)|\{at\}|\[@\]|\(@\)")
+        .expect("valid regex")
+});
+
+/// A link, possibly obfuscated: optional (obfuscated) scheme, labels joined by (obfuscated)
+/// dots, optional path.
+static OBF_URL: LazyLock<Regex> = LazyLock::new(|| {
+    let re = format!(
+        r"(?i)(?:(?P<scheme>h(?:xx|tt|\*\*|\*\*\*)ps?|fxp|ftp)\s?(?P<colon>\[:\]|\(:\)|\{{:\}}|:)\s?(?P<slashes>//|\[/\]\[/\]|\[//\]))?(?P<host>{LABEL}(?:{DOT}{LABEL})+)(?P<path>[/?#][^\s<>\x22']*)?"
+    );
+    Regex::new(&re).expect("valid regex")
+});
+
+/// An email address, possibly obfuscated (`help [at] amazon [dot] com`).
+static OBF_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
+    let re = format!(
+        r"(?i)(?P<local>[a-z0-9._%+\-]+)(?P<at>\s?\[at\]\s?|\s?\(at\)\s?|\s?\{{at\}}\s?|\s?\[@\]\s?|\s?\(@\)\s?|@)(?P<host>{LABEL}(?:{DOT}{LABEL})+)"
+    );
+    Regex::new(&re).expect("valid regex")
+});
+
+/// The separators between labels in a matched host.
+static DOT_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!("(?i){DOT}")).expect("valid regex"));
+
+/// Top-level domains accepted after a dot with white space around it (` dot `, ` [.] `);
+/// others are too likely to be English (`a dot in the box`, `brackets [.] like this`).
+const WORD_DOT_TLDS: &[&str] = &[
+    "com", "net", "org", "info", "biz", "co", "io", "xyz", "top", "shop", "online", "site",
+    "store", "live", "app", "help", "support", "link", "click", "club", "vip", "icu", "ru", "cn",
+    "tk", "ml", "ga", "cf", "gq", "cc", "ly", "uk", "ca", "de", "fr", "au", "buzz", "website",
+    "services", "center", "tech", "space", "cloud", "pro", "page", "rest", "bond", "cfd", "sbs",
+];
+
+/// A host de-obfuscated from a match: its ASCII-dotted form, how many bytes of the match
+/// it used, and whether an obfuscated dot was among them.
+struct CleanHost {
+    host: String,
+    end: usize,
+    obfuscated: bool,
+}
+
+/// Splits a matched host on its (obfuscated) dots and keeps the longest prefix of labels
+/// whose last label is a plausible top-level domain. `None` when there is none.
+fn clean_host(host: &str, lenient: bool) -> Option<CleanHost> {
+    // A host name has at most 253 characters; longer matches are garbage (and would make
+    // the search below quadratic).
+    if host.len() > 253 {
+        return None;
+    }
+    // (label start, label end, separator before it is obfuscated, separator has spaces)
+    let mut labels: Vec<(usize, usize, bool, bool)> = Vec::new();
+    let mut pos = 0;
+    let mut sep_obf = false;
+    let mut sep_word = false;
+    for m in DOT_RE.find_iter(host) {
+        labels.push((pos, m.start(), sep_obf, sep_word));
+        sep_obf = m.as_str() != ".";
+        sep_word = m.as_str().contains(char::is_whitespace);
+        pos = m.end();
+    }
+    labels.push((pos, host.len(), sep_obf, sep_word));
+    for n in (2..=labels.len()).rev() {
+        let (ts, te, _, word) = labels[n - 1];
+        let tld = host[ts..te].to_lowercase();
+        if tld.is_empty() || tld.chars().all(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        if word && !WORD_DOT_TLDS.contains(&tld.as_str()) {
+            continue;
+        }
+        let joined: Vec<&str> = labels[..n]
+            .iter()
+            .map(|&(s, e, _, _)| &host[s..e])
+            .collect();
+        let joined = joined.join(".");
+        if !lenient && !bare_host_ok(&joined) {
+            continue;
+        }
+        if lenient && Host::parse(&joined.to_lowercase()).is_err() {
+            continue;
+        }
+        let obfuscated = labels[1..n].iter().any(|l| l.2);
+        return Some(CleanHost {
+            host: joined,
+            end: te,
+            obfuscated,
+        });
+    }
+    None
+}
+
+/// An obfuscated link or address found in the text.
+enum Obfuscated {
+    Url(UrlRef),
+    Email(EmailRef),
+}
+
+/// Replaces obfuscated dots and slashes in a path.
+fn clean_path(p: &str) -> String {
+    p.replace("[.]", ".")
+        .replace("(.)", ".")
+        .replace("{.}", ".")
+        .replace("[/]", "/")
+}
+
+/// Finds obfuscated links and email addresses (only those that really hide something).
+fn find_obfuscated(text: &str) -> Vec<Obfuscated> {
+    let mut out = Vec::new();
+    if !OBF_HINT.is_match(text) {
+        return out;
+    }
+    let mut taken: Vec<Span> = Vec::new();
+    for c in OBF_EMAIL.captures_iter(text) {
+        let (Some(all), Some(local), Some(at), Some(host)) =
+            (c.get(0), c.name("local"), c.name("at"), c.name("host"))
+        else {
+            continue;
+        };
+        let Some(h) = clean_host(host.as_str(), false) else {
+            continue;
+        };
+        let at_obf = at.as_str() != "@";
+        if !at_obf && !h.obfuscated {
+            continue;
+        }
+        let local = local.as_str().trim_matches('.');
+        if local.is_empty() {
+            continue;
+        }
+        let start = all.start() + (all.as_str().len() - all.as_str().trim_start_matches('.').len());
+        let span = Span::new(start.min(host.start()), host.start() + h.end);
+        let domain = match Host::parse(&h.host.to_lowercase()) {
+            Ok(Host::Domain(d)) => d,
+            _ => continue,
+        };
+        taken.push(span);
+        out.push(Obfuscated::Email(EmailRef {
+            span,
+            address: format!("{}@{}", local.to_lowercase(), h.host.to_lowercase()),
+            registrable: registrable_domain(&domain),
+            domain,
+        }));
+    }
+    for c in OBF_URL.captures_iter(text) {
+        let (Some(all), Some(host)) = (c.get(0), c.name("host")) else {
+            continue;
+        };
+        if taken
+            .iter()
+            .any(|&t| overlaps(t, Span::new(all.start(), all.end())))
+        {
+            continue;
+        }
+        // The match must not continue a word or an address (`x@host`, `word.host`).
+        if let Some(prev) = text[..all.start()].chars().next_back()
+            && (prev.is_alphanumeric() || matches!(prev, '@' | '.' | '-' | '_'))
+        {
+            continue;
+        }
+        let scheme = c.name("scheme").map(|m| m.as_str().to_ascii_lowercase());
+        let scheme_obf = scheme
+            .as_deref()
+            .is_some_and(|s| !matches!(s, "http" | "https" | "ftp"))
+            || c.name("colon").is_some_and(|m| m.as_str() != ":")
+            || c.name("slashes").is_some_and(|m| m.as_str() != "//");
+        let Some(h) = clean_host(host.as_str(), scheme.is_some()) else {
+            continue;
+        };
+        if !scheme_obf && !h.obfuscated {
+            continue;
+        }
+        let full_host = h.end == host.as_str().len();
+        let path = c.name("path").filter(|_| full_host);
+        let mut end = host.start() + h.end;
+        let mut path_str = String::new();
+        if let Some(p) = path {
+            let keep = trim_url_end(p.as_str());
+            end = p.start() + keep;
+            path_str = clean_path(&p.as_str()[..keep]);
+        }
+        let scheme = match scheme.as_deref() {
+            Some(s) if s.ends_with('s') => "https",
+            Some("fxp" | "ftp") => "ftp",
+            _ => "http",
+        };
+        let url = format!("{scheme}://{}{path_str}", h.host);
+        let span = Span::new(all.start(), end);
+        taken.push(span);
+        out.push(Obfuscated::Url(UrlRef::describe(
+            url,
+            span,
+            UrlSource::Text,
+            None,
+            true,
+        )));
+    }
+    out
+}
+
+/// Sender and server header lines (`From`, `Reply-To`, `Return-Path`,
+/// `Authentication-Results`): their addresses and domains are in `Message` already
+/// (`sender`, `email`), and `Amazon.com <...>` display names or `header.from=amazon.com`
+/// results are not links the message shows. Nothing is taken from them.
+fn is_sender_header(kind: Option<SectionKind>) -> bool {
+    matches!(
+        kind,
+        Some(
+            SectionKind::From
+                | SectionKind::ReplyTo
+                | SectionKind::ReturnPath
+                | SectionKind::AuthResults
+        )
+    )
+}
+
+/// An email address's domain as lowercase ASCII, if it is a plausible domain.
+fn email_domain(addr: &str) -> Option<(String, String)> {
+    let (local, domain) = addr.rsplit_once('@')?;
+    if local.is_empty() || !bare_host_ok(domain) {
+        return None;
+    }
+    match Host::parse(&domain.to_lowercase()) {
+        Ok(Host::Domain(d)) => Some((format!("{}@{d}", local.to_lowercase()), d)),
+        _ => None,
+    }
+}
+
 /// Finds links (HTML anchors from `msg.links`, URLs and bare domains in the text, obfuscated
 /// forms) and email addresses. Deduplicates links with the same span and URL.
+///
+/// Nothing is taken from the sender and server header lines (`From`, `Reply-To`,
+/// `Return-Path`, `Authentication-Results`): `Message` has those addresses already. In
+/// attachment lines only links with a scheme count (`setup.zip` there is a file name).
 pub(crate) fn find(msg: &Message) -> (Vec<UrlRef>, Vec<EmailRef>) {
-    let _ = msg;
-    todo!()
+    let text = msg.text.as_str();
+    let mut urls = Vec::new();
+    let mut emails = Vec::new();
+
+    // 1. Anchors.
+    let mut anchors: Vec<(Span, &str)> = Vec::new();
+    for link in &msg.links {
+        let href = link.href.trim();
+        if href.is_empty() || href.starts_with('#') {
+            continue;
+        }
+        let span = safe_span(text, link.span);
+        let link_text = text[span.range()].trim().to_string();
+        anchors.push((span, href));
+        urls.push(UrlRef::describe(
+            with_scheme(href),
+            span,
+            UrlSource::Anchor,
+            Some(link_text),
+            false,
+        ));
+    }
+
+    // 2. Obfuscated forms.
+    let mut taken: Vec<Span> = Vec::new();
+    for o in find_obfuscated(text) {
+        match o {
+            Obfuscated::Url(u) => {
+                if !is_sender_header(msg.section_at(u.span.start)) {
+                    taken.push(u.span);
+                    urls.push(u);
+                }
+            }
+            Obfuscated::Email(e) => {
+                taken.push(e.span);
+                if !is_sender_header(msg.section_at(e.span.start)) {
+                    emails.push(e);
+                }
+            }
+        }
+    }
+
+    // 3. Plain links and addresses.
+    for link in FINDER.links(text) {
+        let raw = link.as_str();
+        let span = Span::new(link.start(), link.start() + trim_url_end(raw));
+        if span.is_empty() || taken.iter().any(|&t| overlaps(t, span)) {
+            continue;
+        }
+        let raw = &text[span.range()];
+        let section = msg.section_at(span.start);
+        match link.kind() {
+            LinkKind::Email => {
+                if is_sender_header(section) {
+                    continue;
+                }
+                if let Some((address, domain)) = email_domain(raw) {
+                    emails.push(EmailRef {
+                        span,
+                        address,
+                        registrable: registrable_domain(&domain),
+                        domain,
+                    });
+                }
+            }
+            _ => {
+                if is_sender_header(section) {
+                    continue;
+                }
+                if scheme_of(raw).is_none() {
+                    if section == Some(SectionKind::Attachment) || !bare_host_ok(bare_host(raw)) {
+                        continue;
+                    }
+                    // `user@host/x` without a scheme is an address followed by a path.
+                    let host_end = raw.find(['/', '?', '#']).unwrap_or(raw.len());
+                    if raw[..host_end].contains('@') {
+                        continue;
+                    }
+                }
+                if anchors
+                    .iter()
+                    .any(|&(a, href)| a.contains(span) && same_url(href, raw))
+                {
+                    continue;
+                }
+                urls.push(UrlRef::describe(
+                    with_scheme(raw),
+                    span,
+                    UrlSource::Text,
+                    None,
+                    false,
+                ));
+            }
+        }
+    }
+
+    urls.sort_by_key(|u| (u.span.start, u.span.end));
+    urls.dedup_by(|a, b| a.span == b.span && a.url == b.url);
+    emails.sort_by_key(|e| (e.span.start, e.span.end));
+    emails.dedup_by(|a, b| a.span == b.span);
+    (urls, emails)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use redflag_message::{Channel, HtmlLink, TextInput, parse_text_message};
+
+    fn sms(text: &str) -> Message {
+        parse_text_message(TextInput {
+            channel: Channel::Sms,
+            text,
+            sender: None,
+            subject: None,
+        })
+        .expect("message")
+    }
+
+    fn urls(text: &str) -> Vec<UrlRef> {
+        find(&sms(text)).0
+    }
+
+    fn one(text: &str) -> UrlRef {
+        let mut u = urls(text);
+        assert_eq!(u.len(), 1, "{text}: {u:#?}");
+        u.remove(0)
+    }
+
+    fn spans(text: &str) -> Vec<&str> {
+        let m = sms(text);
+        let (u, _) = find(&m);
+        u.iter().map(|u| &text[u.span.range()]).collect()
+    }
+
+    #[test]
+    fn plain_and_look_alike_domains() {
+        let u = one("Sign in at amazon.com today.");
+        assert_eq!(u.url, "http://amazon.com");
+        assert_eq!(u.host.as_deref(), Some("amazon.com"));
+        assert_eq!(u.registrable.as_deref(), Some("amazon.com"));
+        assert_eq!(u.scheme, "http");
+        assert_eq!(u.source, UrlSource::Text);
+        assert!(!u.obfuscated && !u.is_ip && !u.has_userinfo);
+
+        let u = one("Sign in at arnazon.com today.");
+        assert_eq!(u.registrable.as_deref(), Some("arnazon.com"));
+
+        let u = one("Verify at https://\u{0430}mazon.com/login");
+        assert_eq!(u.host.as_deref(), Some("xn--mazon-3ve.com"));
+        assert_eq!(u.host_unicode.as_deref(), Some("\u{0430}mazon.com"));
+        assert_eq!(u.registrable.as_deref(), Some("xn--mazon-3ve.com"));
+        assert_eq!(u.path, "/login");
+
+        let u = one("Go to \u{0430}mazon.com now");
+        assert_eq!(u.host.as_deref(), Some("xn--mazon-3ve.com"));
+    }
+
+    #[test]
+    fn userinfo_ip_and_subdomains() {
+        let u = one("Log in: https://amazon.com@evil.example/");
+        assert!(u.has_userinfo);
+        assert_eq!(u.host.as_deref(), Some("evil.example"));
+
+        let u = one("https://www.amazon.com.account-verify.xyz/signin?ref=1");
+        assert_eq!(u.host.as_deref(), Some("www.amazon.com.account-verify.xyz"));
+        assert_eq!(u.registrable.as_deref(), Some("account-verify.xyz"));
+        assert_eq!(u.path, "/signin?ref=1");
+
+        let u = one("Open http://192.168.0.1/login now");
+        assert!(u.is_ip);
+        assert_eq!(u.host.as_deref(), Some("192.168.0.1"));
+        assert_eq!(u.registrable, None);
+
+        let u = one("Open http://0xC0A80001/x");
+        assert!(u.is_ip);
+        assert_eq!(u.host.as_deref(), Some("192.168.0.1"));
+    }
+
+    #[test]
+    fn shorteners_and_punctuation() {
+        let u = one("Track it: bit.ly/3xYz.");
+        assert_eq!(u.host.as_deref(), Some("bit.ly"));
+        assert_eq!(u.url, "http://bit.ly/3xYz");
+        assert_eq!(u.path, "/3xYz");
+        assert_eq!(
+            spans("Click (https://amzn.to/abc)!"),
+            ["https://amzn.to/abc"]
+        );
+        assert_eq!(spans("\"https://x.com/a\", then"), ["https://x.com/a"]);
+        assert_eq!(
+            spans("see https://en.wikipedia.org/wiki/Foo_(bar)."),
+            ["https://en.wikipedia.org/wiki/Foo_(bar)"]
+        );
+    }
+
+    #[test]
+    fn file_names_are_not_domains() {
+        assert!(urls("Open invoice.pdf or label.PNG or run setup.exe, then read.txt").is_empty());
+        assert!(urls("Your account.Click here to verify.Thanks").is_empty());
+        assert!(urls("version 1.2.3 and e.g. this").is_empty());
+        assert_eq!(
+            spans("Download https://x.example/invoice.pdf"),
+            ["https://x.example/invoice.pdf"]
+        );
+        // Real top-level domains that look like extensions count.
+        assert_eq!(spans("Get it at update.zip"), ["update.zip"]);
+    }
+
+    #[test]
+    fn obfuscated_links() {
+        let u = one("Visit amazon[.]com to verify");
+        assert_eq!(u.url, "http://amazon.com");
+        assert!(u.obfuscated);
+        assert_eq!(u.host.as_deref(), Some("amazon.com"));
+
+        let t = "Go to hxxps://amaz0n-support[.]help/login.";
+        let u = one(t);
+        assert_eq!(u.url, "https://amaz0n-support.help/login");
+        assert_eq!(&t[u.span.range()], "hxxps://amaz0n-support[.]help/login");
+        assert_eq!(u.scheme, "https");
+        assert_eq!(u.registrable.as_deref(), Some("amaz0n-support.help"));
+        assert!(u.obfuscated);
+
+        let u = one("open hxxp://evil.example/x now");
+        assert_eq!(u.url, "http://evil.example/x");
+        assert!(u.obfuscated);
+
+        let u = one("h**ps://secure-amazon(.)co/verify");
+        assert_eq!(u.url, "https://secure-amazon.co/verify");
+
+        let u = one("http[:]//amazon-refund{.}top");
+        assert_eq!(u.url, "http://amazon-refund.top");
+        assert!(u.obfuscated);
+
+        let t = "Visit amazon-verify dot com and log in";
+        let u = one(t);
+        assert_eq!(u.url, "http://amazon-verify.com");
+        assert_eq!(&t[u.span.range()], "amazon-verify dot com");
+
+        let u = one("go to www [dot] amazon-help [dot] net/refund");
+        assert_eq!(u.url, "http://www.amazon-help.net/refund");
+
+        // Near misses.
+        assert!(urls("put a dot in the box, the red dot to the left").is_empty());
+        assert!(urls("use brackets [.] like this").is_empty());
+    }
+
+    #[test]
+    fn emails() {
+        let m = sms("Write to help@amazon-support.co or Billing@Amaz0n.com. Not x@y.txt");
+        let (u, e) = find(&m);
+        assert!(u.is_empty(), "{u:?}");
+        assert_eq!(e.len(), 2);
+        assert_eq!(e[0].address, "help@amazon-support.co");
+        assert_eq!(e[0].registrable.as_deref(), Some("amazon-support.co"));
+        assert_eq!(e[1].address, "billing@amaz0n.com");
+        assert_eq!(&m.text[e[1].span.range()], "Billing@Amaz0n.com");
+
+        let t = "Contact support [at] amazon-help [dot] com now";
+        let m = sms(t);
+        let (u, e) = find(&m);
+        assert!(u.is_empty(), "{u:?}");
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].address, "support@amazon-help.com");
+        assert_eq!(&t[e[0].span.range()], "support [at] amazon-help [dot] com");
+    }
+
+    #[test]
+    fn sender_addresses_are_not_repeated() {
+        let m = parse_text_message(TextInput {
+            channel: Channel::Sms,
+            text: "Reply to refunds@amaz0n.co",
+            sender: Some("alerts@amaz0n.co"),
+            subject: None,
+        })
+        .expect("message");
+        let (u, e) = find(&m);
+        assert!(u.is_empty(), "{u:?}");
+        assert_eq!(e.len(), 1);
+        assert_eq!(&m.text[e[0].span.range()], "refunds@amaz0n.co");
+
+        let m = parse_text_message(TextInput {
+            channel: Channel::Chat,
+            text: "Your refund: amazon-refunds.help",
+            sender: Some("Amazon.com Support"),
+            subject: None,
+        })
+        .expect("message");
+        let (u, _) = find(&m);
+        assert_eq!(u.len(), 1, "{u:?}");
+        assert_eq!(u[0].host.as_deref(), Some("amazon-refunds.help"));
+    }
+
+    fn html_message(text: &str, links: Vec<HtmlLink>) -> Message {
+        let mut m = sms(text);
+        m.links = links;
+        m
+    }
+
+    #[test]
+    fn anchors() {
+        let text = "Click Amazon.com to confirm, or https://amazon.com/ here. Call us. Mail us.";
+        let at = |s: &str| {
+            let i = text.find(s).expect("in text");
+            Span::new(i, i + s.len())
+        };
+        let m = html_message(
+            text,
+            vec![
+                HtmlLink {
+                    href: "https://evil.example/amazon".into(),
+                    span: at("Amazon.com"),
+                },
+                HtmlLink {
+                    href: "https://amazon.com/".into(),
+                    span: at("https://amazon.com/"),
+                },
+                HtmlLink {
+                    href: "tel:+18885550199".into(),
+                    span: at("Call us"),
+                },
+                HtmlLink {
+                    href: "mailto:help@evil.example".into(),
+                    span: at("Mail us"),
+                },
+                HtmlLink {
+                    href: "#top".into(),
+                    span: at("here"),
+                },
+                HtmlLink {
+                    href: "".into(),
+                    span: at("here"),
+                },
+                HtmlLink {
+                    href: "https://x.example".into(),
+                    span: Span::new(9999, 99999),
+                },
+            ],
+        );
+        let (u, _) = find(&m);
+        let anchors: Vec<_> = u.iter().filter(|u| u.source == UrlSource::Anchor).collect();
+        assert_eq!(anchors.len(), 5, "{u:#?}");
+        let a = anchors
+            .iter()
+            .find(|u| u.link_text.as_deref() == Some("Amazon.com"))
+            .expect("a");
+        assert_eq!(a.host.as_deref(), Some("evil.example"));
+        assert_eq!(a.path, "/amazon");
+        let tel = anchors.iter().find(|u| u.scheme == "tel").expect("tel");
+        assert_eq!(tel.host, None);
+        let mail = anchors
+            .iter()
+            .find(|u| u.scheme == "mailto")
+            .expect("mailto");
+        assert_eq!(mail.host, None);
+        assert_eq!(mail.path, "help@evil.example");
+        // The text link "Amazon.com" differs from its href, so it is kept; the text link
+        // equal to its anchor's href is not repeated.
+        let texts: Vec<_> = u.iter().filter(|u| u.source == UrlSource::Text).collect();
+        assert_eq!(texts.len(), 1, "{texts:#?}");
+        assert_eq!(texts[0].host.as_deref(), Some("amazon.com"));
+        assert_eq!(texts[0].span, at("Amazon.com"));
+        // Sorted by position; every span slices the text.
+        assert!(u.windows(2).all(|w| w[0].span.start <= w[1].span.start));
+        for x in &u {
+            assert!(m.text.get(x.span.range()).is_some());
+        }
+    }
+
+    #[test]
+    fn relative_and_odd_hrefs() {
+        let m = html_message(
+            "click",
+            vec![HtmlLink {
+                href: "/account/login".into(),
+                span: Span::new(0, 5),
+            }],
+        );
+        let (u, _) = find(&m);
+        assert_eq!(u.len(), 1);
+        assert_eq!(u[0].host, None);
+        assert_eq!(u[0].url, "/account/login");
+        let m = html_message(
+            "click",
+            vec![HtmlLink {
+                href: "//cdn.example/x".into(),
+                span: Span::new(0, 5),
+            }],
+        );
+        assert_eq!(find(&m).0[0].host.as_deref(), Some("cdn.example"));
+        let m = html_message(
+            "click",
+            vec![HtmlLink {
+                href: "www.amazon.com".into(),
+                span: Span::new(0, 5),
+            }],
+        );
+        assert_eq!(find(&m).0[0].url, "http://www.amazon.com");
+    }
 }

@@ -27,7 +27,10 @@ pub struct Input<'a> {
 /// Decides what `bytes` are. Errors on empty, over-size and binary input.
 pub fn detect_kind(bytes: &[u8]) -> Result<InputKind, Error> {
     if bytes.len() > MAX_INPUT_BYTES {
-        return Err(Error::TooLarge { size: bytes.len(), limit: MAX_INPUT_BYTES });
+        return Err(Error::TooLarge {
+            size: bytes.len(),
+            limit: MAX_INPUT_BYTES,
+        });
     }
     let trimmed = trim_ascii_start(bytes);
     if trimmed.iter().all(|b| b.is_ascii_whitespace()) {
@@ -39,7 +42,7 @@ pub fn detect_kind(bytes: &[u8]) -> Result<InputKind, Error> {
     if trimmed.starts_with(b"From ") && looks_like_mbox(trimmed) {
         return Ok(InputKind::Mbox);
     }
-    if trimmed.starts_with(b"{") && trimmed.windows(11).any(|w| w == b"\"messages\"") {
+    if trimmed.starts_with(b"{") && trimmed.windows(10).any(|w| w == b"\"messages\"") {
         return Ok(InputKind::MessengerJson);
     }
     if looks_like_email(trimmed) {
@@ -60,8 +63,17 @@ fn trim_ascii_start(b: &[u8]) -> &[u8] {
 /// any channel here uses.
 fn looks_binary(bytes: &[u8]) -> bool {
     const SIGNATURES: &[&[u8]] = &[
-        b"%PDF-", b"PK\x03\x04", b"\x89PNG", b"\xFF\xD8\xFF", b"GIF8", b"MZ", b"\x7FELF",
-        b"Rar!", b"7z\xBC\xAF", b"\x1F\x8B", b"\xD0\xCF\x11\xE0",
+        b"%PDF-",
+        b"PK\x03\x04",
+        b"\x89PNG",
+        b"\xFF\xD8\xFF",
+        b"GIF8",
+        b"MZ",
+        b"\x7FELF",
+        b"Rar!",
+        b"7z\xBC\xAF",
+        b"\x1F\x8B",
+        b"\xD0\xCF\x11\xE0",
     ];
     if SIGNATURES.iter().any(|s| bytes.starts_with(s)) {
         return true;
@@ -88,9 +100,23 @@ fn looks_like_mbox(b: &[u8]) -> bool {
 /// headers every mail has (From, Subject, Date, Received, Message-ID, MIME-Version...).
 fn looks_like_email(b: &[u8]) -> bool {
     const KNOWN: &[&str] = &[
-        "from", "to", "subject", "date", "received", "message-id", "mime-version",
-        "return-path", "delivered-to", "content-type", "reply-to", "x-", "arc-", "dkim-",
-        "authentication-results", "cc", "sender",
+        "from",
+        "to",
+        "subject",
+        "date",
+        "received",
+        "message-id",
+        "mime-version",
+        "return-path",
+        "delivered-to",
+        "content-type",
+        "reply-to",
+        "x-",
+        "arc-",
+        "dkim-",
+        "authentication-results",
+        "cc",
+        "sender",
     ];
     let head = &b[..b.len().min(16 * 1024)];
     let text = String::from_utf8_lossy(head);
@@ -103,14 +129,19 @@ fn looks_like_email(b: &[u8]) -> bool {
         if line.starts_with([' ', '\t']) {
             continue;
         }
-        let Some(colon) = line.find(':') else { return false };
+        let Some(colon) = line.find(':') else {
+            return false;
+        };
         let name = &line[..colon];
         if name.is_empty() || !name.bytes().all(|c| c.is_ascii_graphic() && c != b':') {
             return false;
         }
         headers += 1;
         let lower = name.to_ascii_lowercase();
-        if KNOWN.iter().any(|k| lower == *k || (k.ends_with('-') && lower.starts_with(k))) {
+        if KNOWN
+            .iter()
+            .any(|k| lower == *k || (k.ends_with('-') && lower.starts_with(k)))
+        {
             known += 1;
         }
     }
@@ -132,15 +163,20 @@ mod tests {
             InputKind::Email
         );
         assert_eq!(
-            detect_kind(b"From MAILER-DAEMON Thu Jan  1 00:00:00 2024\nFrom: a@b.com\nSubject: x\n\nb")
-                .unwrap(),
+            detect_kind(
+                b"From MAILER-DAEMON Thu Jan  1 00:00:00 2024\nFrom: a@b.com\nSubject: x\n\nb"
+            )
+            .unwrap(),
             InputKind::Mbox
         );
         assert_eq!(
             detect_kind(b"Amazon: your order is held. Call 1-888-555-0199").unwrap(),
             InputKind::Text
         );
-        assert_eq!(detect_kind(b"Note: call me back\nok").unwrap(), InputKind::Text);
+        assert_eq!(
+            detect_kind(b"Note: call me back\nok").unwrap(),
+            InputKind::Text
+        );
         assert_eq!(
             detect_kind(br#"{"participants":[],"messages":[]}"#).unwrap(),
             InputKind::MessengerJson

@@ -236,7 +236,10 @@ pub struct ParseNote {
 impl ParseNote {
     /// A note from a code and a sentence.
     pub fn new(code: impl Into<String>, message: impl Into<String>) -> ParseNote {
-        ParseNote { code: code.into(), message: message.into() }
+        ParseNote {
+            code: code.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -282,7 +285,8 @@ impl Message {
 
     /// The subject text, if any.
     pub fn subject(&self) -> Option<&str> {
-        self.section(SectionKind::Subject).map(|s| &self.text[s.span.range()])
+        self.section(SectionKind::Subject)
+            .map(|s| &self.text[s.span.range()])
     }
 
     /// The span covering what the sender wrote: subject and body (from the subject's start,
@@ -341,7 +345,10 @@ impl TextBuilder {
         let start = self.text.len();
         self.text.push_str(body);
         let span = Span::new(start, self.text.len());
-        self.sections.push(Section { kind: SectionKind::Body, span });
+        self.sections.push(Section {
+            kind: SectionKind::Body,
+            span,
+        });
         span
     }
 

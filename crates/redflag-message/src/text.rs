@@ -27,16 +27,32 @@ pub fn parse_text_message(input: TextInput<'_>) -> Result<Message, Error> {
         return Err(Error::Empty);
     }
     if input.text.len() > MAX_INPUT_BYTES {
-        return Err(Error::TooLarge { size: input.text.len(), limit: MAX_INPUT_BYTES });
+        return Err(Error::TooLarge {
+            size: input.text.len(),
+            limit: MAX_INPUT_BYTES,
+        });
     }
     let mut notes = Vec::new();
     let mut b = TextBuilder::new();
-    let sender = input.sender.map(str::trim).filter(|s| !s.is_empty()).map(|s| {
-        let label = if input.channel == Channel::Call { "Caller" } else { "From" };
-        let span = b.header(label, SectionKind::From, s);
-        let (kind, value) = classify_sender(s);
-        Sender { kind, value, display_name: None, span }
-    });
+    let sender = input
+        .sender
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            let label = if input.channel == Channel::Call {
+                "Caller"
+            } else {
+                "From"
+            };
+            let span = b.header(label, SectionKind::From, s);
+            let (kind, value) = classify_sender(s);
+            Sender {
+                kind,
+                value,
+                display_name: None,
+                span,
+            }
+        });
     if let Some(subject) = input.subject.map(str::trim).filter(|s| !s.is_empty()) {
         b.header("Subject", SectionKind::Subject, subject);
     }
@@ -123,14 +139,22 @@ mod tests {
     use super::*;
 
     fn sms(text: &str, sender: Option<&str>) -> Message {
-        parse_text_message(TextInput { channel: Channel::Sms, text, sender, subject: None })
-            .unwrap()
+        parse_text_message(TextInput {
+            channel: Channel::Sms,
+            text,
+            sender,
+            subject: None,
+        })
+        .unwrap()
     }
 
     #[test]
     fn sender_kinds() {
         assert_eq!(classify_sender("262966").0, SenderKind::ShortCode);
-        assert_eq!(classify_sender("+1 (888) 555-0199"), (SenderKind::Phone, "+18885550199".into()));
+        assert_eq!(
+            classify_sender("+1 (888) 555-0199"),
+            (SenderKind::Phone, "+18885550199".into())
+        );
         assert_eq!(
             classify_sender("Amazon <Help@Amaz0n.co>"),
             (SenderKind::Email, "help@amaz0n.co".into())
@@ -140,8 +164,14 @@ mod tests {
 
     #[test]
     fn display_text_and_spans() {
-        let m = sms("Your package is held.\r\nReply now", Some("+1 555 010 0199"));
-        assert_eq!(m.text, "From: +1 555 010 0199\n\nYour package is held.\nReply now");
+        let m = sms(
+            "Your package is held.\r\nReply now",
+            Some("+1 555 010 0199"),
+        );
+        assert_eq!(
+            m.text,
+            "From: +1 555 010 0199\n\nYour package is held.\nReply now"
+        );
         let s = m.sender.as_ref().unwrap();
         assert_eq!(&m.text[s.span.range()], "+1 555 010 0199");
         assert_eq!(m.body(), "Your package is held.\nReply now");

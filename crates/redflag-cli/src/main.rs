@@ -1,0 +1,93 @@
+//! The `redflag` command.
+//!
+//! This crate is glue: it reads files and arguments, calls `redflag-engine`, prints, and
+//! maps outcomes to exit codes. Exit codes follow spamc and grep: 0 no red flags found,
+//! 1 suspicious or scam, 2 an error.
+
+mod check;
+mod eval;
+mod orders;
+mod render;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use std::io::Write;
+use std::process::ExitCode;
+
+/// Tells whether a call, text, email or chat message that claims to be Amazon is a scam,
+/// shows why, and says what to do.
+#[derive(Parser, Debug)]
+#[command(name = "redflag", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check a message: an .eml file, an mbox, a Maildir, a Messenger export, or text.
+    Check(check::CheckArgs),
+    /// List every rule.
+    Rules {
+        /// Print the Markdown rule reference (docs/rules.md) instead.
+        #[arg(long)]
+        markdown: bool,
+    },
+    /// Print a rule's documentation.
+    Explain {
+        /// Rule ID (PHN001) or name (callback-number-not-brand).
+        id: String,
+    },
+    /// Measure detection on a labelled corpus index (see shared/corpus/README.md).
+    Eval(eval::EvalArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            if err.chain().any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("redflag: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Rules { markdown } => {
+            let mut out = std::io::stdout().lock();
+            if markdown {
+                out.write_all(redflag_rules::rules_markdown().as_bytes())?;
+            } else {
+                for r in redflag_rules::RULES {
+                    let m = r.meta();
+                    writeln!(out, "{}  {:<34} {:<8} {:>3}  {}", m.id, m.name, m.severity.as_str(), m.points, m.summary)?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Explain { id } => {
+            let rule = redflag_rules::find_rule(&id).with_context(|| format!("no rule `{id}`; `redflag rules` lists them"))?;
+            let m = rule.meta();
+            let profile = redflag_profile::Profile::embedded();
+            let mut out = std::io::stdout().lock();
+            let channels: Vec<&str> = m.channels.iter().map(|c| c.as_str()).collect();
+            writeln!(out, "{} {}", m.id, m.name)?;
+            writeln!(out, "{}", m.summary)?;
+            writeln!(out, "family: {}  severity: {}  points: {}  channels: {}\n", m.family.title(), m.severity.as_str(), m.points, channels.join(", "))?;
+            for line in m.doc.lines() {
+                writeln!(out, "{}", line.strip_prefix(' ').unwrap_or(line))?;
+            }
+            if let Some(e) = profile.lang.explanation(m.id) {
+                writeln!(out, "\nWhat a person is told:\n{}", profile.fill(e))?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Eval(args) => eval::run(args),
+    }
+}

@@ -1,0 +1,166 @@
+//! The terminal report: verdict first, evidence highlighted, advice last. Colour only on a
+//! terminal (or `--color always`). Message content is sanitised: control characters, which
+//! could drive the terminal, are shown as `\u{..}` escapes.
+
+use redflag_engine::{Report, Verdict};
+use std::io::Write;
+
+const RESET: &str = "\x1b[0m";
+const BOLD: &str = "\x1b[1m";
+const RED: &str = "\x1b[1;31m";
+const YELLOW: &str = "\x1b[1;33m";
+const GREEN: &str = "\x1b[1;32m";
+const DIM: &str = "\x1b[2m";
+const MARK: &str = "\x1b[1;7m";
+
+/// Replaces control and bidirectional-override characters so message text cannot drive the
+/// terminal or reorder what is shown.
+pub(crate) fn sanitize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}');
+        if (c.is_control() && c != '\n') || bidi {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+struct Style {
+    color: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, s: &str) -> String {
+        if self.color { format!("{code}{s}{RESET}") } else { s.to_string() }
+    }
+
+    fn mark(&self, s: &str) -> String {
+        if self.color { format!("{MARK}{s}{RESET}") } else { format!("[[{s}]]") }
+    }
+}
+
+/// Writes the human report.
+pub(crate) fn report(out: &mut impl Write, r: &Report, color: bool) -> std::io::Result<()> {
+    let st = Style { color };
+    let (code, word) = match r.verdict {
+        Verdict::Scam => (RED, "SCAM"),
+        Verdict::Suspicious => (YELLOW, "SUSPICIOUS"),
+        Verdict::Clean => (GREEN, "NO RED FLAGS FOUND"),
+    };
+    writeln!(out, "{}  (score {}/100, {})", st.paint(code, word), r.score, r.channel.as_str())?;
+    writeln!(out, "{}", r.advice.summary)?;
+    let flags: Vec<_> = r.findings.iter().filter(|f| f.points > 0).collect();
+    let context: Vec<_> = r.findings.iter().filter(|f| f.points == 0).collect();
+    if !flags.is_empty() {
+        writeln!(out, "\n{}", st.paint(BOLD, &format!("Red flags ({}):", flags.len())))?;
+        for (i, f) in flags.iter().enumerate() {
+            writeln!(out, "{:>2}. {}  {}", i + 1, st.paint(BOLD, &sanitize(&f.message)), st.paint(DIM, &format!("[{} +{}]", f.rule, f.points)))?;
+            for e in f.evidence.iter().take(3) {
+                let line = evidence_line(&r.text, e.start, e.end, &st);
+                match &e.note {
+                    Some(n) => writeln!(out, "      > {line}  {}", st.paint(DIM, &format!("({})", sanitize(n))))?,
+                    None => writeln!(out, "      > {line}")?,
+                }
+            }
+            writeln!(out, "      {}", wrap(&f.explanation, 6))?;
+        }
+    }
+    if !context.is_empty() {
+        for f in &context {
+            writeln!(out, "\n{} {}", st.paint(DIM, "Note:"), sanitize(&f.message))?;
+        }
+    }
+    if !r.notes.is_empty() {
+        writeln!(out)?;
+        for n in &r.notes {
+            writeln!(out, "{} {}", st.paint(DIM, "Could not read everything:"), sanitize(&n.message))?;
+        }
+    }
+    writeln!(out, "\n{}", st.paint(BOLD, "What to do:"))?;
+    for s in &r.advice.steps {
+        writeln!(out, "  * {}", wrap(s, 4))?;
+    }
+    let relevant: Vec<_> = r.advice.if_you_already.iter().filter(|a| a.relevant).collect();
+    for a in &relevant {
+        writeln!(out, "\n{}", st.paint(BOLD, &format!("{}:", a.title)))?;
+        for s in &a.steps {
+            writeln!(out, "  * {}", wrap(s, 4))?;
+        }
+    }
+    if r.verdict != Verdict::Clean {
+        writeln!(out, "\n{}", st.paint(BOLD, "Report it:"))?;
+        for rep in &r.reports {
+            writeln!(out, "  * {}: {} ({})", rep.name, rep.address, rep.method)?;
+            writeln!(out, "    {}", wrap(&rep.how, 4))?;
+        }
+        writeln!(out, "  {}", st.paint(DIM, "(`redflag check --json` gives each report's ready-to-send text.)"))?;
+    }
+    writeln!(out)?;
+    Ok(())
+}
+
+/// The line around a span with the span marked, at most ~100 characters of context.
+fn evidence_line(text: &str, start: usize, end: usize, st: &Style) -> String {
+    let (start, end) = (start.min(text.len()), end.min(text.len()));
+    if !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+        return String::new();
+    }
+    let line_start = text[..start].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let line_end = text[end..].find('\n').map(|i| end + i).unwrap_or(text.len());
+    let before = tail(&text[line_start..start], 50);
+    let after = head(&text[end..line_end], 50);
+    let hit: String = text[start..end].chars().take(120).collect();
+    format!("{}{}{}", sanitize(&before), st.mark(&sanitize(&hit.replace('\n', " "))), sanitize(&after))
+}
+
+fn tail(s: &str, n: usize) -> String {
+    let count = s.chars().count();
+    if count <= n { s.to_string() } else { format!("...{}", s.chars().skip(count - n).collect::<String>()) }
+}
+
+fn head(s: &str, n: usize) -> String {
+    if s.chars().count() <= n { s.to_string() } else { format!("{}...", s.chars().take(n).collect::<String>()) }
+}
+
+/// Wraps text at 88 columns, indenting continuation lines.
+fn wrap(s: &str, indent: usize) -> String {
+    let s = sanitize(s);
+    let mut out = String::new();
+    let mut col = indent;
+    for (i, w) in s.split_whitespace().enumerate() {
+        if i > 0 {
+            if col + 1 + w.chars().count() > 88 {
+                out.push('\n');
+                out.push_str(&" ".repeat(indent));
+                col = indent;
+            } else {
+                out.push(' ');
+                col += 1;
+            }
+        }
+        out.push_str(w);
+        col += w.chars().count();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sanitizes_terminal_escapes() {
+        assert_eq!(sanitize("a\x1b[31mb"), "a\\u{1b}[31mb");
+        assert_eq!(sanitize("x\u{202E}y"), "x\\u{202e}y");
+        assert_eq!(sanitize("line\nnext"), "line\nnext");
+    }
+
+    #[test]
+    fn marks_evidence() {
+        let st = Style { color: false };
+        assert_eq!(evidence_line("one\ncall 1-888 now\nthree", 9, 14, &st), "call [[1-888]] now");
+    }
+}

@@ -1,0 +1,55 @@
+//! Advice for the verdict and scenarios, with "if you already ..." steps.
+
+use crate::report::{AlreadyAdvice, ReportAdvice, ScenarioRef};
+use crate::score::Verdict;
+use redflag_profile::Profile;
+
+/// Which rules make an "if you already ..." block relevant.
+const ALREADY_TRIGGERS: &[(&str, &[&str])] = &[
+    ("called", &["PHN"]),
+    ("gift_cards", &["PAY001", "PAY002", "PAY006"]),
+    ("card", &["CRD003", "SCN011"]),
+    ("bank", &["CRD004", "PAY003", "PAY004", "PAY005"]),
+    ("remote", &["RMT", "SCN012"]),
+    ("password", &["CRD001", "CRD002", "CRD008"]),
+    ("ssn", &["CRD005", "CRD006", "CRD007"]),
+    ("clicked", &["LNK", "ATT"]),
+];
+
+pub(crate) fn build(profile: &Profile, verdict: Verdict, scenarios: &[ScenarioRef], fired: &[&str]) -> ReportAdvice {
+    let a = &profile.advice;
+    let brand = &profile.brand.name;
+    let summary = match verdict {
+        Verdict::Scam => format!("This is a scam. Do not call, click, reply or pay. {brand} did not send it."),
+        Verdict::Suspicious => "This message has red flags. Treat it as a scam until you have checked it yourself, without using anything in the message.".to_string(),
+        Verdict::Clean => "No red flags found. That does not prove the message is genuine.".to_string(),
+    };
+    let mut steps: Vec<String> = Vec::new();
+    let base = if verdict == Verdict::Clean { &a.clean } else { &a.general };
+    steps.extend(base.iter().map(|s| profile.fill(s)));
+    if verdict != Verdict::Clean {
+        for sc in scenarios {
+            if let Some(extra) = a.scenario.get(sc.id) {
+                steps.extend(extra.iter().map(|s| profile.fill(s)));
+            }
+        }
+    }
+    let mut already: Vec<AlreadyAdvice> = a
+        .already
+        .iter()
+        .map(|(key, block)| {
+            let triggers = ALREADY_TRIGGERS.iter().find(|(k, _)| k == key).map(|(_, t)| *t).unwrap_or(&[]);
+            let relevant = verdict != Verdict::Clean && fired.iter().any(|id| triggers.iter().any(|t| id.starts_with(t)));
+            AlreadyAdvice {
+                key: key.clone(),
+                title: profile.fill(&block.title),
+                steps: block.steps.iter().map(|s| profile.fill(s)).collect(),
+                relevant,
+            }
+        })
+        .collect();
+    // Relevant first, then the advice file's order of keys for a stable layout.
+    let order = |k: &str| ALREADY_TRIGGERS.iter().position(|(key, _)| *key == k).unwrap_or(usize::MAX);
+    already.sort_by_key(|b| (!b.relevant, order(&b.key)));
+    ReportAdvice { summary, steps, if_you_already: already }
+}

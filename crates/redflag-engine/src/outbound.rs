@@ -1,0 +1,163 @@
+//! Ready-to-send reports: to the brand, the FTC, 7726 and the local hotline.
+//!
+//! These are texts the person (or the hotline) sends themselves. Nothing here sends
+//! anything: redflag never contacts anyone unless the person asks for that report.
+
+use crate::report::Report;
+use crate::score::Verdict;
+use redflag_message::{Channel, Message};
+use redflag_profile::Profile;
+use serde::Serialize;
+use std::fmt::Write;
+
+/// Most characters of the message quoted in a report body.
+const QUOTE_LIMIT: usize = 3000;
+
+/// One ready-to-send report.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutboundReport {
+    /// `amazon` (the brand's ID), `ftc`, `sms7726` or `hotline`.
+    pub to: String,
+    /// Who receives it.
+    pub name: String,
+    /// How it is sent: `email`, `web`, `sms` or `phone`.
+    pub method: &'static str,
+    /// Address, web address, short code or phone number.
+    pub address: String,
+    /// Subject line, for email.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// The text to send or paste.
+    pub body: String,
+    /// What to do, in plain words.
+    pub how: String,
+}
+
+pub(crate) fn build(profile: &Profile, msg: &Message, report: &Report) -> Vec<OutboundReport> {
+    let brand = &profile.brand;
+    let summary = summary(profile, msg, report);
+    let mut out = Vec::new();
+    let channel_word = match msg.channel {
+        Channel::Email => "email",
+        Channel::Sms => "text message",
+        Channel::Chat => "chat message",
+        Channel::Call => "phone call",
+    };
+    if msg.channel == Channel::Email {
+        out.push(OutboundReport {
+            to: brand.id.clone(),
+            name: format!("{} (report a scam)", brand.name),
+            method: "email",
+            address: brand.report.email.clone(),
+            subject: Some(format!("Suspicious email pretending to be {}", brand.name)),
+            body: format!(
+                "Hello,\n\nI received the attached email, which pretends to come from {}. I am forwarding it as an attachment so that you have its full headers.\n\n{summary}",
+                brand.name
+            ),
+            how: brand.report.how.clone(),
+        });
+    } else {
+        out.push(OutboundReport {
+            to: brand.id.clone(),
+            name: format!("{} (report a scam)", brand.name),
+            method: "web",
+            address: brand.report.web.clone(),
+            subject: None,
+            body: summary.clone(),
+            how: brand.report.how.clone(),
+        });
+    }
+    let ftc = &profile.reports.ftc;
+    out.push(OutboundReport {
+        to: "ftc".into(),
+        name: ftc.name.clone(),
+        method: "web",
+        address: ftc.web.clone().unwrap_or_default(),
+        subject: None,
+        body: format!("What happened: I received a {channel_word} from someone pretending to be {}.\n\n{summary}", brand.name),
+        how: ftc.how.clone().unwrap_or_default(),
+    });
+    let s7726 = &profile.reports.sms7726;
+    let sender = msg.sender.as_ref().map(|s| s.value.clone());
+    match msg.channel {
+        Channel::Sms => out.push(OutboundReport {
+            to: "sms7726".into(),
+            name: s7726.name.clone(),
+            method: "sms",
+            address: s7726.number.clone(),
+            subject: None,
+            body: sender.unwrap_or_else(|| "(the number the text came from)".into()),
+            how: s7726.how_text.clone(),
+        }),
+        Channel::Call => out.push(OutboundReport {
+            to: "sms7726".into(),
+            name: s7726.name.clone(),
+            method: "sms",
+            address: s7726.number.clone(),
+            subject: None,
+            body: format!("call {}", sender.unwrap_or_else(|| "(the number that called you)".into())),
+            how: s7726.how_call.clone(),
+        }),
+        _ => {}
+    }
+    let h = &profile.reports.hotline;
+    out.push(OutboundReport {
+        to: "hotline".into(),
+        name: h.name.clone(),
+        method: if h.email.is_some() { "email" } else { "phone" },
+        address: h.email.clone().or_else(|| h.phone.clone()).unwrap_or_default(),
+        subject: h.email.as_ref().map(|_| format!("Scam report: {channel_word} pretending to be {}", brand.name)),
+        body: format!("Hello,\n\nI would like to report a {channel_word} from someone pretending to be {}.\n\n{summary}", brand.name),
+        how: match (&h.phone, &h.how) {
+            (Some(p), Some(how)) => format!("{how} Phone: {p}."),
+            (_, Some(how)) => how.clone(),
+            (Some(p), None) => format!("Phone: {p}."),
+            _ => String::new(),
+        },
+    });
+    out
+}
+
+/// The facts of the case in plain text, shared by every report.
+fn summary(profile: &Profile, msg: &Message, report: &Report) -> String {
+    let mut s = String::new();
+    let verdict = match report.verdict {
+        Verdict::Scam => "a scam",
+        Verdict::Suspicious => "suspicious",
+        Verdict::Clean => "without clear red flags",
+    };
+    let _ = writeln!(s, "redflag rated it {verdict} (score {}/100).", report.score);
+    let _ = writeln!(s, "Company impersonated: {}", profile.brand.name);
+    if let Some(sender) = &msg.sender {
+        let label = if msg.channel == Channel::Call { "Caller" } else { "Sender" };
+        let _ = writeln!(s, "{label}: {}", msg.text.get(sender.span.range()).unwrap_or(&sender.value));
+    }
+    if let Some(subject) = msg.subject() {
+        let _ = writeln!(s, "Subject: {subject}");
+    }
+    let ind = &report.indicators;
+    if !ind.phone_numbers.is_empty() {
+        let _ = writeln!(s, "Phone numbers in the message: {}", ind.phone_numbers.join(", "));
+    }
+    let foreign: Vec<&str> = ind.domains.iter().filter(|d| !d.brand).map(|d| d.domain.as_str()).collect();
+    if !foreign.is_empty() {
+        let _ = writeln!(s, "Websites in the message: {}", foreign.join(", "));
+    }
+    if !ind.payment_methods.is_empty() {
+        let _ = writeln!(s, "Payment asked for: {}", ind.payment_methods.join(", "));
+    }
+    if !ind.amounts.is_empty() {
+        let _ = writeln!(s, "Amounts mentioned: {}", ind.amounts.join(", "));
+    }
+    if !report.findings.is_empty() {
+        let _ = writeln!(s, "\nRed flags:");
+        for f in report.findings.iter().filter(|f| f.points > 0) {
+            let _ = writeln!(s, "- {} ({})", f.message, f.rule);
+        }
+    }
+    let body = msg.body();
+    let quoted: String = body.chars().take(QUOTE_LIMIT).collect();
+    let more = if quoted.len() < body.len() { "\n[...]" } else { "" };
+    let _ = write!(s, "\nThe message:\n{quoted}{more}\n");
+    s
+}

@@ -1,0 +1,263 @@
+//! The report: the public, versioned output of an analysis.
+
+use crate::outbound::{self, OutboundReport};
+use crate::score::{Verdict, score};
+use crate::{SCHEMA_VERSION, advice};
+use redflag_extract::Indicators;
+use redflag_message::{Channel, Message, ParseNote, Span};
+use redflag_profile::Profile;
+use redflag_rules::{Context, Family, Finding, Severity};
+use serde::Serialize;
+
+/// The result of checking one message. See `docs/report-schema.md`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Version of this structure ([`SCHEMA_VERSION`]).
+    pub schema_version: &'static str,
+    /// `scam`, `suspicious` or `clean`.
+    pub verdict: Verdict,
+    /// What to show a person: "Scam", "Suspicious", "No red flags found".
+    pub verdict_label: &'static str,
+    /// 0 to 100: the sum of the findings' points, capped at 100.
+    pub score: u8,
+    /// How the message arrived.
+    pub channel: Channel,
+    /// The brand profile used (`amazon`).
+    pub brand: String,
+    /// The message claims to be the brand.
+    pub claims_brand: bool,
+    /// The scenarios the message uses (scenario rules that fired).
+    pub scenarios: Vec<ScenarioRef>,
+    /// Every red flag, strongest first.
+    pub findings: Vec<ReportFinding>,
+    /// What the message contains that can be looked up or reported.
+    pub indicators: ReportIndicators,
+    /// What to do.
+    pub advice: ReportAdvice,
+    /// Ready-to-send reports.
+    pub reports: Vec<OutboundReport>,
+    /// What could not be read.
+    pub notes: Vec<ParseNote>,
+    /// The message as checked; every span points into it.
+    pub text: String,
+}
+
+/// A scenario the message uses.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScenarioRef {
+    /// Rule ID (`SCN006`).
+    pub id: &'static str,
+    /// Rule name (`account-locked-lure`).
+    pub name: &'static str,
+    /// Summary.
+    pub summary: &'static str,
+}
+
+/// One red flag, explained.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportFinding {
+    /// Rule ID.
+    pub rule: &'static str,
+    /// Rule name.
+    pub name: &'static str,
+    /// Family.
+    pub family: Family,
+    /// Severity.
+    pub severity: Severity,
+    /// Points this finding adds to the score.
+    pub points: u8,
+    /// Short description quoting the evidence.
+    pub message: String,
+    /// Plain-language explanation, including what the brand never does.
+    pub explanation: String,
+    /// Where in `text`.
+    pub evidence: Vec<ReportEvidence>,
+}
+
+/// One piece of evidence.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportEvidence {
+    /// First byte in `text`.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+    /// The text at that span.
+    pub text: String,
+    /// What about it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Indicators, deduplicated, in order of appearance.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ReportIndicators {
+    /// Links (de-obfuscated).
+    pub urls: Vec<String>,
+    /// Registrable domains of the links, and whether each is the brand's.
+    pub domains: Vec<DomainIndicator>,
+    /// Phone numbers (E.164 when valid, else as written).
+    pub phone_numbers: Vec<String>,
+    /// Email addresses: the sender, Reply-To, and any in the text.
+    pub emails: Vec<String>,
+    /// Money amounts as written.
+    pub amounts: Vec<String>,
+    /// Order numbers as written, and whether each has the brand's format.
+    pub order_numbers: Vec<OrderIndicator>,
+    /// Payment methods asked for (gift cards, crypto, wire, fees), from payment findings.
+    pub payment_methods: Vec<String>,
+}
+
+/// A domain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DomainIndicator {
+    /// Registrable domain.
+    pub domain: String,
+    /// It is one of the brand's.
+    pub brand: bool,
+}
+
+/// An order number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrderIndicator {
+    /// As written.
+    pub value: String,
+    /// Has the brand's format.
+    pub brand_format: bool,
+}
+
+/// What to do.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportAdvice {
+    /// One sentence.
+    pub summary: String,
+    /// Steps, most important first.
+    pub steps: Vec<String>,
+    /// "If you already ..." blocks; the ones that fit this message first.
+    pub if_you_already: Vec<AlreadyAdvice>,
+}
+
+/// One "if you already ..." block.
+#[derive(Debug, Clone, Serialize)]
+pub struct AlreadyAdvice {
+    /// `called`, `gift_cards`, `card`, `bank`, `remote`, `password`, `ssn`, `clicked`.
+    pub key: String,
+    /// Heading.
+    pub title: String,
+    /// Steps.
+    pub steps: Vec<String>,
+    /// This message asked for what the block is about.
+    pub relevant: bool,
+}
+
+pub(crate) fn build(profile: &Profile, msg: &Message, ind: &Indicators, cx: &Context<'_>, mut findings: Vec<Finding>) -> Report {
+    // Keep the rule order for scoring, then present strongest first.
+    findings.sort_by_key(|f| f.rule.id);
+    let (points, total) = score(&findings);
+    let verdict = Verdict::from_score(total);
+    let mut items: Vec<(u8, Finding)> = points.into_iter().zip(findings).collect();
+    items.sort_by(|(pa, fa), (pb, fb)| pb.cmp(pa).then(fb.rule.severity.cmp(&fa.rule.severity)).then(fa.rule.id.cmp(fb.rule.id)));
+    let report_findings: Vec<ReportFinding> = items
+        .iter()
+        .map(|(p, f)| ReportFinding {
+            rule: f.rule.id,
+            name: f.rule.name,
+            family: f.rule.family,
+            severity: f.rule.severity,
+            points: *p,
+            message: f.message.clone(),
+            explanation: profile.fill(profile.lang.explanation(f.rule.id).unwrap_or(f.rule.summary)),
+            evidence: f.evidence.iter().map(|e| evidence(msg, e.span, e.note.clone())).collect(),
+        })
+        .collect();
+    let mut scenarios: Vec<ScenarioRef> = items
+        .iter()
+        .filter(|(_, f)| f.rule.family == Family::Scenario)
+        .map(|(_, f)| ScenarioRef { id: f.rule.id, name: f.rule.name, summary: f.rule.summary })
+        .collect();
+    scenarios.sort_by_key(|s| s.id);
+    scenarios.dedup_by_key(|s| s.id);
+    let indicators = indicators(profile, msg, ind, &report_findings);
+    let fired: Vec<&str> = report_findings.iter().map(|f| f.rule).collect();
+    let advice = advice::build(profile, verdict, &scenarios, &fired);
+    let mut report = Report {
+        schema_version: SCHEMA_VERSION,
+        verdict,
+        verdict_label: verdict.label(),
+        score: total,
+        channel: msg.channel,
+        brand: profile.brand.id.clone(),
+        claims_brand: cx.claim.claims,
+        scenarios,
+        findings: report_findings,
+        indicators,
+        advice,
+        reports: Vec::new(),
+        notes: msg.notes.clone(),
+        text: msg.text.clone(),
+    };
+    report.reports = outbound::build(profile, msg, &report);
+    report
+}
+
+fn evidence(msg: &Message, span: Span, note: Option<String>) -> ReportEvidence {
+    ReportEvidence { start: span.start, end: span.end, text: msg.text.get(span.range()).unwrap_or("").to_string(), note }
+}
+
+fn push_unique(list: &mut Vec<String>, s: String) {
+    if !s.is_empty() && !list.contains(&s) {
+        list.push(s);
+    }
+}
+
+fn indicators(profile: &Profile, msg: &Message, ind: &Indicators, findings: &[ReportFinding]) -> ReportIndicators {
+    let brand = &profile.brand;
+    let mut out = ReportIndicators::default();
+    for u in &ind.urls {
+        if u.host.is_none() {
+            continue;
+        }
+        push_unique(&mut out.urls, u.url.clone());
+        if let Some(reg) = &u.registrable {
+            let d = DomainIndicator { domain: reg.clone(), brand: brand.is_legit_domain(reg) };
+            if !out.domains.contains(&d) {
+                out.domains.push(d);
+            }
+        }
+    }
+    for p in &ind.phones {
+        push_unique(&mut out.phone_numbers, p.e164.clone().unwrap_or_else(|| p.raw.clone()));
+    }
+    if let Some(e) = &msg.email {
+        if let Some(f) = &e.from {
+            push_unique(&mut out.emails, f.address.clone());
+        }
+        for r in &e.reply_to {
+            push_unique(&mut out.emails, r.address.clone());
+        }
+    } else if let Some(s) = msg.sender.as_ref().filter(|s| s.value.contains('@')) {
+        push_unique(&mut out.emails, s.value.clone());
+    }
+    for e in &ind.emails {
+        push_unique(&mut out.emails, e.address.clone());
+    }
+    for m in &ind.money {
+        push_unique(&mut out.amounts, m.raw.clone());
+    }
+    for o in &ind.orders {
+        let oi = OrderIndicator { value: o.value.clone(), brand_format: brand.is_order_number(&o.value) };
+        if !out.order_numbers.contains(&oi) {
+            out.order_numbers.push(oi);
+        }
+    }
+    for f in findings.iter().filter(|f| f.family == Family::Payment) {
+        let what = match f.rule {
+            "PAY001" | "PAY002" => "gift cards",
+            "PAY003" => "cryptocurrency",
+            "PAY004" => "wire transfer or payment app",
+            "PAY005" => "fee",
+            _ => "store purchase",
+        };
+        push_unique(&mut out.payment_methods, what.to_string());
+    }
+    out
+}

@@ -1,0 +1,111 @@
+//! From findings to a score and a verdict.
+//!
+//! The score is the sum of the findings' points, capped at 100, where each rule counts once
+//! (its strongest finding) and a few families are capped, because many weak signals of one
+//! kind (three scenario phrases, two pressure phrases) are not three times the evidence.
+//! So every point of the score is listed next to the finding that earned it.
+
+use redflag_rules::{Family, Finding};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Score at or above which the verdict is `scam`.
+pub const SCAM_THRESHOLD: u8 = 60;
+/// Score at or above which the verdict is `suspicious`.
+pub const SUSPICIOUS_THRESHOLD: u8 = 30;
+
+/// The most points a family can add.
+fn family_cap(f: Family) -> u32 {
+    match f {
+        Family::Scenario => 20,
+        Family::Language => 20,
+        Family::Pressure => 35,
+        _ => 100,
+    }
+}
+
+/// The verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// No red flags found (never "safe").
+    Clean,
+    /// Some red flags: check before doing anything.
+    Suspicious,
+    /// A scam.
+    Scam,
+}
+
+impl Verdict {
+    /// Lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Clean => "clean",
+            Verdict::Suspicious => "suspicious",
+            Verdict::Scam => "scam",
+        }
+    }
+
+    /// What a person is shown.
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Clean => "No red flags found",
+            Verdict::Suspicious => "Suspicious",
+            Verdict::Scam => "Scam",
+        }
+    }
+
+    /// The verdict for a score.
+    pub fn from_score(score: u8) -> Verdict {
+        if score >= SCAM_THRESHOLD {
+            Verdict::Scam
+        } else if score >= SUSPICIOUS_THRESHOLD {
+            Verdict::Suspicious
+        } else {
+            Verdict::Clean
+        }
+    }
+}
+
+/// Assigns the points each finding contributes (after the once-per-rule and family caps) and
+/// returns them with the total. `findings` must be in rule order.
+pub(crate) fn score(findings: &[Finding]) -> (Vec<u8>, u8) {
+    let mut best: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        let e = best.entry(f.rule.id).or_insert(i);
+        if findings[*e].points < f.points {
+            *e = i;
+        }
+    }
+    let mut used: BTreeMap<Family, u32> = BTreeMap::new();
+    let mut points = vec![0u8; findings.len()];
+    let mut total = 0u32;
+    // Strongest findings first, so a family cap trims the weak ones.
+    let mut order: Vec<usize> = best.values().copied().collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(findings[i].points), findings[i].rule.id));
+    for i in order {
+        let f = &findings[i];
+        let u = used.entry(f.rule.family).or_default();
+        let p = u32::from(f.points).min(family_cap(f.rule.family).saturating_sub(*u)).min(100 - total.min(100));
+        *u += p;
+        total += p;
+        points[i] = p as u8;
+    }
+    (points, total.min(100) as u8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thresholds() {
+        assert_eq!(Verdict::from_score(0), Verdict::Clean);
+        assert_eq!(Verdict::from_score(29), Verdict::Clean);
+        assert_eq!(Verdict::from_score(30), Verdict::Suspicious);
+        assert_eq!(Verdict::from_score(59), Verdict::Suspicious);
+        assert_eq!(Verdict::from_score(60), Verdict::Scam);
+        assert_eq!(Verdict::from_score(100), Verdict::Scam);
+        assert_eq!(Verdict::Clean.label(), "No red flags found");
+    }
+}

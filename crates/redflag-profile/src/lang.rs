@@ -1,0 +1,106 @@
+//! Language packs: phrase patterns, explanations and spelling settings.
+
+use crate::{Brand, Error, parse_toml};
+use regex::Regex;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+const FILE: &str = "language pack";
+
+/// Spelling-check settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spelling {
+    /// Words accepted beyond the dictionary (lowercase).
+    pub extra_words: Vec<String>,
+    /// Fewest distinct misspelled words that flag a message.
+    pub min_misspelled: usize,
+    /// Smallest share of misspelled words (per cent) that flags a message.
+    pub min_share_percent: usize,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLang {
+    lang: String,
+    name: String,
+    phrases: BTreeMap<String, Vec<String>>,
+    spelling: Spelling,
+    explain: BTreeMap<String, String>,
+}
+
+/// A language pack, with each rule's phrases compiled into one pattern.
+#[derive(Debug, Clone)]
+pub struct LangPack {
+    /// BCP 47 code (`en`).
+    pub lang: String,
+    /// Display name.
+    pub name: String,
+    /// Compiled phrases per rule ID.
+    phrases: BTreeMap<String, Regex>,
+    /// Spelling settings.
+    pub spelling: Spelling,
+    /// Plain-language explanation per rule ID.
+    pub explain: BTreeMap<String, String>,
+}
+
+impl LangPack {
+    /// Parses a language pack and compiles its phrases (`{brand}` becomes the brand's names).
+    pub fn from_toml(text: &str, brand: &Brand) -> Result<LangPack, Error> {
+        let raw: RawLang = parse_toml(FILE, text)?;
+        let brand_alt = brand.names.iter().map(|n| regex::escape(n)).collect::<Vec<_>>().join("|");
+        let mut phrases = BTreeMap::new();
+        for (id, list) in raw.phrases {
+            check_id(&id)?;
+            if list.is_empty() {
+                return Err(Error::invalid(FILE, format!("phrases.{id}"), "is empty"));
+            }
+            let mut parts = Vec::with_capacity(list.len());
+            for p in &list {
+                // Upper case is allowed only in escapes like `\S` and `\D`.
+                let unescaped = p.replace(|c: char| c == '\\', "\u{0}");
+                let has_upper = unescaped.split('\u{0}').enumerate().any(|(i, part)| {
+                    let part = if i == 0 { part } else { part.get(1..).unwrap_or("") };
+                    part.chars().any(char::is_uppercase)
+                });
+                if p.trim().is_empty() || has_upper {
+                    return Err(Error::invalid(FILE, format!("phrases.{id}"), format!("`{p}` must be non-empty lowercase")));
+                }
+                let p = p.replace("{brand}", &format!("(?:{brand_alt})"));
+                // Each phrase must compile on its own, so an error names the phrase.
+                Regex::new(&p).map_err(|e| Error::invalid(FILE, format!("phrases.{id}"), format!("`{p}`: {e}")))?;
+                let start = if p.starts_with('^') || p.starts_with(r"\b") { "" } else { r"\b" };
+                let end = if p.ends_with('$') || p.ends_with(r"\b") { "" } else { r"\b" };
+                parts.push(format!("{start}(?:{p}){end}"));
+            }
+            let re = Regex::new(&format!("(?m){}", parts.join("|")))
+                .map_err(|e| Error::invalid(FILE, format!("phrases.{id}"), e.to_string()))?;
+            phrases.insert(id, re);
+        }
+        for id in raw.explain.keys() {
+            check_id(id)?;
+        }
+        Ok(LangPack { lang: raw.lang, name: raw.name, phrases, spelling: raw.spelling, explain: raw.explain })
+    }
+
+    /// The compiled phrases of a rule, if the pack has any.
+    pub fn phrases(&self, rule_id: &str) -> Option<&Regex> {
+        self.phrases.get(rule_id)
+    }
+
+    /// Rule IDs that have phrases.
+    pub fn phrase_ids(&self) -> impl Iterator<Item = &str> {
+        self.phrases.keys().map(String::as_str)
+    }
+
+    /// The explanation of a rule, if the pack has one.
+    pub fn explanation(&self, rule_id: &str) -> Option<&str> {
+        self.explain.get(rule_id).map(String::as_str)
+    }
+}
+
+fn check_id(id: &str) -> Result<(), Error> {
+    let b = id.as_bytes();
+    let ok = b.len() == 6 && b[..3].iter().all(u8::is_ascii_uppercase) && b[3..].iter().all(u8::is_ascii_digit);
+    if ok { Ok(()) } else { Err(Error::invalid(FILE, id, "is not a rule ID like ABC123")) }
+}

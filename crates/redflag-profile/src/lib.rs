@@ -1,0 +1,245 @@
+//! Everything redflag knows as data rather than code: the brand profile (names, real domains,
+//! the real phone number, the order-number format, what the brand never asks, where reports
+//! go), the language pack (phrase patterns for each rule, plain-language explanations,
+//! advice, extra dictionary words), and facts common to all brands (free-mail providers,
+//! link shorteners, risky web endings and attachment types).
+//!
+//! The defaults are embedded in the binary. [`Profile::load`] validates everything at load
+//! (patterns compile, domains are lower-case host names, phone numbers are E.164), so a bad
+//! data file fails at start with a clear error, never in the middle of an analysis.
+//!
+//! **API boundary:** a second brand is a new TOML file passed to [`Brand::from_toml`], not new
+//! code.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod advice;
+mod brand;
+mod common;
+mod lang;
+
+pub use advice::{Advice, AlreadyStep};
+pub use brand::{Brand, BrandReport, NeverAsks};
+pub use common::Common;
+pub use lang::{LangPack, Spelling};
+
+use serde::Deserialize;
+use std::sync::{Arc, OnceLock};
+
+/// The embedded Amazon brand profile.
+pub const AMAZON_TOML: &str = include_str!("../data/brands/amazon.toml");
+/// The embedded English language pack.
+pub const EN_TOML: &str = include_str!("../data/lang/en.toml");
+/// The embedded English advice.
+pub const EN_ADVICE_TOML: &str = include_str!("../data/lang/en-advice.toml");
+/// The embedded common facts.
+pub const COMMON_TOML: &str = include_str!("../data/common.toml");
+/// The embedded report destinations.
+pub const REPORTS_TOML: &str = include_str!("../data/reports.toml");
+/// The embedded Hunspell en_US affix file (SCOWL; licence in `data/dict/COPYING-en_US.txt`).
+pub const EN_US_AFF: &str = include_str!("../data/dict/en_US.aff");
+/// The embedded Hunspell en_US word list.
+pub const EN_US_DIC: &str = include_str!("../data/dict/en_US.dic");
+
+/// A data file that could not be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The file is not valid TOML, or lacks a field.
+    #[error("{file}: {source}")]
+    Toml {
+        /// Which data file.
+        file: String,
+        /// What the TOML parser said.
+        #[source]
+        source: toml::de::Error,
+    },
+    /// A value is present but wrong.
+    #[error("{file}: {field}: {message}")]
+    Invalid {
+        /// Which data file.
+        file: String,
+        /// Which field.
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl Error {
+    pub(crate) fn invalid(file: &str, field: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::Invalid { file: file.to_string(), field: field.into(), message: message.into() }
+    }
+}
+
+pub(crate) fn parse_toml<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> Result<T, Error> {
+    toml::from_str(text).map_err(|source| Error::Toml { file: file.to_string(), source })
+}
+
+/// One report destination that is not the brand (the FTC, 7726, a hotline).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Destination {
+    /// Who it is.
+    pub name: String,
+    /// Web address, if any.
+    #[serde(default)]
+    pub web: Option<String>,
+    /// Phone number or short code, if any.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Email address, if any.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// What to do, in one or two sentences.
+    #[serde(default)]
+    pub how: Option<String>,
+}
+
+/// The 7726 (SPAM) forwarding service of US mobile carriers.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Sms7726 {
+    /// Who it is.
+    pub name: String,
+    /// The short code.
+    pub number: String,
+    /// What to do with a text.
+    pub how_text: String,
+    /// What to do about a call.
+    pub how_call: String,
+}
+
+/// Where reports go besides the brand.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Reports {
+    /// The FTC.
+    pub ftc: Destination,
+    /// 7726.
+    pub sms7726: Sms7726,
+    /// The local fraud hotline.
+    pub hotline: Destination,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HotlineFile {
+    hotline: Destination,
+}
+
+impl Reports {
+    /// Parses and checks a reports file.
+    pub fn from_toml(text: &str) -> Result<Reports, Error> {
+        let r: Reports = parse_toml("reports.toml", text)?;
+        check_destination("reports.toml", "hotline", &r.hotline)?;
+        Ok(r)
+    }
+
+    /// Replaces the hotline with the `[hotline]` table of a site's own file.
+    pub fn with_hotline_toml(mut self, text: &str) -> Result<Reports, Error> {
+        let h: HotlineFile = parse_toml("hotline file", text)?;
+        check_destination("hotline file", "hotline", &h.hotline)?;
+        self.hotline = h.hotline;
+        Ok(self)
+    }
+}
+
+fn check_destination(file: &str, field: &str, d: &Destination) -> Result<(), Error> {
+    if d.name.trim().is_empty() {
+        return Err(Error::invalid(file, format!("{field}.name"), "is empty"));
+    }
+    if d.phone.is_none() && d.email.is_none() && d.web.is_none() {
+        return Err(Error::invalid(file, field, "needs a phone, an email or a web address"));
+    }
+    if let Some(e) = &d.email {
+        if !e.contains('@') {
+            return Err(Error::invalid(file, format!("{field}.email"), "is not an email address"));
+        }
+    }
+    Ok(())
+}
+
+/// Everything the analysis needs, loaded and checked.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    /// The brand being protected.
+    pub brand: Brand,
+    /// The language pack.
+    pub lang: LangPack,
+    /// Advice texts.
+    pub advice: Advice,
+    /// Facts common to all brands.
+    pub common: Common,
+    /// Report destinations.
+    pub reports: Reports,
+}
+
+impl Profile {
+    /// Loads a profile from the given texts (brand, language, advice, common, reports).
+    pub fn load(brand: &str, lang: &str, advice: &str, common: &str, reports: &str) -> Result<Profile, Error> {
+        let brand = Brand::from_toml(brand)?;
+        Ok(Profile {
+            lang: LangPack::from_toml(lang, &brand)?,
+            advice: Advice::from_toml(advice)?,
+            common: Common::from_toml(common)?,
+            reports: Reports::from_toml(reports)?,
+            brand,
+        })
+    }
+
+    /// The embedded profile (Amazon, English). Loaded once and shared.
+    pub fn embedded() -> Arc<Profile> {
+        static EMBEDDED: OnceLock<Arc<Profile>> = OnceLock::new();
+        EMBEDDED
+            .get_or_init(|| {
+                Arc::new(
+                    Profile::load(AMAZON_TOML, EN_TOML, EN_ADVICE_TOML, COMMON_TOML, REPORTS_TOML)
+                        .expect("the embedded profile is checked by tests"),
+                )
+            })
+            .clone()
+    }
+
+    /// The embedded profile with another brand file (`--brands FILE`).
+    pub fn with_brand(brand_toml: &str) -> Result<Profile, Error> {
+        Profile::load(brand_toml, EN_TOML, EN_ADVICE_TOML, COMMON_TOML, REPORTS_TOML)
+    }
+
+    /// Fills `{brand}` and `{verify}` in a text.
+    pub fn fill(&self, text: &str) -> String {
+        text.replace("{brand}", &self.brand.name).replace("{verify}", &self.brand.report.verify)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_profile_loads() {
+        let p = Profile::load(AMAZON_TOML, EN_TOML, EN_ADVICE_TOML, COMMON_TOML, REPORTS_TOML).unwrap();
+        assert_eq!(p.brand.id, "amazon");
+        assert!(p.brand.is_legit_domain("www.amazon.co.uk"));
+        assert!(p.brand.is_legit_domain("amazon.com"));
+        assert!(!p.brand.is_legit_domain("amazon.com.verify-account.xyz"));
+        assert!(!p.brand.is_legit_domain("notamazon.com"));
+        assert!(p.brand.is_order_number("112-1234567-1234567"));
+        assert!(p.brand.is_order_number("D01-1234567-1234567"));
+        assert!(!p.brand.is_order_number("AMZ-4491-22"));
+        assert!(p.common.is_free_mail("gmail.com"));
+        assert!(p.lang.phrases("SCN006").is_some());
+    }
+
+    #[test]
+    fn hotline_can_be_replaced() {
+        let r = Reports::from_toml(REPORTS_TOML).unwrap();
+        let r = r
+            .with_hotline_toml("[hotline]\nname = \"Test County Fraud Line\"\nphone = \"555-0100\"\n")
+            .unwrap();
+        assert_eq!(r.hotline.name, "Test County Fraud Line");
+        let bad = Reports::from_toml(REPORTS_TOML).unwrap().with_hotline_toml("[hotline]\nname = \"x\"\n");
+        assert!(bad.is_err());
+    }
+}

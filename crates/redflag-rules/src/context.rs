@@ -1,0 +1,191 @@
+//! The per-message context every rule reads: built once, shared by all rules.
+
+use crate::helpers::registrable;
+use redflag_extract::Indicators;
+use redflag_message::{Channel, Message, SectionKind, Span};
+use redflag_profile::Profile;
+use serde::Serialize;
+
+/// What the receiving server's checks say about the `From` domain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AuthStatus {
+    /// DMARC passed, or DKIM/SPF passed aligned with the `From` domain.
+    Pass,
+    /// DMARC failed, or both DKIM and SPF failed.
+    Fail,
+    /// No usable `Authentication-Results` (not an email, or not recorded).
+    Unknown,
+}
+
+/// Whether, where and how the message claims to be the brand.
+#[derive(Debug, Clone, Default)]
+pub struct BrandClaim {
+    /// The message speaks as the brand (sender, subject, a claim phrase, or the brand name
+    /// opening the text; any mention in a call).
+    pub claims: bool,
+    /// Every mention of a brand name (original spans).
+    pub mentions: Vec<Span>,
+    /// Spans that make it a claim.
+    pub claim_spans: Vec<Span>,
+    /// The email's `From` address is on a brand sender domain and authentication did not fail.
+    pub sender_is_brand: bool,
+}
+
+/// A person's real orders (from Amazon's "Request your data" export or typed order numbers),
+/// for the order-history check.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct OrderHistory {
+    /// Order numbers, as in the history.
+    pub order_ids: Vec<String>,
+}
+
+/// Everything the rules read about one message.
+pub struct Context<'a> {
+    /// The message.
+    pub msg: &'a Message,
+    /// What extraction found.
+    pub ind: &'a Indicators,
+    /// Brand, language and common facts.
+    pub profile: &'a Profile,
+    /// The brand claim.
+    pub claim: BrandClaim,
+    /// Sender authentication (emails).
+    pub auth: AuthStatus,
+    /// The person's real orders, when given.
+    pub orders: Option<&'a OrderHistory>,
+    /// Subject plus body.
+    pub content: Span,
+}
+
+impl<'a> Context<'a> {
+    /// Builds the context for one message.
+    pub fn new(
+        msg: &'a Message,
+        ind: &'a Indicators,
+        profile: &'a Profile,
+        orders: Option<&'a OrderHistory>,
+    ) -> Context<'a> {
+        let content = msg.content_span();
+        let auth = auth_status(msg);
+        let mut cx = Context { msg, ind, profile, claim: BrandClaim::default(), auth, orders, content };
+        cx.claim = brand_claim(&cx);
+        cx
+    }
+
+    /// The text of a span.
+    pub fn text(&self, span: Span) -> &'a str {
+        self.msg.text.get(span.range()).unwrap_or("")
+    }
+
+    /// True when the span lies in the subject or body.
+    pub fn in_content(&self, span: Span) -> bool {
+        self.content.contains(span)
+    }
+
+    /// The `From` address's domain, lowercase (emails and email-address SMS senders).
+    pub fn sender_domain(&self) -> Option<String> {
+        let addr = match &self.msg.email {
+            Some(e) => e.from.as_ref().map(|m| m.address.clone()),
+            None => None,
+        }
+        .or_else(|| self.msg.sender.as_ref().filter(|s| s.value.contains('@')).map(|s| s.value.clone()))?;
+        addr.rsplit_once('@').map(|(_, d)| d.trim_end_matches('>').to_ascii_lowercase())
+    }
+}
+
+fn brand_claim(cx: &Context<'_>) -> BrandClaim {
+    let brand = &cx.profile.brand;
+    let norm = &cx.ind.norm;
+    let msg = cx.msg;
+    let mut claim = BrandClaim::default();
+    for m in brand.name_re.find_iter(&norm.text) {
+        claim.mentions.push(norm.to_original(m.start(), m.end()));
+    }
+    let body = msg.body_span();
+    for &span in &claim.mentions {
+        let kind = msg.section_at(span.start);
+        let opening = kind == Some(SectionKind::Body) && opens_text(&msg.text, body.start, span);
+        let call = msg.channel == Channel::Call && kind == Some(SectionKind::Body);
+        if matches!(kind, Some(SectionKind::From | SectionKind::Subject)) || opening || call {
+            claim.claim_spans.push(span);
+        }
+    }
+    for m in brand.claim_re.find_iter(&norm.text) {
+        let span = norm.to_original(m.start(), m.end());
+        if cx.in_content(span) {
+            claim.claim_spans.push(span);
+        }
+    }
+    // An email from the brand's own domain claims the brand, even without naming it.
+    if let Some(from) = msg.email.as_ref().and_then(|e| e.from.as_ref()) {
+        if let Some((_, domain)) = from.address.rsplit_once('@') {
+            if brand.is_sender_domain(domain) {
+                claim.claim_spans.push(from.span);
+                claim.sender_is_brand = cx.auth != AuthStatus::Fail;
+            }
+        }
+    }
+    if msg.channel == Channel::Sms {
+        if let Some(s) = &msg.sender {
+            if brand.short_codes.contains(&s.value) {
+                claim.sender_is_brand = true;
+            }
+        }
+    }
+    claim.claim_spans.sort();
+    claim.claim_spans.dedup();
+    claim.claims = !claim.claim_spans.is_empty();
+    claim
+}
+
+/// True when a brand mention opens the text like a sender label: the first word of the body
+/// (`Amazon: your order...`, `[Amazon] ...`), or the first line's name before a colon, dash or
+/// bracket. "The Amazon rainforest" is not a claim.
+fn opens_text(text: &str, body_start: usize, span: Span) -> bool {
+    let Some(before) = text.get(body_start..span.start) else { return false };
+    if before.len() > 60 || before.contains('\n') {
+        return false;
+    }
+    let first_word = before.chars().all(|c| !c.is_alphanumeric());
+    let after = text.get(span.end..).unwrap_or("");
+    let labelled = after.trim_start_matches(".com").starts_with([':', ']', ')', '|', '-', '–', '>']);
+    first_word || labelled
+}
+
+/// Reads the topmost `Authentication-Results` header that has results.
+fn auth_status(msg: &Message) -> AuthStatus {
+    let Some(email) = &msg.email else { return AuthStatus::Unknown };
+    let Some(from) = email.from.as_ref() else { return AuthStatus::Unknown };
+    let from_reg = from.address.rsplit_once('@').and_then(|(_, d)| registrable(d));
+    let Some(ar) = email.auth_results.iter().find(|a| !a.results.is_empty()) else {
+        return AuthStatus::Unknown;
+    };
+    let aligned = |key: &str, r: &redflag_message::AuthResult| {
+        r.props.iter().any(|(k, v)| {
+            k == key && {
+                let d = v.rsplit_once('@').map(|(_, d)| d).unwrap_or(v);
+                registrable(d).is_some() && registrable(d) == from_reg
+            }
+        })
+    };
+    if let Some(d) = ar.results.iter().find(|r| r.method == "dmarc") {
+        match d.result.as_str() {
+            "pass" => return AuthStatus::Pass,
+            "fail" => return AuthStatus::Fail,
+            _ => {}
+        }
+    }
+    let dkim_pass = ar.results.iter().any(|r| r.method == "dkim" && r.result == "pass" && aligned("header.d", r))
+        || ar.results.iter().any(|r| r.method == "dkim" && r.result == "pass" && aligned("header.i", r));
+    let spf_pass = ar.results.iter().any(|r| r.method == "spf" && r.result == "pass" && aligned("smtp.mailfrom", r));
+    if dkim_pass || spf_pass {
+        return AuthStatus::Pass;
+    }
+    let dkim_bad = ar.results.iter().any(|r| r.method == "dkim" && matches!(r.result.as_str(), "fail" | "none" | "permerror"));
+    let spf_bad = ar.results.iter().any(|r| r.method == "spf" && matches!(r.result.as_str(), "fail" | "softfail"));
+    if dkim_bad && spf_bad {
+        return AuthStatus::Fail;
+    }
+    AuthStatus::Unknown
+}

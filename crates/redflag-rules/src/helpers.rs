@@ -1,0 +1,149 @@
+//! Small pieces several rules share.
+
+use crate::{Context, Evidence, Finding, RuleMeta};
+use redflag_message::Span;
+
+/// Registrable domain of a host (eTLD+1).
+pub(crate) fn registrable(host: &str) -> Option<String> {
+    redflag_extract::registrable_domain(host)
+}
+
+/// Where the language pack's phrases for `id` match in the subject or body (original spans).
+pub(crate) fn phrase_hits(cx: &Context<'_>, id: &str) -> Vec<Span> {
+    let Some(re) = cx.profile.lang.phrases(id) else { return Vec::new() };
+    let norm = &cx.ind.norm;
+    let mut out: Vec<Span> = re
+        .find_iter(&norm.text)
+        .map(|m| norm.to_original(m.start(), m.end()))
+        .filter(|s| !s.is_empty() && cx.in_content(*s))
+        .collect();
+    out.dedup();
+    out
+}
+
+/// Phrase hits that are not negated ("Amazon will never ask for your password").
+pub(crate) fn request_hits(cx: &Context<'_>, id: &str) -> Vec<Span> {
+    phrase_hits(cx, id).into_iter().filter(|s| !negated(cx, *s)).collect()
+}
+
+/// True when the words just before `span` negate it ("never", "do not", "won't", "no one").
+pub(crate) fn negated(cx: &Context<'_>, span: Span) -> bool {
+    let text = &cx.msg.text;
+    let mut start = span.start.saturating_sub(48);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    // Only look within the same sentence.
+    let before = &text[start..span.start];
+    let before = before.rsplit(['.', '!', '?', '\n']).next().unwrap_or(before).to_lowercase();
+    const NEG: &[&str] = &[
+        "never", "not ", "n't ", "n’t ", "no one", "nobody", "without", "don’t", "won’t", "will not",
+        "avoid", "beware", "protect yourself", "scam",
+    ];
+    NEG.iter().any(|n| before.contains(n))
+}
+
+/// Quotes evidence text for a finding message: trimmed, one line, at most 60 characters.
+pub(crate) fn quote(s: &str) -> String {
+    let one: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one.chars().count() <= 60 {
+        return one;
+    }
+    let cut: String = one.chars().take(57).collect();
+    format!("{cut}...")
+}
+
+/// The standard finding for phrase rules: one finding, every hit as evidence.
+pub(crate) fn phrase_finding(cx: &Context<'_>, meta: &'static RuleMeta, hits: &[Span], what: &str) -> Option<Finding> {
+    let first = *hits.first()?;
+    let evidence = hits.iter().take(8).map(|s| Evidence::at(*s)).collect();
+    Some(Finding::new(meta, format!("{what}: `{}`", quote(cx.text(first))), evidence))
+}
+
+/// A phrase rule: any (non-negated when `request`) hit of the rule's phrases is a finding.
+pub(crate) fn phrase_rule(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding>, request: bool, what: &str) {
+    let hits = if request { request_hits(cx, meta.id) } else { phrase_hits(cx, meta.id) };
+    out.extend(phrase_finding(cx, meta, &hits, what));
+}
+
+/// How a domain label imitates the brand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lookalike {
+    /// The brand name with extra words (`amazon-support-center`).
+    Combo,
+    /// The brand name misspelled by a letter or two, or with look-alike characters
+    /// (`amaz0n`, `arnazon`, `amazom`).
+    Typo,
+}
+
+/// Does the label left of a registrable domain's suffix imitate the brand `name`?
+pub(crate) fn lookalike(name: &str, registrable: &str) -> Option<Lookalike> {
+    let label = registrable.split('.').next().unwrap_or("");
+    if label.is_empty() || name.len() < 4 {
+        return None;
+    }
+    let folded = fold_label(label);
+    if folded == name {
+        return Some(Lookalike::Typo).filter(|_| label != name);
+    }
+    if folded.contains(name) {
+        return Some(Lookalike::Combo);
+    }
+    // Compare each dash-separated piece, and the whole label, with the name.
+    let pieces = folded.split('-').chain(std::iter::once(folded.as_str()));
+    for piece in pieces {
+        if piece.len() + 2 < name.len() || piece.len() > name.len() + 2 {
+            continue;
+        }
+        // One edit only: two edits reach ordinary words (`amazing` is two from `amazon`).
+        let d = strsim::damerau_levenshtein(piece, name);
+        if d == 1 && piece.chars().next() == name.chars().next() {
+            return Some(Lookalike::Typo);
+        }
+    }
+    None
+}
+
+/// Folds the tricks people use in domain labels: digits for letters, `rn` for `m`, `vv` for
+/// `w`.
+fn fold_label(label: &str) -> String {
+    let mut s: String = label
+        .chars()
+        .map(|c| match c {
+            '0' => 'o',
+            '1' | '|' => 'l',
+            '3' => 'e',
+            '4' | '@' => 'a',
+            '5' | '$' => 's',
+            '7' => 't',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect();
+    s = s.replace("rn", "m").replace("vv", "w");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookalikes() {
+        assert_eq!(lookalike("amazon", "amazon-support-center.com"), Some(Lookalike::Combo));
+        assert_eq!(lookalike("amazon", "secure-amazon.top"), Some(Lookalike::Combo));
+        assert_eq!(lookalike("amazon", "amaz0n.com"), Some(Lookalike::Typo));
+        assert_eq!(lookalike("amazon", "arnazon.com"), Some(Lookalike::Typo));
+        assert_eq!(lookalike("amazon", "amazom.net"), Some(Lookalike::Typo));
+        assert_eq!(lookalike("amazon", "amzon-help.com"), Some(Lookalike::Typo));
+        assert_eq!(lookalike("amazon", "amazon.com"), None);
+        assert_eq!(lookalike("amazon", "example.com"), None);
+        assert_eq!(lookalike("amazon", "amazing.com"), None);
+        assert_eq!(lookalike("amazon", "lazon.com"), None);
+    }
+
+    #[test]
+    fn quotes_are_short() {
+        assert_eq!(quote("  a \n b "), "a b");
+        assert_eq!(quote(&"x".repeat(100)).chars().count(), 60);
+    }
+}

@@ -1,0 +1,116 @@
+//! Callback numbers: phone numbers to call that are not the brand's.
+
+use crate::helpers::{phrase_finding, phrase_hits, quote};
+use crate::{ALL, CALL, Context, Evidence, Finding, RuleMeta, rule};
+use redflag_extract::PhoneRef;
+use redflag_message::SectionKind;
+
+/// Phone numbers in the subject or body (not the sender or caller line).
+fn content_phones<'a>(cx: &'a Context<'_>) -> impl Iterator<Item = &'a PhoneRef> {
+    cx.ind.phones.iter().filter(|p| cx.in_content(p.span) && cx.msg.section_at(p.span.start) != Some(SectionKind::From))
+}
+
+rule! {
+    /// A message that claims to be the brand gives a phone number that is not the brand's.
+    ///
+    /// **Why:** the advisory's first red flag: "Message leaves a callback number. Do not
+    /// trust a phone number provided in a message as the number is fake and not tied to
+    /// Amazon." Amazon does not put callback numbers in its messages. This still fires when
+    /// the mail really comes from Amazon's servers, because scammers abuse real Amazon mail
+    /// (gift notes, seller messages) to carry their number.
+    ///
+    /// **Example:** `Amazon Security: call 1-888-555-0199 to cancel the order.`
+    ///
+    /// **Known false positives:** a seller's or driver's number in a real marketplace
+    /// message.
+    pub struct CallbackNumberNotBrand;
+    id: "PHN001", name: "callback-number-not-brand", family: Callback, severity: High,
+    points: 45, channels: ALL, summary: "Gives a callback number that is not Amazon's",
+    check: callback_number_not_brand,
+}
+
+fn callback_number_not_brand(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding>) {
+    if !cx.claim.claims {
+        return;
+    }
+    let brand = &cx.profile.brand;
+    let bad: Vec<&PhoneRef> = content_phones(cx)
+        .filter(|p| !p.e164.as_deref().is_some_and(|e| brand.is_brand_phone(e)))
+        .collect();
+    let Some(first) = bad.first() else { return };
+    let evidence = bad
+        .iter()
+        .take(6)
+        .map(|p| Evidence::with_note(p.span, format!("{:?} number, not {}'s", p.kind, brand.name).to_lowercase()))
+        .collect();
+    out.push(Finding::new(meta, format!("gives the number `{}`, which is not {}'s", quote(&first.raw), brand.name), evidence));
+}
+
+rule! {
+    /// Tells you to call a phone number given in the message.
+    ///
+    /// **Why:** scammers want you on the phone, where they can pressure you and ask for
+    /// codes, card numbers or remote access. Real companies ask you to use their app or the
+    /// number on your card.
+    ///
+    /// **Example:** `Please call our support line at (844) 555-0142 immediately.`
+    ///
+    /// **Known false positives:** ordinary messages from people ("call me at ..."), which
+    /// seldom have other red flags; the points are modest.
+    pub struct CallThisNumber;
+    id: "PHN002", name: "call-this-number", family: Callback, severity: Medium,
+    points: 15, channels: ALL, summary: "Tells you to call a number given in the message",
+    check: call_this_number,
+}
+
+fn call_this_number(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding>) {
+    let phones: Vec<&PhoneRef> = content_phones(cx).collect();
+    if phones.is_empty() {
+        return;
+    }
+    let hits = phrase_hits(cx, meta.id);
+    let Some(first) = hits.first() else { return };
+    let mut evidence = vec![Evidence::at(*first)];
+    evidence.extend(phones.iter().take(4).map(|p| Evidence::at(p.span)));
+    out.push(Finding::new(meta, format!("`{}` with the number `{}`", quote(cx.text(*first)), quote(&phones[0].raw)), evidence));
+}
+
+rule! {
+    /// A recorded call tells you to press a key or stay on the line to reach an "agent".
+    ///
+    /// **Why:** this is the robocall script that connects you to a scammer ("press 1 to
+    /// speak to an Amazon representative").
+    ///
+    /// **Example:** `Press 1 to speak with an Amazon associate.`
+    ///
+    /// **Known false positives:** real automated calls (pharmacies, schools) you expect.
+    pub struct PressToConnect;
+    id: "PHN003", name: "press-to-connect", family: Callback, severity: Medium,
+    points: 25, channels: CALL, summary: "Robocall script: press a key to reach an agent",
+    check: |cx, meta, out| {
+        let hits = phrase_hits(cx, meta.id);
+        out.extend(phrase_finding(cx, meta, &hits, "robocall prompt"));
+    },
+}
+
+rule! {
+    /// A phone number is written with letters for digits (`1-8OO`), look-alike characters or
+    /// spaced-out digits.
+    ///
+    /// **Why:** disguising a number only makes sense to get past spam filters.
+    ///
+    /// **Example:** `Call l-8O8-555-O199`.
+    ///
+    /// **Known false positives:** vanity numbers written in letters (`1-800-FLOWERS`), which
+    /// count as disguised too; the points are modest.
+    pub struct ObfuscatedPhoneNumber;
+    id: "PHN004", name: "obfuscated-phone-number", family: Callback, severity: Medium,
+    points: 20, channels: ALL, summary: "Writes a phone number in a disguised way",
+    check: |cx, meta, out| {
+        let bad: Vec<&PhoneRef> = content_phones(cx).filter(|p| p.obfuscated).collect();
+        if let Some(first) = bad.first() {
+            let evidence = bad.iter().take(4).map(|p| Evidence::at(p.span)).collect();
+            out.push(Finding::new(meta, format!("writes a number as `{}`", quote(&first.raw)), evidence));
+        }
+    },
+}

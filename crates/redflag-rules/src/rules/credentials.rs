@@ -1,0 +1,129 @@
+//! Requests for logins, one-time codes, card and bank details, SSN and tax IDs, ID
+//! documents and identity answers.
+//!
+//! All of these skip negated phrases, so "Amazon will never ask for your password" in a real
+//! message is not a request.
+
+use crate::helpers::phrase_rule;
+use crate::{ALL, rule};
+
+rule! {
+    /// Asks for a password, PIN or login details, or to log in through the message to
+    /// "verify" or "unlock".
+    ///
+    /// **Why:** "scammers will then ask for a login and password" (advisory); Amazon never
+    /// asks for your password.
+    ///
+    /// **Example:** `Confirm your password to restore access.`
+    ///
+    /// **Known false positives:** password-reset mail you asked for.
+    pub struct AsksForPassword;
+    id: "CRD001", name: "asks-for-password", family: Credentials, severity: High,
+    points: 35, channels: ALL, summary: "Asks for a password or login details",
+    check: |cx, meta, out| phrase_rule(cx, meta, out, true, "asks for login details"),
+}
+
+rule! {
+    /// Asks you to give, send or read out a one-time, verification or security code.
+    ///
+    /// **Why:** that code is the last lock on your account; anyone who asks for it is
+    /// taking over the account. Real code messages say "do not share this code", which is
+    /// not flagged.
+    ///
+    /// **Example:** `Please read me the 6-digit code we just sent you.`
+    ///
+    /// **Known false positives:** none known; real services never ask for the code back.
+    pub struct AsksForOneTimeCode;
+    id: "CRD002", name: "asks-for-one-time-code", family: Credentials, severity: High,
+    points: 40, channels: ALL, summary: "Asks for a one-time or verification code",
+    check: |cx, meta, out| phrase_rule(cx, meta, out, true, "asks for a code"),
+}
+
+rule! {
+    /// Asks for a credit or debit card number, security code (CVV) or expiry date.
+    ///
+    /// **Why:** Amazon will never ask for your card information in an email, text or call.
+    ///
+    /// **Example:** `Enter your card number and CVV to keep your membership.`
+    ///
+    /// **Known false positives:** checkout pages you opened yourself (not messages).
+    pub struct AsksForCardDetails;
+    id: "CRD003", name: "asks-for-card-details", family: Credentials, severity: High,
+    points: 35, channels: ALL, summary: "Asks for credit or debit card details",
+    check: |cx, meta, out| phrase_rule(cx, meta, out, true, "asks for card details"),
+}
+
+rule! {
+    /// Asks for a bank account or routing number, or online-banking login.
+    ///
+    /// **Why:** Amazon will never ask for your bank account number; scammers in the
+    /// advisory obtained "sensitive banking information".
+    ///
+    /// **Example:** `Provide your bank account and routing number to receive the refund.`
+    ///
+    /// **Known false positives:** payroll or direct-deposit forms you expect.
+    pub struct AsksForBankDetails;
+    id: "CRD004", name: "asks-for-bank-details", family: Credentials, severity: High,
+    points: 35, channels: ALL, summary: "Asks for bank account details",
+    check: |cx, meta, out| phrase_rule(cx, meta, out, true, "asks for bank details"),
+}
+
+rule! {
+    /// Asks for a Social Security number, tax ID or similar national number.
+    ///
+    /// **Why:** Amazon will never ask for your SSN or tax ID; the advisory names both among
+    /// what scammers obtained.
+    ///
+    /// **Example:** `Verify the last 4 digits of your Social Security number.`
+    ///
+    /// **Known false positives:** tax forms from an employer you expect.
+    pub struct AsksForSsnOrTaxId;
+    id: "CRD005", name: "asks-for-ssn-or-tax-id", family: Credentials, severity: Critical,
+    points: 45, channels: ALL, summary: "Asks for a Social Security number or tax ID",
+    check: |cx, meta, out| phrase_rule(cx, meta, out, true, "asks for an SSN or tax ID"),
+}
+
+rule! {
+    /// Asks for a driver's license, passport or other ID document, or a photo of one.
+    ///
+    /// **Why:** the advisory lists driver's license numbers among what scammers obtained;
+    /// they open accounts in the victim's name.
+    ///
+    /// **Example:** `Upload a photo of your driver's license to unlock your account.`
+    ///
+    /// **Known false positives:** identity checks you started (rental, bank account
+    /// opening).
+    pub struct AsksForIdDocument;
+    id: "CRD006", name: "asks-for-id-document", family: Credentials, severity: High,
+    points: 30, channels: ALL, summary: "Asks for a driver's license, passport or ID",
+    check: |cx, meta, out| phrase_rule(cx, meta, out, true, "asks for an ID document"),
+}
+
+rule! {
+    /// Asks identity questions: mother's maiden name, date of birth, security questions.
+    ///
+    /// **Why:** Amazon will never ask "ID questions like your mother's maiden name".
+    ///
+    /// **Example:** `Please confirm your mother's maiden name.`
+    ///
+    /// **Known false positives:** none in unsolicited messages.
+    pub struct AsksIdentityQuestions;
+    id: "CRD007", name: "asks-identity-questions", family: Credentials, severity: High,
+    points: 30, channels: ALL, summary: "Asks identity questions like your mother's maiden name",
+    check: |cx, meta, out| phrase_rule(cx, meta, out, true, "asks identity questions"),
+}
+
+rule! {
+    /// Asks you to verify, confirm or update your account or personal information.
+    ///
+    /// **Why:** that is the doorway to a phishing page. Real companies let you check your
+    /// account yourself.
+    ///
+    /// **Example:** `Verify your account information to avoid suspension.`
+    ///
+    /// **Known false positives:** sign-up confirmations you requested.
+    pub struct AsksToVerifyAccount;
+    id: "CRD008", name: "asks-to-verify-account", family: Credentials, severity: Medium,
+    points: 20, channels: ALL, summary: "Asks you to verify or update your account information",
+    check: |cx, meta, out| phrase_rule(cx, meta, out, true, "asks to verify your account"),
+}

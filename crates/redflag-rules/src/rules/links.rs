@@ -1,0 +1,325 @@
+//! Links to phony sites: look-alike domains, homographs, the brand in a sub-domain or path,
+//! bare IP addresses, shorteners, disguised links and link text that lies.
+
+use crate::helpers::{Lookalike, lookalike, quote, registrable};
+use crate::{ALL, Context, Evidence, Finding, RuleMeta, rule};
+use redflag_extract::{UrlRef, UrlSource};
+use redflag_message::Channel;
+
+/// Web links with a host (no `mailto:` or `tel:`).
+fn web_links<'a>(cx: &'a Context<'_>) -> impl Iterator<Item = &'a UrlRef> {
+    cx.ind.urls.iter().filter(|u| u.host.is_some() && matches!(u.scheme.as_str(), "http" | "https" | "ftp" | ""))
+}
+
+fn host(u: &UrlRef) -> &str {
+    u.host.as_deref().unwrap_or("")
+}
+
+fn shown(u: &UrlRef) -> String {
+    u.host_unicode.clone().or_else(|| u.host.clone()).unwrap_or_default()
+}
+
+/// Pushes one finding with every offending link as evidence.
+fn links_finding(meta: &'static RuleMeta, out: &mut Vec<Finding>, bad: &[(&UrlRef, String)], what: &str) {
+    let Some((first, _)) = bad.first() else { return };
+    let evidence = bad.iter().take(8).map(|(u, note)| Evidence::with_note(u.span, note.clone())).collect();
+    out.push(Finding::new(meta, format!("{what} `{}`", quote(&shown(first))), evidence));
+}
+
+rule! {
+    /// A link's visible text names one web address, but the link goes to another.
+    ///
+    /// **Why:** the classic phishing trick: `www.amazon.com` on screen, a fake site behind it.
+    ///
+    /// **Example:** `<a href="http://amazon-verify.top/login">www.amazon.com</a>`.
+    ///
+    /// **Known false positives:** click-tracking redirectors of newsletters (the text names
+    /// the destination, the link goes to the tracker); only links whose text names a
+    /// different registrable domain count.
+    pub struct LinkTextDomainMismatch;
+    id: "LNK001", name: "link-text-domain-mismatch", family: Links, severity: High,
+    points: 40, channels: ALL, summary: "Link text shows one address but goes to another",
+    check: link_text_domain_mismatch,
+}
+
+fn link_text_domain_mismatch(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding>) {
+    let brand = &cx.profile.brand;
+    let mut bad = Vec::new();
+    for u in web_links(cx).filter(|u| u.source == UrlSource::Anchor) {
+        let Some(text) = u.link_text.as_deref() else { continue };
+        let Some(shown_domain) = domain_in_text(text) else { continue };
+        let (Some(a), Some(b)) = (registrable(&shown_domain), u.registrable.as_deref()) else { continue };
+        if a != b && !(brand.is_legit_domain(&a) && brand.is_legit_domain(b)) {
+            bad.push((u, format!("shows {shown_domain}, goes to {}", host(u))));
+        }
+    }
+    links_finding(meta, out, &bad, "link text does not match its target");
+}
+
+/// A domain written as the whole link text (`www.amazon.com`, `https://amazon.com/x`).
+fn domain_in_text(text: &str) -> Option<String> {
+    let t = text.trim().trim_end_matches('/').to_ascii_lowercase();
+    if t.contains(char::is_whitespace) || !t.contains('.') {
+        return None;
+    }
+    let t = t.split_once("://").map(|(_, r)| r).unwrap_or(&t);
+    let host = t.split(['/', '?', '#']).next()?;
+    let host = host.rsplit_once('@').map(|(_, h)| h).unwrap_or(host);
+    let ok = host.split('.').all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+    (ok && registrable(host).is_some()).then(|| host.to_string())
+}
+
+rule! {
+    /// A message that claims to be the brand links to a site that is not the brand's.
+    ///
+    /// **Why:** the advisory: a text or email "provides a website link to a phony Amazon
+    /// website". Real Amazon messages link only to Amazon's own domains.
+    ///
+    /// **Example:** `Amazon: confirm your order at https://secure-orders.help/confirm`.
+    ///
+    /// **Known false positives:** real Amazon mail that links to a partner (a carrier's
+    /// tracking page); the points are moderate and other checks decide.
+    pub struct OffBrandLink;
+    id: "LNK002", name: "off-brand-link", family: Links, severity: Medium,
+    points: 30, channels: ALL, summary: "Claims to be Amazon but links elsewhere",
+    check: off_brand_link,
+}
+
+fn off_brand_link(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding>) {
+    if !cx.claim.claims {
+        return;
+    }
+    let brand = &cx.profile.brand;
+    let bad: Vec<_> = web_links(cx)
+        .filter(|u| !brand.is_legit_domain(host(u)))
+        .map(|u| (u, format!("goes to {}, not {}", shown(u), brand.name)))
+        .collect();
+    links_finding(meta, out, &bad, "links to");
+}
+
+rule! {
+    /// A link goes to a look-alike of the brand's domain: the name with extra words
+    /// (`amazon-support-center.com`, combosquatting) or misspelled by one letter or with
+    /// digits for letters (`amaz0n.com`, `arnazon.com`, typosquatting).
+    ///
+    /// **Why:** "a website link to a phony Amazon website" (advisory). Real Amazon addresses
+    /// end in amazon.com or a country domain.
+    ///
+    /// **Example:** `https://amazon-account-verify.com/signin`.
+    ///
+    /// **Known false positives:** unrelated sites with "amazon" in their name (the river,
+    /// third-party sellers' tools).
+    pub struct LookalikeDomain;
+    id: "LNK003", name: "lookalike-domain", family: Links, severity: High,
+    points: 50, channels: ALL, summary: "Links to a look-alike of Amazon's domain",
+    check: lookalike_domain,
+}
+
+fn lookalike_domain(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding>) {
+    let brand = &cx.profile.brand;
+    let name = brand.canonical();
+    let bad: Vec<_> = web_links(cx)
+        .filter(|u| !brand.is_legit_domain(host(u)) && !host(u).contains("xn--"))
+        .filter_map(|u| {
+            let reg = u.registrable.as_deref()?;
+            let kind = lookalike(name, reg)?;
+            let note = match kind {
+                Lookalike::Combo => format!("{reg} adds words to {}'s name", brand.name),
+                Lookalike::Typo => format!("{reg} misspells {}", brand.name),
+            };
+            Some((u, note))
+        })
+        .collect();
+    links_finding(meta, out, &bad, "look-alike site");
+}
+
+rule! {
+    /// A link's domain uses letters from another alphabet that look like the brand's
+    /// (an IDN homograph: Cyrillic `а` in `аmazon.com`), or mixes alphabets in one name.
+    ///
+    /// **Why:** on screen it reads as the real name; it is a different site.
+    ///
+    /// **Example:** `https://аmazon.com/` (first letter Cyrillic; really
+    /// `xn--mazon-3ve.com`).
+    ///
+    /// **Known false positives:** genuine sites in other scripts that happen to mix scripts;
+    /// rare in mail claiming to be Amazon.
+    pub struct IdnHomographDomain;
+    id: "LNK004", name: "idn-homograph-domain", family: Links, severity: Critical,
+    points: 60, channels: ALL, summary: "Links to a domain that fakes Amazon's with look-alike letters",
+    check: idn_homograph_domain,
+}
+
+fn idn_homograph_domain(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding>) {
+    let brand = &cx.profile.brand;
+    let bad: Vec<_> = web_links(cx)
+        .filter(|u| host(u).split('.').any(|l| l.starts_with("xn--")))
+        .filter_map(|u| {
+            let uni = u.host_unicode.as_deref()?;
+            let mixed = uni.split('.').any(mixed_script);
+            let skel_brand = brand.legit_domains.iter().any(|d| redflag_extract::skeleton_eq(uni, d))
+                || uni.split('.').any(|l| redflag_extract::skeleton_eq(l, brand.canonical()));
+            (mixed || skel_brand).then(|| (u, format!("{uni} is really {}", host(u))))
+        })
+        .collect();
+    links_finding(meta, out, &bad, "look-alike letters in");
+}
+
+/// True when a label mixes Latin letters with letters of another script.
+fn mixed_script(label: &str) -> bool {
+    let latin = label.chars().any(|c| c.is_ascii_alphabetic());
+    let other = label.chars().any(|c| c.is_alphabetic() && !c.is_ascii() && !('\u{00C0}'..='\u{024F}').contains(&c));
+    latin && other
+}
+
+rule! {
+    /// A link puts the brand's name in front of or inside someone else's address: in a
+    /// sub-domain (`amazon.com.account-check.xyz`) or in the path
+    /// (`evil.example/amazon/signin`).
+    ///
+    /// **Why:** Amazon's help pages say a real address has a dot right before `amazon` and
+    /// ends in amazon.com or a country domain; scammers rely on people reading only the
+    /// start.
+    ///
+    /// **Example:** `http://amazon.co.uk.secure-id.top/login`.
+    ///
+    /// **Known false positives:** third-party pages about Amazon (reviews, seller tools);
+    /// brand-in-path counts less than brand-in-sub-domain.
+    pub struct BrandInSubdomainOrPath;
+    id: "LNK005", name: "brand-in-subdomain-or-path", family: Links, severity: High,
+    points: 45, channels: ALL, summary: "Puts Amazon's name in a sub-domain or path of another site",
+    check: brand_in_subdomain_or_path,
+}
+
+fn brand_in_subdomain_or_path(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding>) {
+    let brand = &cx.profile.brand;
+    let name = brand.canonical();
+    let mut sub = Vec::new();
+    let mut path = Vec::new();
+    for u in web_links(cx).filter(|u| !brand.is_legit_domain(host(u)) && !u.is_ip) {
+        let h = host(u);
+        let Some(reg) = u.registrable.as_deref() else { continue };
+        let prefix = h.strip_suffix(reg).unwrap_or("");
+        if prefix.contains(name) {
+            sub.push((u, format!("the site is {reg}, not {}", brand.name)));
+        } else if u.path.to_ascii_lowercase().contains(name) && lookalike(name, reg).is_none() {
+            path.push((u, format!("the site is {reg}; {} is only in the path", brand.name)));
+        }
+    }
+    if !sub.is_empty() {
+        links_finding(meta, out, &sub, "hides the real site behind");
+    } else if !path.is_empty() && cx.claim.claims {
+        let before = out.len();
+        links_finding(meta, out, &path, "puts the brand in the path of");
+        if let Some(f) = out.get_mut(before) {
+            f.points = 25;
+        }
+    }
+}
+
+rule! {
+    /// A link goes to a bare IP address instead of a named site.
+    ///
+    /// **Why:** Amazon never links to an IP address; phishing kits on hacked servers do.
+    ///
+    /// **Example:** `http://185.23.44.10/amazon/login.php`.
+    ///
+    /// **Known false positives:** technical mail about servers (rare in consumer mail).
+    pub struct IpAddressLink;
+    id: "LNK006", name: "ip-address-link", family: Links, severity: High,
+    points: 35, channels: ALL, summary: "Links to a bare IP address",
+    check: |cx, meta, out| {
+        let bad: Vec<_> = web_links(cx).filter(|u| u.is_ip).map(|u| (u, "a bare IP address".to_string())).collect();
+        links_finding(meta, out, &bad, "links to the IP address");
+    },
+}
+
+rule! {
+    /// A link is shortened (bit.ly, tinyurl and the like), which hides where it goes.
+    ///
+    /// **Why:** scam texts use shorteners so that the real site is invisible and filters
+    /// cannot block it.
+    ///
+    /// **Example:** `Your package is held: https://bit.ly/3xYzAbc`.
+    ///
+    /// **Known false positives:** newsletters and people sharing links; weak on its own.
+    /// The brand's own short links (amzn.to, a.co) are not counted.
+    pub struct ShortenedLink;
+    id: "LNK007", name: "shortened-link", family: Links, severity: Low,
+    points: 15, channels: ALL, summary: "Uses a link shortener that hides the real site",
+    check: |cx, meta, out| {
+        let brand = &cx.profile.brand;
+        let bad: Vec<_> = web_links(cx)
+            .filter(|u| cx.profile.common.is_shortener(host(u)) && !brand.is_short_domain(host(u)))
+            .map(|u| (u, "a link shortener hides the real address".to_string()))
+            .collect();
+        links_finding(meta, out, &bad, "shortened link");
+    },
+}
+
+rule! {
+    /// A web address is written in a disguised way: `hxxp://`, `amazon[.]com`,
+    /// `secure-login (dot) com`.
+    ///
+    /// **Why:** that only serves to get past filters; legitimate senders write links
+    /// plainly.
+    ///
+    /// **Example:** `Visit amazon-refund[.]help to claim.`
+    ///
+    /// **Known false positives:** security researchers and IT staff share defanged links on
+    /// purpose; not a consumer scenario.
+    pub struct ObfuscatedLink;
+    id: "LNK008", name: "obfuscated-link", family: Links, severity: Medium,
+    points: 30, channels: ALL, summary: "Writes a web address in a disguised way",
+    check: |cx, meta, out| {
+        let bad: Vec<_> = cx.ind.urls.iter().filter(|u| u.obfuscated).map(|u| (u, format!("really {}", u.url))).collect();
+        links_finding(meta, out, &bad, "disguised link");
+    },
+}
+
+rule! {
+    /// A link goes to a web address ending that is cheap and heavily abused (`.top`,
+    /// `.xyz`, `.icu`, `.help`, ...).
+    ///
+    /// **Why:** most scam texts link to throw-away domains on such endings.
+    ///
+    /// **Example:** `https://usps-redelivery.top/track`.
+    ///
+    /// **Known false positives:** real sites on those endings; weak on its own. In email it
+    /// counts only when the message claims to be the brand.
+    pub struct RiskyTldLink;
+    id: "LNK009", name: "risky-tld-link", family: Links, severity: Low,
+    points: 15, channels: ALL, summary: "Links to a web ending popular with scammers",
+    check: risky_tld_link,
+}
+
+fn risky_tld_link(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding>) {
+    if cx.msg.channel == Channel::Email && !cx.claim.claims {
+        return;
+    }
+    let brand = &cx.profile.brand;
+    let bad: Vec<_> = web_links(cx)
+        .filter(|u| !brand.is_legit_domain(host(u)) && !u.is_ip)
+        .filter_map(|u| cx.profile.common.risky_tld(host(u)).map(|t| (u, format!("ends in .{t}"))))
+        .collect();
+    links_finding(meta, out, &bad, "risky address");
+}
+
+rule! {
+    /// A link hides the real site after an `@`: `https://amazon.com@evil.example/` goes to
+    /// evil.example.
+    ///
+    /// **Why:** browsers treat everything before `@` as a user name, so the brand shown at
+    /// the start means nothing.
+    ///
+    /// **Example:** `http://www.amazon.com@198.51.100.7/`.
+    ///
+    /// **Known false positives:** none in consumer mail.
+    pub struct LinkUserinfoTrick;
+    id: "LNK010", name: "link-userinfo-trick", family: Links, severity: High,
+    points: 50, channels: ALL, summary: "Hides the real site after an @ in the link",
+    check: |cx, meta, out| {
+        let bad: Vec<_> = web_links(cx).filter(|u| u.has_userinfo).map(|u| (u, format!("really goes to {}", host(u)))).collect();
+        links_finding(meta, out, &bad, "the real site is");
+    },
+}

@@ -1,0 +1,85 @@
+//! The rule registry: every rule, sorted by ID.
+
+mod attachments;
+mod callback;
+mod credentials;
+mod impersonation;
+mod language;
+mod links;
+mod orders;
+mod payment;
+mod pressure;
+mod remote;
+mod scenario;
+mod sender;
+
+use crate::Rule;
+
+/// Every rule, sorted by ID. IDs are permanent; see `docs/rules.md`.
+pub static RULES: &[&dyn Rule] = &[
+    &attachments::RiskyAttachmentType,
+    &attachments::MacroDocument,
+    &attachments::DisguisedAttachment,
+    &attachments::AttachmentOnOrderConfirmation,
+    &credentials::AsksForPassword,
+    &credentials::AsksForOneTimeCode,
+    &credentials::AsksForCardDetails,
+    &credentials::AsksForBankDetails,
+    &credentials::AsksForSsnOrTaxId,
+    &credentials::AsksForIdDocument,
+    &credentials::AsksIdentityQuestions,
+    &credentials::AsksToVerifyAccount,
+    &impersonation::ClaimsBrand,
+    &impersonation::ObfuscatedBrandName,
+    &language::SpellingMistakes,
+    &language::GrammarMistakes,
+    &language::GenericGreeting,
+    &links::LinkTextDomainMismatch,
+    &links::OffBrandLink,
+    &links::LookalikeDomain,
+    &links::IdnHomographDomain,
+    &links::BrandInSubdomainOrPath,
+    &links::IpAddressLink,
+    &links::ShortenedLink,
+    &links::ObfuscatedLink,
+    &links::RiskyTldLink,
+    &links::LinkUserinfoTrick,
+    &orders::MalformedOrderNumber,
+    &orders::OrderNotInHistory,
+    &payment::GiftCardPayment,
+    &payment::ReadOutCardCodes,
+    &payment::CryptoPayment,
+    &payment::WireOrAppPayment,
+    &payment::FeeRequest,
+    &payment::UnusualPurchaseRequest,
+    &callback::CallbackNumberNotBrand,
+    &callback::CallThisNumber,
+    &callback::PressToConnect,
+    &callback::ObfuscatedPhoneNumber,
+    &remote::RemoteAccessRequest,
+    &remote::SoftwareInstallRequest,
+    &scenario::SecurityBreachLure,
+    &scenario::FraudulentChargeLure,
+    &scenario::UnfulfilledOrderLure,
+    &scenario::LostPackageLure,
+    &scenario::OrderConfirmationLure,
+    &scenario::AccountLockedLure,
+    &scenario::MembershipRenewalLure,
+    &scenario::RefundLure,
+    &scenario::PrizeLure,
+    &scenario::JobOfferLure,
+    &scenario::PaymentProblemLure,
+    &scenario::TechSupportLure,
+    &sender::DisplayNameImpersonation,
+    &sender::LookalikeSenderDomain,
+    &sender::ReplyToElsewhere,
+    &sender::ReturnPathElsewhere,
+    &sender::FreeMailSender,
+    &sender::SenderAuthenticationFailed,
+    &sender::SenderAuthenticationMissing,
+    &sender::UnexpectedTextSender,
+    &pressure::DeadlinePressure,
+    &pressure::SuspensionThreat,
+    &pressure::LegalThreat,
+    &pressure::SecrecyDemand,
+];

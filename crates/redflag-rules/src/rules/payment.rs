@@ -1,0 +1,95 @@
+//! Payment outside the brand's website: gift cards, card codes, crypto, wires and payment
+//! apps, fees, odd purchases.
+
+use crate::helpers::phrase_rule;
+use crate::{ALL, rule};
+
+rule! {
+    /// Asks you to buy gift cards or pay with them.
+    ///
+    /// **Why:** Amazon never takes gift cards ("verification cards") as payment over the
+    /// phone; anyone who asks to be paid in gift cards is a scammer.
+    ///
+    /// **Example:** `Purchase two $500 Google Play cards to secure your account.`
+    ///
+    /// **Known false positives:** gift-card promotions (which do not ask you to pay a
+    /// problem away with them).
+    pub struct GiftCardPayment;
+    id: "PAY001", name: "gift-card-payment", family: Payment, severity: Critical,
+    points: 45, channels: ALL, summary: "Asks for payment with gift cards",
+    check: |cx, meta, out| phrase_rule(cx, meta, out, true, "wants gift cards"),
+}
+
+rule! {
+    /// Asks you to scratch a card and read out, text or photograph its codes.
+    ///
+    /// **Why:** "enter codes" (advisory): once the code is read out, the money is gone.
+    ///
+    /// **Example:** `Scratch the back and read me the numbers.`
+    ///
+    /// **Known false positives:** none known.
+    pub struct ReadOutCardCodes;
+    id: "PAY002", name: "read-out-card-codes", family: Payment, severity: Critical,
+    points: 50, channels: ALL, summary: "Asks you to read out or send card codes",
+    check: |cx, meta, out| phrase_rule(cx, meta, out, true, "wants card codes"),
+}
+
+rule! {
+    /// Asks for payment in cryptocurrency or at a Bitcoin machine.
+    ///
+    /// **Why:** Amazon will never ask you to pay with crypto; crypto payments cannot be
+    /// reversed.
+    ///
+    /// **Example:** `Deposit the cash at a Bitcoin ATM and scan this QR code.`
+    ///
+    /// **Known false positives:** news and newsletters about crypto.
+    pub struct CryptoPayment;
+    id: "PAY003", name: "crypto-payment", family: Payment, severity: High,
+    points: 30, channels: ALL, summary: "Asks for payment in cryptocurrency",
+    check: |cx, meta, out| phrase_rule(cx, meta, out, true, "mentions crypto payment"),
+}
+
+rule! {
+    /// Asks you to send money by wire, Western Union, MoneyGram, Zelle, Cash App, Venmo or
+    /// to a "safe account".
+    ///
+    /// **Why:** Amazon "will never ask you to make a payment outside of our website".
+    ///
+    /// **Example:** `Send the refund difference by Zelle to our agent.`
+    ///
+    /// **Known false positives:** a bank's own alert about a Zelle payment you made.
+    pub struct WireOrAppPayment;
+    id: "PAY004", name: "wire-or-app-payment", family: Payment, severity: High,
+    points: 30, channels: ALL, summary: "Asks for a wire transfer or payment-app transfer",
+    check: |cx, meta, out| phrase_rule(cx, meta, out, true, "wants a transfer"),
+}
+
+rule! {
+    /// Asks for a fee to release a package, fix the account or get a refund, or claims an
+    /// unpaid balance.
+    ///
+    /// **Why:** "charge a fee" (advisory). Amazon does not charge fees by message.
+    ///
+    /// **Example:** `Pay a $1.99 redelivery fee to receive your package.`
+    ///
+    /// **Known false positives:** real bills you expect.
+    pub struct FeeRequest;
+    id: "PAY005", name: "fee-request", family: Payment, severity: Medium,
+    points: 25, channels: ALL, summary: "Asks for a fee or an unpaid balance",
+    check: |cx, meta, out| phrase_rule(cx, meta, out, true, "asks for a fee"),
+}
+
+rule! {
+    /// Sends you to a store to buy something, or tells you what to say to the cashier.
+    ///
+    /// **Why:** "make odd purchases" (advisory): scammers send victims to buy gift cards and
+    /// coach them to lie to the cashier.
+    ///
+    /// **Example:** `Go to the nearest Walmart and don't tell the cashier what it is for.`
+    ///
+    /// **Known false positives:** errands between people you know.
+    pub struct UnusualPurchaseRequest;
+    id: "PAY006", name: "unusual-purchase-request", family: Payment, severity: High,
+    points: 30, channels: ALL, summary: "Sends you to a store to buy something",
+    check: |cx, meta, out| phrase_rule(cx, meta, out, false, "odd purchase"),
+}

@@ -1,0 +1,73 @@
+//! Pressure and threats: deadlines, suspension, legal threats, secrecy.
+
+use crate::helpers::{phrase_finding, phrase_hits, phrase_rule};
+use crate::{ALL, Context, Finding, RuleMeta, rule};
+use redflag_message::Channel;
+
+rule! {
+    /// Pushes you to act now: deadlines, "immediately", "within 24 hours", "final notice".
+    ///
+    /// **Why:** Amazon "will not pressure you to act now". Hurry stops people from checking.
+    ///
+    /// **Example:** `Verify within 24 hours or your account will be closed.`
+    ///
+    /// **Known false positives:** real reminders with dates; the points are low.
+    pub struct DeadlinePressure;
+    id: "URG001", name: "deadline-pressure", family: Pressure, severity: Low,
+    points: 10, channels: ALL, summary: "Pushes you to act right away",
+    check: |cx, meta, out| phrase_rule(cx, meta, out, false, "pressure"),
+}
+
+rule! {
+    /// Threatens to suspend, lock, close or charge the account unless you act.
+    ///
+    /// **Why:** a threat to your account is the lever that makes the lure work.
+    ///
+    /// **Example:** `Failure to confirm will result in your account being permanently
+    /// suspended.`
+    ///
+    /// **Known false positives:** real service notices ("your subscription will be
+    /// cancelled at the end of the month"); the points are low.
+    pub struct SuspensionThreat;
+    id: "URG002", name: "suspension-threat", family: Pressure, severity: Low,
+    points: 15, channels: ALL, summary: "Threatens to close, lock or charge your account",
+    check: |cx, meta, out| phrase_rule(cx, meta, out, false, "threat"),
+}
+
+rule! {
+    /// Threatens arrest, legal action, the police or tax authorities.
+    ///
+    /// **Why:** real companies do not threaten customers with the police; impostors do.
+    ///
+    /// **Example:** `A warrant will be issued for your arrest.`
+    ///
+    /// **Known false positives:** news and mailing lists that discuss the police or courts.
+    /// For that reason it counts only in calls, texts and chats, or in an email that claims
+    /// to be the brand.
+    pub struct LegalThreat;
+    id: "URG003", name: "legal-threat", family: Pressure, severity: Medium,
+    points: 20, channels: ALL, summary: "Threatens arrest, legal action or the police",
+    check: legal_threat,
+}
+
+fn legal_threat(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding>) {
+    if cx.msg.channel == Channel::Email && !cx.claim.claims {
+        return;
+    }
+    let hits = phrase_hits(cx, meta.id);
+    out.extend(phrase_finding(cx, meta, &hits, "legal threat"));
+}
+
+rule! {
+    /// Tells you to keep it secret, not to tell your bank or family, or to stay on the line.
+    ///
+    /// **Why:** scammers isolate their victims so that nobody can warn them.
+    ///
+    /// **Example:** `Do not tell the bank why you are withdrawing the money.`
+    ///
+    /// **Known false positives:** rare.
+    pub struct SecrecyDemand;
+    id: "URG004", name: "secrecy-demand", family: Pressure, severity: High,
+    points: 30, channels: ALL, summary: "Tells you to keep it secret or stay on the line",
+    check: |cx, meta, out| phrase_rule(cx, meta, out, false, "secrecy"),
+}

@@ -1,0 +1,58 @@
+//! Remote access and software installs.
+
+use crate::helpers::{phrase_finding, request_hits};
+use crate::{ALL, Context, Finding, RuleMeta, rule};
+use redflag_message::Channel;
+
+rule! {
+    /// Asks for remote access, screen sharing, or names a remote-control tool (AnyDesk,
+    /// TeamViewer, UltraViewer, ...).
+    ///
+    /// **Why:** "may request remote access to the consumer's computer" (advisory). With it a
+    /// scammer reaches bank accounts and passwords and installs malware. Amazon will never
+    /// ask for remote access.
+    ///
+    /// **Example:** `Download AnyDesk so our technician can fix your account.`
+    ///
+    /// **Known false positives:** IT support you called yourself.
+    pub struct RemoteAccessRequest;
+    id: "RMT001", name: "remote-access-request", family: RemoteAccess, severity: Critical,
+    points: 50, channels: ALL, summary: "Asks for remote access or screen sharing",
+    check: |cx, meta, out| {
+        let hits = request_hits(cx, meta.id);
+        out.extend(phrase_finding(cx, meta, &hits, "asks for remote access"));
+    },
+}
+
+rule! {
+    /// Asks you to download, install or run an app, program or file.
+    ///
+    /// **Why:** the advisory warns of "prompts to install software on your device"; it can
+    /// be malware or a remote-control tool.
+    ///
+    /// **Example:** `Install the security app from the link to protect your account.`
+    ///
+    /// **Known false positives:** "download the Amazon app" in real Amazon mail, which is
+    /// skipped when the brand's name follows.
+    pub struct SoftwareInstallRequest;
+    id: "RMT002", name: "software-install-request", family: RemoteAccess, severity: Medium,
+    points: 25, channels: ALL, summary: "Asks you to download or install software",
+    check: software_install_request,
+}
+
+fn software_install_request(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding>) {
+    let brand = &cx.profile.brand.name_re;
+    let hits: Vec<_> = request_hits(cx, meta.id)
+        .into_iter()
+        .filter(|s| {
+            // "Download the Amazon app", "get our app": the brand's own app is fine.
+            let after = cx.msg.text.get(s.start..(s.end + 24).min(cx.msg.text.len())).unwrap_or("");
+            let after = after.to_lowercase();
+            !brand.is_match(&after)
+        })
+        .collect();
+    if cx.msg.channel == Channel::Email && !cx.claim.claims {
+        return;
+    }
+    out.extend(phrase_finding(cx, meta, &hits, "asks you to install something"));
+}

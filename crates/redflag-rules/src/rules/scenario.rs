@@ -1,0 +1,186 @@
+//! Scenarios: the stories the advisory lists (and the common others). A scenario alone is
+//! weak, because real companies write about orders and security too; it sets the advice.
+
+use crate::helpers::phrase_rule;
+use crate::{ALL, rule};
+
+rule! {
+    /// Talks about a security breach, unauthorised access or suspicious sign-in.
+    ///
+    /// **Why:** "potential security breach" is the first lure in the advisory. Fear makes
+    /// people call or click without checking.
+    ///
+    /// **Example:** `We detected suspicious activity on your account.`
+    ///
+    /// **Known false positives:** real security notices (which never ask you to call a number
+    /// or give details); the points are low for that reason.
+    pub struct SecurityBreachLure;
+    id: "SCN001", name: "security-breach-lure", family: Scenario, severity: Low,
+    points: 10, channels: ALL, summary: "Security breach or suspicious sign-in story",
+    check: |cx, meta, out| phrase_rule(cx, meta, out, false, "security scare"),
+}
+
+rule! {
+    /// Talks about a fraudulent, unauthorised or unexpected charge or purchase.
+    ///
+    /// **Why:** "fraudulent charge(s)" is an advisory lure: a fake charge makes you call a
+    /// fake support line to "cancel" it.
+    ///
+    /// **Example:** `A charge of $1,499.00 for an iPhone 15 was placed on your account. If you
+    /// did not authorize this, call...`
+    ///
+    /// **Known false positives:** real fraud alerts from banks (they do not ask for codes or
+    /// card numbers).
+    pub struct FraudulentChargeLure;
+    id: "SCN002", name: "fraudulent-charge-lure", family: Scenario, severity: Low,
+    points: 10, channels: ALL, summary: "Fraudulent or unexpected charge story",
+    check: |cx, meta, out| phrase_rule(cx, meta, out, false, "charge scare"),
+}
+
+rule! {
+    /// Says an order could not be fulfilled, processed or shipped.
+    ///
+    /// **Why:** "unfulfilled order" is an advisory lure.
+    ///
+    /// **Example:** `Your order could not be processed. Update your details within 24 hours.`
+    ///
+    /// **Known false positives:** real order problems (which Your Orders also shows).
+    pub struct UnfulfilledOrderLure;
+    id: "SCN003", name: "unfulfilled-order-lure", family: Scenario, severity: Low,
+    points: 10, channels: ALL, summary: "Unfulfilled or cancelled order story",
+    check: |cx, meta, out| phrase_rule(cx, meta, out, false, "order problem"),
+}
+
+rule! {
+    /// Says a package is lost, held, delayed or could not be delivered.
+    ///
+    /// **Why:** "lost package" is an advisory lure, and fake delivery problems are the most
+    /// common text-message scam.
+    ///
+    /// **Example:** `USPS: your package is on hold due to an incomplete address.`
+    ///
+    /// **Known false positives:** real carrier delay notices.
+    pub struct LostPackageLure;
+    id: "SCN004", name: "lost-package-lure", family: Scenario, severity: Low,
+    points: 10, channels: ALL, summary: "Lost, held or undeliverable package story",
+    check: |cx, meta, out| phrase_rule(cx, meta, out, false, "delivery problem"),
+}
+
+rule! {
+    /// Looks like an order confirmation, receipt or invoice.
+    ///
+    /// **Why:** fake order confirmations are the most reported Amazon impersonation; the
+    /// advisory says to check Your Orders for a matching order.
+    ///
+    /// **Example:** `Order Confirmation: Apple MacBook Pro, $1,299.00`.
+    ///
+    /// **Known false positives:** every real order confirmation. The points are low; other
+    /// checks (sender, links, numbers) decide.
+    pub struct OrderConfirmationLure;
+    id: "SCN005", name: "order-confirmation-lure", family: Scenario, severity: Info,
+    points: 5, channels: ALL, summary: "Order confirmation, receipt or invoice",
+    check: |cx, meta, out| phrase_rule(cx, meta, out, false, "order confirmation"),
+}
+
+rule! {
+    /// Says the account is locked, suspended or restricted, or an order is on hold.
+    ///
+    /// **Why:** "Your Amazon Account Is Locked - Order Is On Hold" is quoted in the advisory.
+    ///
+    /// **Example:** `Your account has been locked and your order is on hold.`
+    ///
+    /// **Known false positives:** real account notices, which never come with a number to
+    /// call or a form for card details.
+    pub struct AccountLockedLure;
+    id: "SCN006", name: "account-locked-lure", family: Scenario, severity: Low,
+    points: 10, channels: ALL, summary: "Account locked or order on hold story",
+    check: |cx, meta, out| phrase_rule(cx, meta, out, false, "account lock"),
+}
+
+rule! {
+    /// Talks about a membership or subscription renewal, charge or expiry.
+    ///
+    /// **Why:** fake Prime renewals ("your Prime membership will be renewed for $399") are a
+    /// common robocall and email lure.
+    ///
+    /// **Example:** `Your Prime membership will auto-renew for $139.`
+    ///
+    /// **Known false positives:** real renewal reminders.
+    pub struct MembershipRenewalLure;
+    id: "SCN007", name: "membership-renewal-lure", family: Scenario, severity: Low,
+    points: 10, channels: ALL, summary: "Membership renewal or subscription charge story",
+    check: |cx, meta, out| phrase_rule(cx, meta, out, false, "renewal"),
+}
+
+rule! {
+    /// Offers a refund, reimbursement or compensation.
+    ///
+    /// **Why:** fake refunds are used to get remote access and bank logins, or to claim an
+    /// "over-refund" that must be paid back.
+    ///
+    /// **Example:** `You are eligible for a refund of $299. Call us to process it.`
+    ///
+    /// **Known false positives:** real refund notices.
+    pub struct RefundLure;
+    id: "SCN008", name: "refund-lure", family: Scenario, severity: Low,
+    points: 10, channels: ALL, summary: "Refund or compensation offer",
+    check: |cx, meta, out| phrase_rule(cx, meta, out, false, "refund offer"),
+}
+
+rule! {
+    /// Says you won a prize, a gift or a reward.
+    ///
+    /// **Why:** prizes you never entered for are bait for fees and card details.
+    ///
+    /// **Example:** `Congratulations! You have been selected to receive a free gift card.`
+    ///
+    /// **Known false positives:** real contest notices you entered.
+    pub struct PrizeLure;
+    id: "SCN009", name: "prize-lure", family: Scenario, severity: Low,
+    points: 15, channels: ALL, summary: "Prize, gift or reward you did not enter for",
+    check: |cx, meta, out| phrase_rule(cx, meta, out, false, "prize"),
+}
+
+rule! {
+    /// Offers a job or easy money.
+    ///
+    /// **Why:** fake Amazon job offers collect personal data and fees, or recruit money
+    /// mules.
+    ///
+    /// **Example:** `Amazon is hiring: work from home, earn $300 a day.`
+    ///
+    /// **Known false positives:** real recruiting mail.
+    pub struct JobOfferLure;
+    id: "SCN010", name: "job-offer-lure", family: Scenario, severity: Low,
+    points: 10, channels: ALL, summary: "Job offer or easy money",
+    check: |cx, meta, out| phrase_rule(cx, meta, out, false, "job offer"),
+}
+
+rule! {
+    /// Asks to update payment information, or says a payment failed.
+    ///
+    /// **Why:** the advisory: "requests to update payment information that are not linked
+    /// to an Amazon order you placed" — if Your Orders does not ask, it is not Amazon.
+    ///
+    /// **Example:** `Your payment method was declined. Update your billing information.`
+    ///
+    /// **Known false positives:** real payment reminders (Your Orders shows them too).
+    pub struct PaymentProblemLure;
+    id: "SCN011", name: "payment-problem-lure", family: Scenario, severity: Low,
+    points: 10, channels: ALL, summary: "Payment problem or request to update payment details",
+    check: |cx, meta, out| phrase_rule(cx, meta, out, false, "payment problem"),
+}
+
+rule! {
+    /// Says your computer or phone is infected or hacked, or offers technical support.
+    ///
+    /// **Why:** tech-support stories lead to remote access, the advisory's worst outcome.
+    ///
+    /// **Example:** `Your computer has been infected. Call Amazon technical support.`
+    ///
+    /// **Known false positives:** real support conversations you started.
+    pub struct TechSupportLure;
+    id: "SCN012", name: "tech-support-lure", family: Scenario, severity: Low,
+    points: 10, channels: ALL, summary: "Infected device or tech-support story",
+    check: |cx, meta, out| phrase_rule(cx, meta, out, false, "tech-support story"),
+}

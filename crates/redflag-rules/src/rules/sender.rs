@@ -1,0 +1,253 @@
+//! Forged senders: display names, look-alike and free-mail domains, Reply-To and Return-Path
+//! elsewhere, failed or missing authentication, and texts from unexpected senders.
+
+use crate::helpers::{lookalike, quote, registrable};
+use crate::{AuthStatus, Context, EMAIL, Evidence, Finding, RuleMeta, TEXTS, rule};
+use redflag_message::{Mailbox, SenderKind};
+
+fn from<'a>(cx: &Context<'a>) -> Option<&'a Mailbox> {
+    cx.msg.email.as_ref()?.from.as_ref()
+}
+
+fn domain_of(addr: &str) -> Option<&str> {
+    addr.rsplit_once('@').map(|(_, d)| d)
+}
+
+/// True when the From display name names the brand.
+fn display_claims_brand(cx: &Context<'_>, m: &Mailbox) -> bool {
+    cx.claim.claim_spans.iter().any(|s| m.span.contains(*s))
+        && m.name.as_deref().is_some_and(|n| {
+            let n = redflag_extract::NormText::new(n);
+            cx.profile.brand.name_re.is_match(&n.text)
+        })
+}
+
+rule! {
+    /// The sender's display name says the brand, but the address is not on one of the
+    /// brand's domains.
+    ///
+    /// **Why:** the advisory warns of "forged email addresses to make it look like the
+    /// email is coming from Amazon.com". Most mail apps show only the name.
+    ///
+    /// **Example:** `From: Amazon Support <alerts@secure-mailer.net>`.
+    ///
+    /// **Known false positives:** third parties that put "Amazon" in their name (sellers,
+    /// "Amazon Web Services" resellers).
+    pub struct DisplayNameImpersonation;
+    id: "SND001", name: "display-name-impersonation", family: Sender, severity: High,
+    points: 40, channels: EMAIL, summary: "Sender name says Amazon but the address is not Amazon's",
+    check: |cx, meta, out| {
+        let Some(m) = from(cx) else { return };
+        let Some(domain) = domain_of(&m.address) else { return };
+        if display_claims_brand(cx, m) && !cx.profile.brand.is_sender_domain(domain) {
+            out.push(Finding::new(
+                meta,
+                format!("named {} but sent from `{}`", cx.profile.brand.name, quote(&m.address)),
+                vec![Evidence::with_note(m.span, format!("{domain} is not {}'s", cx.profile.brand.name))],
+            ));
+        }
+    },
+}
+
+rule! {
+    /// The sender's address is on a look-alike of the brand's domain
+    /// (`amazon-security.com`, `amaz0n.co`).
+    ///
+    /// **Why:** a forged address made to look like Amazon's.
+    ///
+    /// **Example:** `From: <no-reply@amazon-accounts-help.com>`.
+    ///
+    /// **Known false positives:** unrelated companies with "amazon" in their domain.
+    pub struct LookalikeSenderDomain;
+    id: "SND002", name: "lookalike-sender-domain", family: Sender, severity: High,
+    points: 45, channels: EMAIL, summary: "Sender address uses a look-alike of Amazon's domain",
+    check: |cx, meta, out| {
+        let brand = &cx.profile.brand;
+        let Some(m) = from(cx) else { return };
+        let Some(domain) = domain_of(&m.address) else { return };
+        if brand.is_sender_domain(domain) || brand.is_legit_domain(domain) {
+            return;
+        }
+        let Some(reg) = registrable(domain) else { return };
+        if lookalike(brand.canonical(), &reg).is_some() || domain.strip_suffix(&reg).is_some_and(|p| p.contains(brand.canonical())) {
+            out.push(Finding::new(
+                meta,
+                format!("sent from the look-alike domain `{domain}`"),
+                vec![Evidence::with_note(m.span, format!("{reg} imitates {}", brand.name))],
+            ));
+        }
+    },
+}
+
+rule! {
+    /// Replies would go to a different domain than the sender's, in a message that claims
+    /// to be the brand or whose Reply-To is a free-mail account.
+    ///
+    /// **Why:** scammers forge the From and collect answers at their own address.
+    ///
+    /// **Example:** `From: Amazon <auto-confirm@amazon.com>` with
+    /// `Reply-To: amazon.refunds@gmail.com`.
+    ///
+    /// **Known false positives:** mailing lists (Reply-To is the list) and help desks; they
+    /// rarely claim to be the brand or reply to free mail.
+    pub struct ReplyToElsewhere;
+    id: "SND003", name: "reply-to-elsewhere", family: Sender, severity: Medium,
+    points: 20, channels: EMAIL, summary: "Replies go to a different address than the sender's",
+    check: reply_to_elsewhere,
+}
+
+fn reply_to_elsewhere(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding>) {
+    let Some(email) = &cx.msg.email else { return };
+    let Some(m) = &email.from else { return };
+    let from_reg = domain_of(&m.address).and_then(registrable);
+    for r in &email.reply_to {
+        let Some(reg) = domain_of(&r.address).and_then(registrable) else { continue };
+        if Some(&reg) == from_reg.as_ref() || cx.profile.brand.is_sender_domain(&reg) {
+            continue;
+        }
+        let free = cx.profile.common.is_free_mail(&reg);
+        if cx.claim.claims || free {
+            let note = if free { format!("{reg} is a free-mail provider") } else { format!("{reg} is not the sender's domain") };
+            out.push(Finding::new(meta, format!("replies go to `{}`", quote(&r.address)), vec![Evidence::with_note(r.span, note)]));
+            return;
+        }
+    }
+}
+
+rule! {
+    /// The bounce address (Return-Path) of a message that claims to be the brand is not on
+    /// the brand's domains.
+    ///
+    /// **Why:** the Return-Path shows who really sent the mail; Amazon's is on amazon.com or
+    /// amazonses.com.
+    ///
+    /// **Example:** `Return-Path: <bounce@mailer-77.ru>` on an "Amazon" email.
+    ///
+    /// **Known false positives:** Amazon mail sent through a partner's mailer (rare); weak
+    /// on its own.
+    pub struct ReturnPathElsewhere;
+    id: "SND004", name: "return-path-elsewhere", family: Sender, severity: Low,
+    points: 10, channels: EMAIL, summary: "Return-Path is not Amazon's on a message claiming Amazon",
+    check: |cx, meta, out| {
+        let Some(rp) = cx.msg.email.as_ref().and_then(|e| e.return_path.as_ref()) else { return };
+        let Some(domain) = domain_of(&rp.address) else { return };
+        if cx.claim.claims && !cx.profile.brand.is_sender_domain(domain) {
+            out.push(Finding::new(
+                meta,
+                format!("bounces go to `{}`", quote(&rp.address)),
+                vec![Evidence::with_note(rp.span, format!("{domain} is not {}'s", cx.profile.brand.name))],
+            ));
+        }
+    },
+}
+
+rule! {
+    /// A message that claims to be the brand was sent from a free-mail account (Gmail,
+    /// Outlook.com, Yahoo, ...).
+    ///
+    /// **Why:** companies send from their own domains; anyone can open a free account named
+    /// "Amazon Support".
+    ///
+    /// **Example:** `From: Amazon Billing <amazon.billing.center@gmail.com>`.
+    ///
+    /// **Known false positives:** a friend writing about Amazon from Gmail with a claim
+    /// phrase ("your Amazon order"); other checks usually stay quiet then.
+    pub struct FreeMailSender;
+    id: "SND005", name: "free-mail-sender", family: Sender, severity: High,
+    points: 35, channels: EMAIL, summary: "Claims to be Amazon but sent from a free-mail account",
+    check: |cx, meta, out| {
+        let Some(m) = from(cx) else { return };
+        let Some(reg) = domain_of(&m.address).and_then(registrable) else { return };
+        if cx.claim.claims && cx.profile.common.is_free_mail(&reg) {
+            out.push(Finding::new(
+                meta,
+                format!("sent from the free-mail address `{}`", quote(&m.address)),
+                vec![Evidence::with_note(m.span, format!("{reg} is a free-mail provider"))],
+            ));
+        }
+    },
+}
+
+rule! {
+    /// The receiving server's authentication checks (DMARC, or both DKIM and SPF) failed for
+    /// the sender's domain.
+    ///
+    /// **Why:** failed authentication means the From address is likely forged. It weighs
+    /// more when the forged domain is the brand's own.
+    ///
+    /// **Example:** `Authentication-Results: mx.example; dmarc=fail header.from=amazon.com`.
+    ///
+    /// **Known false positives:** forwarded mail and some mailing lists break DKIM and SPF;
+    /// DMARC-aware servers account for that.
+    pub struct SenderAuthenticationFailed;
+    id: "SND006", name: "sender-authentication-failed", family: Sender, severity: High,
+    points: 30, channels: EMAIL, summary: "Sender authentication (DMARC/DKIM/SPF) failed",
+    check: |cx, meta, out| {
+        if cx.auth != AuthStatus::Fail {
+            return;
+        }
+        let Some(ar) = cx.msg.email.as_ref().and_then(|e| e.auth_results.iter().find(|a| !a.results.is_empty())) else { return };
+        let brand_domain = from(cx).and_then(|m| domain_of(&m.address)).is_some_and(|d| cx.profile.brand.is_sender_domain(d));
+        let f = Finding::new(meta, "the sender's authentication failed".to_string(), vec![Evidence::with_note(ar.span, "authentication failed")]);
+        out.push(if brand_domain { f.points(60) } else { f });
+    },
+}
+
+rule! {
+    /// The email uses the brand's own From domain, but carries no passing authentication
+    /// result.
+    ///
+    /// **Why:** anyone can type `amazon.com` into a From line; only the receiving server's
+    /// check proves it. Saved or pasted emails often lack the header, so this weighs little.
+    ///
+    /// **Example:** `From: Amazon <account-update@amazon.com>` with no
+    /// Authentication-Results.
+    ///
+    /// **Known false positives:** genuine Amazon mail saved without its headers.
+    pub struct SenderAuthenticationMissing;
+    id: "SND007", name: "sender-authentication-missing", family: Sender, severity: Info,
+    points: 5, channels: EMAIL, summary: "Uses Amazon's From domain without passing authentication",
+    check: |cx, meta, out| {
+        let Some(m) = from(cx) else { return };
+        let Some(domain) = domain_of(&m.address) else { return };
+        if cx.profile.brand.is_sender_domain(domain) && cx.auth == AuthStatus::Unknown {
+            out.push(Finding::new(
+                meta,
+                format!("`{domain}` is not proven by authentication results"),
+                vec![Evidence::with_note(m.span, "no passing DMARC, DKIM or SPF result")],
+            ));
+        }
+    },
+}
+
+rule! {
+    /// A text or chat that claims to be the brand came from an email address or an ordinary
+    /// (long) phone number rather than one of the brand's short codes.
+    ///
+    /// **Why:** companies text from short codes; scam texts come from email-to-SMS
+    /// gateways and throw-away numbers.
+    ///
+    /// **Example:** a text from `amz.delivery@icloud.com` or `+1 (415) 555-0182` that says
+    /// "Amazon: ...".
+    ///
+    /// **Known false positives:** a delivery driver texting from a personal number.
+    pub struct UnexpectedTextSender;
+    id: "SND008", name: "unexpected-text-sender", family: Sender, severity: Medium,
+    points: 15, channels: TEXTS, summary: "A text claiming Amazon came from an email address or a long number",
+    check: |cx, meta, out| {
+        if !cx.claim.claims {
+            return;
+        }
+        let Some(s) = &cx.msg.sender else { return };
+        let what = match s.kind {
+            SenderKind::Email => "an email address",
+            SenderKind::Phone => "an ordinary phone number",
+            _ => return,
+        };
+        out.push(Finding::new(
+            meta,
+            format!("sent from {what}, `{}`", quote(&s.value)),
+            vec![Evidence::with_note(s.span, format!("not one of {}'s short codes", cx.profile.brand.name))],
+        ));
+    },
+}

@@ -1,0 +1,134 @@
+//! The rule registry's invariants and every rule's hit and near-miss fixtures
+//! (`tests/rules/<family>.toml`).
+
+use redflag_message::{Channel, TextInput, parse_email, parse_text_message};
+use redflag_profile::Profile;
+use redflag_rules::{Context, OrderHistory, RULES, Status, run_rules};
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    text: Option<String>,
+    eml: Option<String>,
+    channel: Option<String>,
+    from: Option<String>,
+    subject: Option<String>,
+    orders: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleCases {
+    hit: Vec<Case>,
+    miss: Vec<Case>,
+}
+
+/// The rule IDs a case makes fire.
+fn fired(case: &Case) -> Vec<&'static str> {
+    let profile = Profile::embedded();
+    let msg = match (&case.eml, &case.text) {
+        (Some(eml), _) => parse_email(eml.trim_start().as_bytes()).expect("fixture email parses"),
+        (None, Some(text)) => parse_text_message(TextInput {
+            channel: case.channel.as_deref().and_then(Channel::parse).unwrap_or(Channel::Sms),
+            text,
+            sender: case.from.as_deref(),
+            subject: case.subject.as_deref(),
+        })
+        .expect("fixture text parses"),
+        (None, None) => panic!("a case needs `text` or `eml`"),
+    };
+    let ind = redflag_extract::extract(&msg);
+    let orders = case.orders.clone().map(|order_ids| OrderHistory { order_ids });
+    let cx = Context::new(&msg, &ind, &profile, orders.as_ref());
+    let findings = run_rules(&cx);
+    for f in &findings {
+        assert!(!f.evidence.is_empty(), "{} fired without evidence", f.rule.id);
+        for e in &f.evidence {
+            assert!(msg.text.get(e.span.range()).is_some(), "{} evidence span {:?} is not in the text", f.rule.id, e.span);
+        }
+    }
+    findings.iter().map(|f| f.rule.id).collect()
+}
+
+#[test]
+fn every_rule_hits_its_fixtures_and_misses_its_near_misses() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rules");
+    let mut covered = BTreeSet::new();
+    let mut failures = Vec::new();
+    let mut files = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        files += 1;
+        let text = std::fs::read_to_string(&path).unwrap();
+        let cases: BTreeMap<String, RuleCases> = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        for (id, rc) in cases {
+            assert!(redflag_rules::find_rule(&id).is_some(), "{}: no rule {id}", path.display());
+            assert!(!rc.hit.is_empty() && !rc.miss.is_empty(), "{id} needs at least one hit and one near miss");
+            covered.insert(id.clone());
+            for (i, c) in rc.hit.iter().enumerate() {
+                let got = fired(c);
+                if !got.contains(&id.as_str()) {
+                    failures.push(format!("{id} hit #{i} did not fire (fired: {got:?})"));
+                }
+            }
+            for (i, c) in rc.miss.iter().enumerate() {
+                let got = fired(c);
+                if got.contains(&id.as_str()) {
+                    failures.push(format!("{id} near miss #{i} fired (fired: {got:?})"));
+                }
+            }
+        }
+    }
+    assert!(files > 0, "no fixture files found in {}", dir.display());
+    for r in RULES {
+        if !covered.contains(r.meta().id) {
+            failures.push(format!("{} has no fixtures", r.meta().id));
+        }
+    }
+    assert!(failures.is_empty(), "{} fixture failures:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn registry_is_well_formed() {
+    let profile = Profile::embedded();
+    let mut ids = Vec::new();
+    let mut names = BTreeSet::new();
+    for r in RULES {
+        let m = r.meta();
+        let b = m.id.as_bytes();
+        assert!(b.len() == 6 && b[..3].iter().all(u8::is_ascii_uppercase) && b[3..].iter().all(u8::is_ascii_digit), "bad id {}", m.id);
+        assert_eq!(&m.id[..3], m.family.prefix(), "{} is in the wrong family", m.id);
+        assert!(names.insert(m.name), "duplicate name {}", m.name);
+        assert!(m.name.bytes().all(|c| c.is_ascii_lowercase() || c == b'-'), "{} is not kebab-case", m.name);
+        assert!(!m.summary.is_empty() && !m.doc.trim().is_empty(), "{} needs a summary and a doc comment", m.id);
+        assert!(m.doc.contains("**Why:**") && m.doc.contains("**Example:**") && m.doc.contains("**Known false positives:**"), "{} doc lacks a section", m.id);
+        assert!(!m.channels.is_empty(), "{} runs on no channel", m.id);
+        assert!(matches!(m.status, Status::Stable { .. }));
+        assert!(profile.lang.explanation(m.id).is_some(), "{} has no explanation in the language pack", m.id);
+        ids.push(m.id);
+    }
+    let mut sorted = ids.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(ids, sorted, "RULES must be sorted by ID with no duplicates");
+    for id in profile.lang.phrase_ids().chain(profile.lang.explain.keys().map(String::as_str)) {
+        assert!(ids.contains(&id), "the language pack names {id}, which is not a rule");
+    }
+}
+
+#[test]
+fn rules_doc_is_in_sync() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/rules.md");
+    let want = redflag_rules::rules_markdown();
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &want).unwrap();
+    }
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(have == want, "docs/rules.md is out of date: run `UPDATE_DOCS=1 cargo test -p redflag-rules --test rules` (or `redflag rules --markdown > docs/rules.md`)");
+}
