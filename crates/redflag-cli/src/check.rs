@@ -3,7 +3,9 @@
 use crate::render;
 use anyhow::{Context as _, bail};
 use clap::{Args, ValueEnum};
-use redflag_engine::{AnalyzeOptions, Channel, Engine, InputOptions, Profile, Report, Verdict, read_input};
+use redflag_engine::{
+    AnalyzeOptions, Channel, Engine, InputOptions, Profile, Report, Verdict, read_input,
+};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -71,7 +73,11 @@ struct Source {
 pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let profile = load_profile(&args)?;
     let engine = Engine::new(profile);
-    let orders = args.orders.as_deref().map(crate::orders::read).transpose()?;
+    let orders = args
+        .orders
+        .as_deref()
+        .map(crate::orders::read)
+        .transpose()?;
     let opts = InputOptions {
         channel: args.channel.map(|c| match c {
             ChannelArg::Email => Channel::Email,
@@ -104,7 +110,11 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         };
         let multi = many || messages.len() > 1;
         for (i, m) in messages.into_iter().enumerate() {
-            let name = if multi && !many { format!("{} #{}", src.name, i + 1) } else { src.name.clone() };
+            let name = if multi && !many {
+                format!("{} #{}", src.name, i + 1)
+            } else {
+                src.name.clone()
+            };
             let msg = match m {
                 Ok(msg) => msg,
                 Err(e) => {
@@ -113,10 +123,21 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
                     continue;
                 }
             };
-            let report = engine.analyze(&msg, &AnalyzeOptions { orders: orders.as_ref() });
+            let report = engine.analyze(
+                &msg,
+                &AnalyzeOptions {
+                    orders: orders.as_ref(),
+                },
+            );
             flagged |= report.verdict != Verdict::Clean;
             count += 1;
-            print_report(&mut stdout, &args, &report, multi.then_some(name.as_str()), color)?;
+            print_report(
+                &mut stdout,
+                &args,
+                &report,
+                multi.then_some(name.as_str()),
+                color,
+            )?;
         }
     }
     stdout.flush()?;
@@ -128,13 +149,26 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         eprintln!("redflag: {errors} message(s) could not be read");
         return Ok(ExitCode::from(2));
     }
-    Ok(if flagged { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if flagged {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
-fn print_report(out: &mut impl Write, args: &CheckArgs, report: &Report, name: Option<&str>, color: bool) -> anyhow::Result<()> {
+fn print_report(
+    out: &mut impl Write,
+    args: &CheckArgs,
+    report: &Report,
+    name: Option<&str>,
+    color: bool,
+) -> anyhow::Result<()> {
     if args.json {
         match name {
-            Some(n) => serde_json::to_writer(&mut *out, &serde_json::json!({ "source": n, "report": report }))?,
+            Some(n) => serde_json::to_writer(
+                &mut *out,
+                &serde_json::json!({ "source": n, "report": report }),
+            )?,
             None => serde_json::to_writer_pretty(&mut *out, report)?,
         }
         writeln!(out)?;
@@ -149,7 +183,10 @@ fn print_report(out: &mut impl Write, args: &CheckArgs, report: &Report, name: O
 
 fn report_error(out: &mut impl Write, json: bool, name: &str, err: &str) -> anyhow::Result<()> {
     if json {
-        serde_json::to_writer(&mut *out, &serde_json::json!({ "source": name, "error": err }))?;
+        serde_json::to_writer(
+            &mut *out,
+            &serde_json::json!({ "source": name, "error": err }),
+        )?;
         writeln!(out)?;
     }
     eprintln!("redflag: {}: {err}", render::sanitize(name));
@@ -159,14 +196,21 @@ fn report_error(out: &mut impl Write, json: bool, name: &str, err: &str) -> anyh
 fn load_profile(args: &CheckArgs) -> anyhow::Result<Arc<Profile>> {
     let mut profile = match &args.brands {
         Some(p) => {
-            let text = std::fs::read_to_string(p).with_context(|| format!("cannot read the brand profile {}", p.display()))?;
-            Profile::with_brand(&text).with_context(|| format!("invalid brand profile {}", p.display()))?
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("cannot read the brand profile {}", p.display()))?;
+            Profile::with_brand(&text)
+                .with_context(|| format!("invalid brand profile {}", p.display()))?
         }
         None => (*Profile::embedded()).clone(),
     };
     if let Some(p) = &args.hotline {
-        let text = std::fs::read_to_string(p).with_context(|| format!("cannot read the hotline file {}", p.display()))?;
-        profile.reports = profile.reports.clone().with_hotline_toml(&text).with_context(|| format!("invalid hotline file {}", p.display()))?;
+        let text = std::fs::read_to_string(p)
+            .with_context(|| format!("cannot read the hotline file {}", p.display()))?;
+        profile.reports = profile
+            .reports
+            .clone()
+            .with_hotline_toml(&text)
+            .with_context(|| format!("invalid hotline file {}", p.display()))?;
     }
     Ok(Arc::new(profile))
 }
@@ -176,7 +220,9 @@ fn load_profile(args: &CheckArgs) -> anyhow::Result<Arc<Profile>> {
 fn read_limited(r: impl Read, name: &str) -> anyhow::Result<Vec<u8>> {
     let limit = redflag_message::MAX_INPUT_BYTES as u64;
     let mut buf = Vec::new();
-    r.take(limit + 1).read_to_end(&mut buf).with_context(|| format!("cannot read {name}"))?;
+    r.take(limit + 1)
+        .read_to_end(&mut buf)
+        .with_context(|| format!("cannot read {name}"))?;
     if buf.len() as u64 > limit {
         bail!("{name} is over the {} MiB limit", limit / (1024 * 1024));
     }
@@ -185,29 +231,45 @@ fn read_limited(r: impl Read, name: &str) -> anyhow::Result<Vec<u8>> {
 
 fn sources(args: &CheckArgs) -> anyhow::Result<Vec<Source>> {
     if let Some(t) = &args.text {
-        return Ok(vec![Source { name: "text".into(), bytes: t.clone().into_bytes() }]);
+        return Ok(vec![Source {
+            name: "text".into(),
+            bytes: t.clone().into_bytes(),
+        }]);
     }
     let input = args.input.as_deref().unwrap_or("-");
     if input == "-" {
-        return Ok(vec![Source { name: "standard input".into(), bytes: read_limited(std::io::stdin().lock(), "standard input")? }]);
+        return Ok(vec![Source {
+            name: "standard input".into(),
+            bytes: read_limited(std::io::stdin().lock(), "standard input")?,
+        }]);
     }
     let path = Path::new(input);
     if path.is_dir() {
         return dir_sources(path);
     }
     let file = std::fs::File::open(path).with_context(|| format!("cannot open {input}"))?;
-    Ok(vec![Source { name: input.to_string(), bytes: read_limited(file, input)? }])
+    Ok(vec![Source {
+        name: input.to_string(),
+        bytes: read_limited(file, input)?,
+    }])
 }
 
 /// A Maildir (cur/ and new/) or a folder of message files, in name order.
 fn dir_sources(dir: &Path) -> anyhow::Result<Vec<Source>> {
     let mut files = Vec::new();
     let maildir = dir.join("cur").is_dir() || dir.join("new").is_dir();
-    let subdirs: Vec<PathBuf> = if maildir { vec![dir.join("new"), dir.join("cur")] } else { vec![dir.to_path_buf()] };
+    let subdirs: Vec<PathBuf> = if maildir {
+        vec![dir.join("new"), dir.join("cur")]
+    } else {
+        vec![dir.to_path_buf()]
+    };
     for d in subdirs.iter().filter(|d| d.is_dir()) {
         for entry in std::fs::read_dir(d).with_context(|| format!("cannot list {}", d.display()))? {
             let p = entry?.path();
-            let hidden = p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
+            let hidden = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'));
             if p.is_file() && !hidden {
                 files.push(p);
             }
@@ -222,7 +284,10 @@ fn dir_sources(dir: &Path) -> anyhow::Result<Vec<Source>> {
         .map(|p| {
             let name = p.display().to_string();
             let f = std::fs::File::open(&p).with_context(|| format!("cannot open {name}"))?;
-            Ok(Source { bytes: read_limited(f, &name)?, name })
+            Ok(Source {
+                bytes: read_limited(f, &name)?,
+                name,
+            })
         })
         .collect()
 }

@@ -87,21 +87,32 @@ struct Unreadable {
 const SEGMENTS: [&str; 5] = ["scam", "scam & amazon", "legit", "legit & amazon", "spam"];
 
 pub(crate) fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
-    let text = std::fs::read_to_string(&args.index).with_context(|| format!("cannot read the index {}", args.index.display()))?;
+    let text = std::fs::read_to_string(&args.index)
+        .with_context(|| format!("cannot read the index {}", args.index.display()))?;
     let base = args.index.parent().unwrap_or(Path::new(".")).to_path_buf();
     let mut rows = Vec::new();
     let mut bad_rows = Vec::new();
     let mut dups = 0;
-    for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
         match serde_json::from_str::<Row>(line) {
             Ok(r) if r.dup_of.is_some() => dups += 1,
             Ok(r) => rows.push(r),
-            Err(e) => bad_rows.push(Unreadable { id: format!("line {}", n + 1), error: format!("bad index row: {e}") }),
+            Err(e) => bad_rows.push(Unreadable {
+                id: format!("line {}", n + 1),
+                error: format!("bad index row: {e}"),
+            }),
         }
     }
     let engine = Engine::default();
     let start = Instant::now();
-    let outcomes: Vec<Outcome> = rows.par_iter().map(|r| evaluate(&engine, &base, r)).collect();
+    let outcomes: Vec<Outcome> = rows
+        .par_iter()
+        .map(|r| evaluate(&engine, &base, r))
+        .collect();
     let elapsed = start.elapsed().as_secs_f64();
 
     let mut segments: BTreeMap<String, BTreeMap<String, Cell>> = BTreeMap::new();
@@ -110,13 +121,20 @@ pub(crate) fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         let flagged = match &o.result {
             Ok(r) => r.verdict != Verdict::Clean,
             Err(e) => {
-                unreadable.push(Unreadable { id: o.id.clone(), error: e.clone() });
+                unreadable.push(Unreadable {
+                    id: o.id.clone(),
+                    error: e.clone(),
+                });
                 continue;
             }
         };
         for seg in segments_of(&o.label, o.amazon) {
             for ch in [o.channel.as_str(), "all"] {
-                let c = segments.entry(ch.to_string()).or_default().entry(seg.to_string()).or_default();
+                let c = segments
+                    .entry(ch.to_string())
+                    .or_default()
+                    .entry(seg.to_string())
+                    .or_default();
                 c.count += 1;
                 c.flagged += usize::from(flagged);
             }
@@ -124,7 +142,11 @@ pub(crate) fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     }
     for cells in segments.values_mut() {
         for c in cells.values_mut() {
-            c.rate = if c.count == 0 { 0.0 } else { c.flagged as f64 / c.count as f64 };
+            c.rate = if c.count == 0 {
+                0.0
+            } else {
+                c.flagged as f64 / c.count as f64
+            };
         }
     }
     let summary = Summary {
@@ -134,7 +156,11 @@ pub(crate) fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         unreadable,
         segments,
         elapsed_seconds: elapsed,
-        messages_per_second: if elapsed > 0.0 { outcomes.len() as f64 / elapsed } else { 0.0 },
+        messages_per_second: if elapsed > 0.0 {
+            outcomes.len() as f64 / elapsed
+        } else {
+            0.0
+        },
         threads: rayon::current_num_threads(),
     };
     if let Some(p) = &args.per_message {
@@ -165,13 +191,20 @@ fn segments_of(label: &str, amazon: bool) -> Vec<&'static str> {
 
 fn evaluate(engine: &Engine, base: &Path, r: &Row) -> Outcome {
     let result = (|| {
-        let channel = Channel::parse(&r.channel).ok_or_else(|| format!("unknown channel `{}`", r.channel))?;
+        let channel =
+            Channel::parse(&r.channel).ok_or_else(|| format!("unknown channel `{}`", r.channel))?;
         let bytes = match (&r.path, &r.text) {
-            (Some(p), _) => std::fs::read(base.join(p)).map_err(|e| format!("cannot read {p}: {e}"))?,
+            (Some(p), _) => {
+                std::fs::read(base.join(p)).map_err(|e| format!("cannot read {p}: {e}"))?
+            }
             (None, Some(t)) => t.clone().into_bytes(),
             (None, None) => return Err("row has neither `path` nor `text`".to_string()),
         };
-        let opts = InputOptions { channel: Some(channel), sender: r.sender.clone(), subject: r.subject.clone() };
+        let opts = InputOptions {
+            channel: Some(channel),
+            sender: r.sender.clone(),
+            subject: r.subject.clone(),
+        };
         let mut msgs = read_input(&bytes, &opts).map_err(|e| e.to_string())?;
         if msgs.is_empty() {
             return Err("no message in the input".to_string());
@@ -179,17 +212,38 @@ fn evaluate(engine: &Engine, base: &Path, r: &Row) -> Outcome {
         let msg = msgs.swap_remove(0).map_err(|e| e.to_string())?;
         Ok(engine.analyze(&msg, &AnalyzeOptions::default()))
     })();
-    Outcome { id: r.id.clone(), channel: r.channel.clone(), label: r.label.clone(), amazon: r.amazon, result }
+    Outcome {
+        id: r.id.clone(),
+        channel: r.channel.clone(),
+        label: r.label.clone(),
+        amazon: r.amazon,
+        result,
+    }
 }
 
 fn print_summary(out: &mut impl Write, s: &Summary) -> std::io::Result<()> {
-    writeln!(out, "redflag eval: {} messages from {} ({} duplicates skipped)", s.messages, s.index, s.skipped_duplicates)?;
+    writeln!(
+        out,
+        "redflag eval: {} messages from {} ({} duplicates skipped)",
+        s.messages, s.index, s.skipped_duplicates
+    )?;
     for (ch, cells) in &s.segments {
         writeln!(out, "\n[{ch}]")?;
-        writeln!(out, "  {:<16} {:>7} {:>8} {:>8}", "segment", "count", "flagged", "rate")?;
+        writeln!(
+            out,
+            "  {:<16} {:>7} {:>8} {:>8}",
+            "segment", "count", "flagged", "rate"
+        )?;
         for seg in SEGMENTS {
             if let Some(c) = cells.get(seg) {
-                writeln!(out, "  {:<16} {:>7} {:>8} {:>7.2}%", seg, c.count, c.flagged, c.rate * 100.0)?;
+                writeln!(
+                    out,
+                    "  {:<16} {:>7} {:>8} {:>7.2}%",
+                    seg,
+                    c.count,
+                    c.flagged,
+                    c.rate * 100.0
+                )?;
             }
         }
     }
@@ -197,12 +251,17 @@ fn print_summary(out: &mut impl Write, s: &Summary) -> std::io::Result<()> {
     for u in &s.unreadable {
         writeln!(out, "  {}: {}", u.id, u.error)?;
     }
-    writeln!(out, "elapsed: {:.2} s, {:.0} messages/s on {} threads", s.elapsed_seconds, s.messages_per_second, s.threads)?;
+    writeln!(
+        out,
+        "elapsed: {:.2} s, {:.0} messages/s on {} threads",
+        s.elapsed_seconds, s.messages_per_second, s.threads
+    )?;
     Ok(())
 }
 
 fn write_per_message(path: &Path, outcomes: &[Outcome]) -> anyhow::Result<()> {
-    let f = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    let f =
+        std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
     let mut w = std::io::BufWriter::new(f);
     for o in outcomes {
         let line = match &o.result {
@@ -223,19 +282,67 @@ fn write_per_message(path: &Path, outcomes: &[Outcome]) -> anyhow::Result<()> {
 
 fn print_misses(out: &mut impl Write, outcomes: &[Outcome], n: usize) -> std::io::Result<()> {
     let top = |r: &Report| {
-        r.findings.iter().take(4).map(|f| format!("{}+{}", f.rule, f.points)).collect::<Vec<_>>().join(" ")
+        r.findings
+            .iter()
+            .take(4)
+            .map(|f| format!("{}+{}", f.rule, f.points))
+            .collect::<Vec<_>>()
+            .join(" ")
     };
     let snippet = |r: &Report| {
-        let body: String = r.text.chars().filter(|c| !c.is_control() || *c == ' ').take(140).collect();
+        let body: String = r
+            .text
+            .chars()
+            .filter(|c| !c.is_control() || *c == ' ')
+            .take(140)
+            .collect();
         body.replace('\n', " ")
     };
     writeln!(out, "\nmissed scams (up to {n}):")?;
-    for o in outcomes.iter().filter(|o| o.label == "scam").filter_map(|o| o.result.as_ref().ok().filter(|r| r.verdict == Verdict::Clean).map(|r| (o, r))).take(n) {
-        writeln!(out, "  {} [{}] score {} {}\n      {}", o.0.id, o.0.channel, o.1.score, top(o.1), snippet(o.1))?;
+    for o in outcomes
+        .iter()
+        .filter(|o| o.label == "scam")
+        .filter_map(|o| {
+            o.result
+                .as_ref()
+                .ok()
+                .filter(|r| r.verdict == Verdict::Clean)
+                .map(|r| (o, r))
+        })
+        .take(n)
+    {
+        writeln!(
+            out,
+            "  {} [{}] score {} {}\n      {}",
+            o.0.id,
+            o.0.channel,
+            o.1.score,
+            top(o.1),
+            snippet(o.1)
+        )?;
     }
     writeln!(out, "\nfalse alarms (up to {n}):")?;
-    for o in outcomes.iter().filter(|o| o.label == "legit").filter_map(|o| o.result.as_ref().ok().filter(|r| r.verdict != Verdict::Clean).map(|r| (o, r))).take(n) {
-        writeln!(out, "  {} [{}] score {} {}\n      {}", o.0.id, o.0.channel, o.1.score, top(o.1), snippet(o.1))?;
+    for o in outcomes
+        .iter()
+        .filter(|o| o.label == "legit")
+        .filter_map(|o| {
+            o.result
+                .as_ref()
+                .ok()
+                .filter(|r| r.verdict != Verdict::Clean)
+                .map(|r| (o, r))
+        })
+        .take(n)
+    {
+        writeln!(
+            out,
+            "  {} [{}] score {} {}\n      {}",
+            o.0.id,
+            o.0.channel,
+            o.1.score,
+            top(o.1),
+            snippet(o.1)
+        )?;
     }
     Ok(())
 }

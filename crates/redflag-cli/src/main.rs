@@ -47,7 +47,10 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(err) => {
-            if err.chain().any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)) {
+            if err.chain().any(|e| {
+                e.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
                 return ExitCode::SUCCESS;
             }
             eprintln!("redflag: {err:#}");
@@ -66,20 +69,36 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 for r in redflag_rules::RULES {
                     let m = r.meta();
-                    writeln!(out, "{}  {:<34} {:<8} {:>3}  {}", m.id, m.name, m.severity.as_str(), m.points, m.summary)?;
+                    writeln!(
+                        out,
+                        "{}  {:<34} {:<8} {:>3}  {}",
+                        m.id,
+                        m.name,
+                        m.severity.as_str(),
+                        m.points,
+                        m.summary
+                    )?;
                 }
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain { id } => {
-            let rule = redflag_rules::find_rule(&id).with_context(|| format!("no rule `{id}`; `redflag rules` lists them"))?;
+            let rule = redflag_rules::find_rule(&id)
+                .with_context(|| format!("no rule `{id}`; `redflag rules` lists them"))?;
             let m = rule.meta();
             let profile = redflag_profile::Profile::embedded();
             let mut out = std::io::stdout().lock();
             let channels: Vec<&str> = m.channels.iter().map(|c| c.as_str()).collect();
             writeln!(out, "{} {}", m.id, m.name)?;
             writeln!(out, "{}", m.summary)?;
-            writeln!(out, "family: {}  severity: {}  points: {}  channels: {}\n", m.family.title(), m.severity.as_str(), m.points, channels.join(", "))?;
+            writeln!(
+                out,
+                "family: {}  severity: {}  points: {}  channels: {}\n",
+                m.family.title(),
+                m.severity.as_str(),
+                m.points,
+                channels.join(", ")
+            )?;
             for line in m.doc.lines() {
                 writeln!(out, "{}", line.strip_prefix(' ').unwrap_or(line))?;
             }

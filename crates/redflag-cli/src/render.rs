@@ -34,11 +34,19 @@ struct Style {
 
 impl Style {
     fn paint(&self, code: &str, s: &str) -> String {
-        if self.color { format!("{code}{s}{RESET}") } else { s.to_string() }
+        if self.color {
+            format!("{code}{s}{RESET}")
+        } else {
+            s.to_string()
+        }
     }
 
     fn mark(&self, s: &str) -> String {
-        if self.color { format!("{MARK}{s}{RESET}") } else { format!("[[{s}]]") }
+        if self.color {
+            format!("{MARK}{s}{RESET}")
+        } else {
+            format!("[[{s}]]")
+        }
     }
 }
 
@@ -50,18 +58,38 @@ pub(crate) fn report(out: &mut impl Write, r: &Report, color: bool) -> std::io::
         Verdict::Suspicious => (YELLOW, "SUSPICIOUS"),
         Verdict::Clean => (GREEN, "NO RED FLAGS FOUND"),
     };
-    writeln!(out, "{}  (score {}/100, {})", st.paint(code, word), r.score, r.channel.as_str())?;
+    writeln!(
+        out,
+        "{}  (score {}/100, {})",
+        st.paint(code, word),
+        r.score,
+        r.channel.as_str()
+    )?;
     writeln!(out, "{}", r.advice.summary)?;
     let flags: Vec<_> = r.findings.iter().filter(|f| f.points > 0).collect();
     let context: Vec<_> = r.findings.iter().filter(|f| f.points == 0).collect();
     if !flags.is_empty() {
-        writeln!(out, "\n{}", st.paint(BOLD, &format!("Red flags ({}):", flags.len())))?;
+        writeln!(
+            out,
+            "\n{}",
+            st.paint(BOLD, &format!("Red flags ({}):", flags.len()))
+        )?;
         for (i, f) in flags.iter().enumerate() {
-            writeln!(out, "{:>2}. {}  {}", i + 1, st.paint(BOLD, &sanitize(&f.message)), st.paint(DIM, &format!("[{} +{}]", f.rule, f.points)))?;
+            writeln!(
+                out,
+                "{:>2}. {}  {}",
+                i + 1,
+                st.paint(BOLD, &sanitize(&f.message)),
+                st.paint(DIM, &format!("[{} +{}]", f.rule, f.points))
+            )?;
             for e in f.evidence.iter().take(3) {
                 let line = evidence_line(&r.text, e.start, e.end, &st);
                 match &e.note {
-                    Some(n) => writeln!(out, "      > {line}  {}", st.paint(DIM, &format!("({})", sanitize(n))))?,
+                    Some(n) => writeln!(
+                        out,
+                        "      > {line}  {}",
+                        st.paint(DIM, &format!("({})", sanitize(n)))
+                    )?,
                     None => writeln!(out, "      > {line}")?,
                 }
             }
@@ -76,14 +104,24 @@ pub(crate) fn report(out: &mut impl Write, r: &Report, color: bool) -> std::io::
     if !r.notes.is_empty() {
         writeln!(out)?;
         for n in &r.notes {
-            writeln!(out, "{} {}", st.paint(DIM, "Could not read everything:"), sanitize(&n.message))?;
+            writeln!(
+                out,
+                "{} {}",
+                st.paint(DIM, "Could not read everything:"),
+                sanitize(&n.message)
+            )?;
         }
     }
     writeln!(out, "\n{}", st.paint(BOLD, "What to do:"))?;
     for s in &r.advice.steps {
         writeln!(out, "  * {}", wrap(s, 4))?;
     }
-    let relevant: Vec<_> = r.advice.if_you_already.iter().filter(|a| a.relevant).collect();
+    let relevant: Vec<_> = r
+        .advice
+        .if_you_already
+        .iter()
+        .filter(|a| a.relevant)
+        .collect();
     for a in &relevant {
         writeln!(out, "\n{}", st.paint(BOLD, &format!("{}:", a.title)))?;
         for s in &a.steps {
@@ -96,7 +134,14 @@ pub(crate) fn report(out: &mut impl Write, r: &Report, color: bool) -> std::io::
             writeln!(out, "  * {}: {} ({})", rep.name, rep.address, rep.method)?;
             writeln!(out, "    {}", wrap(&rep.how, 4))?;
         }
-        writeln!(out, "  {}", st.paint(DIM, "(`redflag check --json` gives each report's ready-to-send text.)"))?;
+        writeln!(
+            out,
+            "  {}",
+            st.paint(
+                DIM,
+                "(`redflag check --json` gives each report's ready-to-send text.)"
+            )
+        )?;
     }
     writeln!(out)?;
     Ok(())
@@ -109,20 +154,36 @@ fn evidence_line(text: &str, start: usize, end: usize, st: &Style) -> String {
         return String::new();
     }
     let line_start = text[..start].rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let line_end = text[end..].find('\n').map(|i| end + i).unwrap_or(text.len());
+    let line_end = text[end..]
+        .find('\n')
+        .map(|i| end + i)
+        .unwrap_or(text.len());
     let before = tail(&text[line_start..start], 50);
     let after = head(&text[end..line_end], 50);
     let hit: String = text[start..end].chars().take(120).collect();
-    format!("{}{}{}", sanitize(&before), st.mark(&sanitize(&hit.replace('\n', " "))), sanitize(&after))
+    format!(
+        "{}{}{}",
+        sanitize(&before),
+        st.mark(&sanitize(&hit.replace('\n', " "))),
+        sanitize(&after)
+    )
 }
 
 fn tail(s: &str, n: usize) -> String {
     let count = s.chars().count();
-    if count <= n { s.to_string() } else { format!("...{}", s.chars().skip(count - n).collect::<String>()) }
+    if count <= n {
+        s.to_string()
+    } else {
+        format!("...{}", s.chars().skip(count - n).collect::<String>())
+    }
 }
 
 fn head(s: &str, n: usize) -> String {
-    if s.chars().count() <= n { s.to_string() } else { format!("{}...", s.chars().take(n).collect::<String>()) }
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        format!("{}...", s.chars().take(n).collect::<String>())
+    }
 }
 
 /// Wraps text at 88 columns, indenting continuation lines.
@@ -161,6 +222,9 @@ mod tests {
     #[test]
     fn marks_evidence() {
         let st = Style { color: false };
-        assert_eq!(evidence_line("one\ncall 1-888 now\nthree", 9, 14, &st), "call [[1-888]] now");
+        assert_eq!(
+            evidence_line("one\ncall 1-888 now\nthree", 9, 14, &st),
+            "call [[1-888]] now"
+        );
     }
 }

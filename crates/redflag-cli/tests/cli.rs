@@ -13,7 +13,10 @@ fn fixture(p: &str) -> String {
 }
 
 fn redflag(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_redflag")).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_redflag"))
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn redflag_stdin(args: &[&str], input: &[u8]) -> Output {
@@ -44,7 +47,12 @@ fn tmp(name: &str) -> PathBuf {
 
 #[test]
 fn scam_email_exits_1_and_leads_with_the_verdict() {
-    let o = redflag(&["check", &fixture("email/scam-account-locked.eml"), "--color", "never"]);
+    let o = redflag(&[
+        "check",
+        &fixture("email/scam-account-locked.eml"),
+        "--color",
+        "never",
+    ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(out.starts_with("SCAM"), "{out}");
@@ -66,21 +74,47 @@ fn genuine_amazon_email_exits_0_and_never_says_safe() {
 
 #[test]
 fn json_report_has_the_schema() {
-    let o = redflag(&["check", "--json", "--channel", "sms", "--from", "+14155550182", &fixture("sms/scam-package-fee.txt")]);
+    let o = redflag(&[
+        "check",
+        "--json",
+        "--channel",
+        "sms",
+        "--from",
+        "+14155550182",
+        &fixture("sms/scam-package-fee.txt"),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["schema_version"], "1.0");
     assert_eq!(v["channel"], "sms");
     assert!(v["score"].as_u64().unwrap() >= 60);
-    assert!(v["findings"].as_array().unwrap().iter().all(|f| !f["evidence"].as_array().unwrap().is_empty()));
-    let to: Vec<&str> = v["reports"].as_array().unwrap().iter().map(|r| r["to"].as_str().unwrap()).collect();
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| !f["evidence"].as_array().unwrap().is_empty())
+    );
+    let to: Vec<&str> = v["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["to"].as_str().unwrap())
+        .collect();
     assert_eq!(to, ["amazon", "ftc", "sms7726", "hotline"]);
 }
 
 #[test]
 fn text_call_with_caller() {
     let o = redflag(&[
-        "check", "--channel", "call", "--from", "+1 844 555 0142", "--color", "never", "--text",
+        "check",
+        "--channel",
+        "call",
+        "--from",
+        "+1 844 555 0142",
+        "--color",
+        "never",
+        "--text",
         "Hello, this is Amazon. An order for an iPhone was placed. Press 1 to speak with an associate or call 1-844-555-0142.",
     ]);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
@@ -89,12 +123,20 @@ fn text_call_with_caller() {
 
 #[test]
 fn stdin_and_bad_input() {
-    let o = redflag_stdin(&["check", "-"], b"Amazon: your account is locked. Call 1-888-555-0199 now.");
+    let o = redflag_stdin(
+        &["check", "-"],
+        b"Amazon: your account is locked. Call 1-888-555-0199 now.",
+    );
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
 
     let o = redflag_stdin(&["check", "-"], b"");
     assert_eq!(o.status.code(), Some(2));
-    assert_eq!(stderr(&o).trim().lines().count(), 1, "one-line error: {}", stderr(&o));
+    assert_eq!(
+        stderr(&o).trim().lines().count(),
+        1,
+        "one-line error: {}",
+        stderr(&o)
+    );
     assert!(stderr(&o).contains("empty"), "{}", stderr(&o));
 
     let o = redflag_stdin(&["check", "-"], b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
@@ -121,14 +163,23 @@ fn mbox_and_maildir_check_every_message() {
 
     let o = redflag(&["check", "--json", &fixture("email/maildir")]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let lines: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 2);
     assert!(lines.iter().all(|l| l["report"]["schema_version"] == "1.0"));
 }
 
 #[test]
 fn terminal_escapes_in_messages_are_neutralised() {
-    let o = redflag(&["check", "--color", "never", "--text", "Amazon: call 1-888-555-0199 \x1b]0;pwned\x07 now \x1b[2J"]);
+    let o = redflag(&[
+        "check",
+        "--color",
+        "never",
+        "--text",
+        "Amazon: call 1-888-555-0199 \x1b]0;pwned\x07 now \x1b[2J",
+    ]);
     let out = stdout(&o);
     assert!(!out.contains('\x1b'), "{out:?}");
     assert!(out.contains("\\u{1b}"), "{out:?}");
@@ -136,7 +187,13 @@ fn terminal_escapes_in_messages_are_neutralised() {
 
 #[test]
 fn colour_only_when_asked_or_on_a_terminal() {
-    let o = redflag(&["check", "--color", "always", "--text", "Amazon: call 1-888-555-0199 now"]);
+    let o = redflag(&[
+        "check",
+        "--color",
+        "always",
+        "--text",
+        "Amazon: call 1-888-555-0199 now",
+    ]);
     assert!(stdout(&o).contains("\x1b["));
 }
 
@@ -164,20 +221,56 @@ fn rules_and_explain() {
 fn site_options() {
     let hotline = tmp("hotline.toml");
     std::fs::write(&hotline, "[hotline]\nname = \"Test County Fraud Line\"\nphone = \"555-0100\"\nemail = \"fraud@county.example\"\n").unwrap();
-    let o = redflag(&["check", "--json", "--hotline", hotline.to_str().unwrap(), "--text", "Amazon: call 1-888-555-0199 now"]);
+    let o = redflag(&[
+        "check",
+        "--json",
+        "--hotline",
+        hotline.to_str().unwrap(),
+        "--text",
+        "Amazon: call 1-888-555-0199 now",
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let h = v["reports"].as_array().unwrap().iter().find(|r| r["to"] == "hotline").unwrap();
+    let h = v["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["to"] == "hotline")
+        .unwrap();
     assert_eq!(h["address"], "fraud@county.example");
 
     let bad = tmp("bad-brand.toml");
     std::fs::write(&bad, "id = \"x\"\n").unwrap();
-    let o = redflag(&["check", "--brands", bad.to_str().unwrap(), "--text", "hello"]);
+    let o = redflag(&[
+        "check",
+        "--brands",
+        bad.to_str().unwrap(),
+        "--text",
+        "hello",
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("brand profile"), "{}", stderr(&o));
 
     let orders = tmp("orders.csv");
-    std::fs::write(&orders, "Website,Order ID,Order Date\nAmazon.com,112-1234567-1234567,2026-01-02\n").unwrap();
-    let o = redflag(&["check", "--json", "--orders", orders.to_str().unwrap(), "--text", "Amazon: your order 114-5550199-0000001 has shipped."]);
+    std::fs::write(
+        &orders,
+        "Website,Order ID,Order Date\nAmazon.com,112-1234567-1234567,2026-01-02\n",
+    )
+    .unwrap();
+    let o = redflag(&[
+        "check",
+        "--json",
+        "--orders",
+        orders.to_str().unwrap(),
+        "--text",
+        "Amazon: your order 114-5550199-0000001 has shipped.",
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert!(v["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "ORD002"), "{v}");
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "ORD002"),
+        "{v}"
+    );
 }

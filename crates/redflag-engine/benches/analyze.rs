@@ -12,25 +12,39 @@ const SMS: &str = include_str!("../../../tests/fixtures/sms/scam-package-fee.txt
 fn bench(c: &mut Criterion) {
     let engine = Engine::default();
     let email_opts = InputOptions::default();
-    let sms_opts = InputOptions { channel: Some(redflag_engine::Channel::Sms), sender: Some("+14155550182".into()), subject: None };
+    let sms_opts = InputOptions {
+        channel: Some(redflag_engine::Channel::Sms),
+        sender: Some("+14155550182".into()),
+        subject: None,
+    };
     // Warm the lazily built tables (dictionary, patterns) outside the measurement.
     let warm = read_input(EMAIL, &email_opts).unwrap().remove(0).unwrap();
     engine.analyze(&warm, &AnalyzeOptions::default());
 
     let mut g = c.benchmark_group("email");
-    g.bench_function("parse (baseline)", |b| b.iter(|| read_input(black_box(EMAIL), &email_opts).unwrap()));
+    g.bench_function("parse (baseline)", |b| {
+        b.iter(|| read_input(black_box(EMAIL), &email_opts).unwrap())
+    });
     g.bench_function("parse + analyze", |b| {
         b.iter(|| {
-            let msg = read_input(black_box(EMAIL), &email_opts).unwrap().remove(0).unwrap();
+            let msg = read_input(black_box(EMAIL), &email_opts)
+                .unwrap()
+                .remove(0)
+                .unwrap();
             engine.analyze(&msg, &AnalyzeOptions::default())
         })
     });
     g.finish();
     let mut g = c.benchmark_group("sms");
-    g.bench_function("parse (baseline)", |b| b.iter(|| read_input(black_box(SMS.as_bytes()), &sms_opts).unwrap()));
+    g.bench_function("parse (baseline)", |b| {
+        b.iter(|| read_input(black_box(SMS.as_bytes()), &sms_opts).unwrap())
+    });
     g.bench_function("parse + analyze", |b| {
         b.iter(|| {
-            let msg = read_input(black_box(SMS.as_bytes()), &sms_opts).unwrap().remove(0).unwrap();
+            let msg = read_input(black_box(SMS.as_bytes()), &sms_opts)
+                .unwrap()
+                .remove(0)
+                .unwrap();
             engine.analyze(&msg, &AnalyzeOptions::default())
         })
     });

@@ -16,7 +16,12 @@ const ALREADY_TRIGGERS: &[(&str, &[&str])] = &[
     ("clicked", &["LNK", "ATT"]),
 ];
 
-pub(crate) fn build(profile: &Profile, verdict: Verdict, scenarios: &[ScenarioRef], fired: &[&str]) -> ReportAdvice {
+pub(crate) fn build(
+    profile: &Profile,
+    verdict: Verdict,
+    scenarios: &[ScenarioRef],
+    fired: &[&str],
+) -> ReportAdvice {
     let a = &profile.advice;
     let brand = &profile.brand.name;
     let summary = match verdict {
@@ -25,7 +30,11 @@ pub(crate) fn build(profile: &Profile, verdict: Verdict, scenarios: &[ScenarioRe
         Verdict::Clean => "No red flags found. That does not prove the message is genuine.".to_string(),
     };
     let mut steps: Vec<String> = Vec::new();
-    let base = if verdict == Verdict::Clean { &a.clean } else { &a.general };
+    let base = if verdict == Verdict::Clean {
+        &a.clean
+    } else {
+        &a.general
+    };
     steps.extend(base.iter().map(|s| profile.fill(s)));
     if verdict != Verdict::Clean {
         for sc in scenarios {
@@ -38,8 +47,15 @@ pub(crate) fn build(profile: &Profile, verdict: Verdict, scenarios: &[ScenarioRe
         .already
         .iter()
         .map(|(key, block)| {
-            let triggers = ALREADY_TRIGGERS.iter().find(|(k, _)| k == key).map(|(_, t)| *t).unwrap_or(&[]);
-            let relevant = verdict != Verdict::Clean && fired.iter().any(|id| triggers.iter().any(|t| id.starts_with(t)));
+            let triggers = ALREADY_TRIGGERS
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, t)| *t)
+                .unwrap_or(&[]);
+            let relevant = verdict != Verdict::Clean
+                && fired
+                    .iter()
+                    .any(|id| triggers.iter().any(|t| id.starts_with(t)));
             AlreadyAdvice {
                 key: key.clone(),
                 title: profile.fill(&block.title),
@@ -49,7 +65,16 @@ pub(crate) fn build(profile: &Profile, verdict: Verdict, scenarios: &[ScenarioRe
         })
         .collect();
     // Relevant first, then the advice file's order of keys for a stable layout.
-    let order = |k: &str| ALREADY_TRIGGERS.iter().position(|(key, _)| *key == k).unwrap_or(usize::MAX);
+    let order = |k: &str| {
+        ALREADY_TRIGGERS
+            .iter()
+            .position(|(key, _)| *key == k)
+            .unwrap_or(usize::MAX)
+    };
     already.sort_by_key(|b| (!b.relevant, order(&b.key)));
-    ReportAdvice { summary, steps, if_you_already: already }
+    ReportAdvice {
+        summary,
+        steps,
+        if_you_already: already,
+    }
 }

@@ -28,9 +28,15 @@ pub enum InputError {
 
 /// Reads input bytes as one or more messages (an mbox gives several; each may fail on its
 /// own). Never panics.
-pub fn read_input(bytes: &[u8], opts: &InputOptions) -> Result<Vec<Result<Message, InputError>>, InputError> {
+pub fn read_input(
+    bytes: &[u8],
+    opts: &InputOptions,
+) -> Result<Vec<Result<Message, InputError>>, InputError> {
     let kind = redflag_message::detect_kind(bytes)?;
-    let wants_text = matches!(opts.channel, Some(Channel::Sms | Channel::Call | Channel::Chat));
+    let wants_text = matches!(
+        opts.channel,
+        Some(Channel::Sms | Channel::Call | Channel::Chat)
+    );
     match kind {
         InputKind::Mbox if !wants_text => Ok(redflag_message::parse_mbox(bytes)
             .into_iter()
@@ -45,13 +51,21 @@ pub fn read_input(bytes: &[u8], opts: &InputOptions) -> Result<Vec<Result<Messag
             // targets.
             let mut raw = b"Content-Type: text/html; charset=utf-8\r\n".to_vec();
             if let Some(s) = &opts.subject {
-                raw.extend_from_slice(format!("Subject: {}\r\n", s.replace(['\r', '\n'], " ")).as_bytes());
+                raw.extend_from_slice(
+                    format!("Subject: {}\r\n", s.replace(['\r', '\n'], " ")).as_bytes(),
+                );
             }
             raw.extend_from_slice(b"\r\n");
             raw.extend_from_slice(bytes);
             let mut msg = redflag_message::parse_email(&raw)?;
             if let Some(sender) = opts.sender.as_deref() {
-                msg.notes.push(redflag_message::ParseNote::new("sender-not-shown", format!("The sender given ({}) was not part of the HTML.", sender.chars().take(80).collect::<String>())));
+                msg.notes.push(redflag_message::ParseNote::new(
+                    "sender-not-shown",
+                    format!(
+                        "The sender given ({}) was not part of the HTML.",
+                        sender.chars().take(80).collect::<String>()
+                    ),
+                ));
             }
             Ok(vec![Ok(msg)])
         }
@@ -73,6 +87,11 @@ pub fn read_input(bytes: &[u8], opts: &InputOptions) -> Result<Vec<Result<Messag
 /// True for bytes that start like an HTML document.
 fn looks_like_html(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(512)];
-    let head = String::from_utf8_lossy(head).trim_start().to_ascii_lowercase();
-    head.starts_with("<!doctype html") || head.starts_with("<html") || head.starts_with("<head") || head.starts_with("<body")
+    let head = String::from_utf8_lossy(head)
+        .trim_start()
+        .to_ascii_lowercase();
+    head.starts_with("<!doctype html")
+        || head.starts_with("<html")
+        || head.starts_with("<head")
+        || head.starts_with("<body")
 }

@@ -95,7 +95,10 @@ pub(crate) fn build(profile: &Profile, msg: &Message, report: &Report) -> Vec<Ou
             method: "sms",
             address: s7726.number.clone(),
             subject: None,
-            body: format!("call {}", sender.unwrap_or_else(|| "(the number that called you)".into())),
+            body: format!(
+                "call {}",
+                sender.unwrap_or_else(|| "(the number that called you)".into())
+            ),
             how: s7726.how_call.clone(),
         }),
         _ => {}
@@ -126,20 +129,41 @@ fn summary(profile: &Profile, msg: &Message, report: &Report) -> String {
         Verdict::Suspicious => "suspicious",
         Verdict::Clean => "without clear red flags",
     };
-    let _ = writeln!(s, "redflag rated it {verdict} (score {}/100).", report.score);
+    let _ = writeln!(
+        s,
+        "redflag rated it {verdict} (score {}/100).",
+        report.score
+    );
     let _ = writeln!(s, "Company impersonated: {}", profile.brand.name);
     if let Some(sender) = &msg.sender {
-        let label = if msg.channel == Channel::Call { "Caller" } else { "Sender" };
-        let _ = writeln!(s, "{label}: {}", msg.text.get(sender.span.range()).unwrap_or(&sender.value));
+        let label = if msg.channel == Channel::Call {
+            "Caller"
+        } else {
+            "Sender"
+        };
+        let _ = writeln!(
+            s,
+            "{label}: {}",
+            msg.text.get(sender.span.range()).unwrap_or(&sender.value)
+        );
     }
     if let Some(subject) = msg.subject() {
         let _ = writeln!(s, "Subject: {subject}");
     }
     let ind = &report.indicators;
     if !ind.phone_numbers.is_empty() {
-        let _ = writeln!(s, "Phone numbers in the message: {}", ind.phone_numbers.join(", "));
+        let _ = writeln!(
+            s,
+            "Phone numbers in the message: {}",
+            ind.phone_numbers.join(", ")
+        );
     }
-    let foreign: Vec<&str> = ind.domains.iter().filter(|d| !d.brand).map(|d| d.domain.as_str()).collect();
+    let foreign: Vec<&str> = ind
+        .domains
+        .iter()
+        .filter(|d| !d.brand)
+        .map(|d| d.domain.as_str())
+        .collect();
     if !foreign.is_empty() {
         let _ = writeln!(s, "Websites in the message: {}", foreign.join(", "));
     }
@@ -157,7 +181,11 @@ fn summary(profile: &Profile, msg: &Message, report: &Report) -> String {
     }
     let body = msg.body();
     let quoted: String = body.chars().take(QUOTE_LIMIT).collect();
-    let more = if quoted.len() < body.len() { "\n[...]" } else { "" };
+    let more = if quoted.len() < body.len() {
+        "\n[...]"
+    } else {
+        ""
+    };
     let _ = write!(s, "\nThe message:\n{quoted}{more}\n");
     s
 }

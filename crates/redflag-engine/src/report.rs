@@ -149,13 +149,23 @@ pub struct AlreadyAdvice {
     pub relevant: bool,
 }
 
-pub(crate) fn build(profile: &Profile, msg: &Message, ind: &Indicators, cx: &Context<'_>, mut findings: Vec<Finding>) -> Report {
+pub(crate) fn build(
+    profile: &Profile,
+    msg: &Message,
+    ind: &Indicators,
+    cx: &Context<'_>,
+    mut findings: Vec<Finding>,
+) -> Report {
     // Keep the rule order for scoring, then present strongest first.
     findings.sort_by_key(|f| f.rule.id);
     let (points, total) = score(&findings);
     let verdict = Verdict::from_score(total);
     let mut items: Vec<(u8, Finding)> = points.into_iter().zip(findings).collect();
-    items.sort_by(|(pa, fa), (pb, fb)| pb.cmp(pa).then(fb.rule.severity.cmp(&fa.rule.severity)).then(fa.rule.id.cmp(fb.rule.id)));
+    items.sort_by(|(pa, fa), (pb, fb)| {
+        pb.cmp(pa)
+            .then(fb.rule.severity.cmp(&fa.rule.severity))
+            .then(fa.rule.id.cmp(fb.rule.id))
+    });
     let report_findings: Vec<ReportFinding> = items
         .iter()
         .map(|(p, f)| ReportFinding {
@@ -165,14 +175,27 @@ pub(crate) fn build(profile: &Profile, msg: &Message, ind: &Indicators, cx: &Con
             severity: f.rule.severity,
             points: *p,
             message: f.message.clone(),
-            explanation: profile.fill(profile.lang.explanation(f.rule.id).unwrap_or(f.rule.summary)),
-            evidence: f.evidence.iter().map(|e| evidence(msg, e.span, e.note.clone())).collect(),
+            explanation: profile.fill(
+                profile
+                    .lang
+                    .explanation(f.rule.id)
+                    .unwrap_or(f.rule.summary),
+            ),
+            evidence: f
+                .evidence
+                .iter()
+                .map(|e| evidence(msg, e.span, e.note.clone()))
+                .collect(),
         })
         .collect();
     let mut scenarios: Vec<ScenarioRef> = items
         .iter()
         .filter(|(_, f)| f.rule.family == Family::Scenario)
-        .map(|(_, f)| ScenarioRef { id: f.rule.id, name: f.rule.name, summary: f.rule.summary })
+        .map(|(_, f)| ScenarioRef {
+            id: f.rule.id,
+            name: f.rule.name,
+            summary: f.rule.summary,
+        })
         .collect();
     scenarios.sort_by_key(|s| s.id);
     scenarios.dedup_by_key(|s| s.id);
@@ -200,7 +223,12 @@ pub(crate) fn build(profile: &Profile, msg: &Message, ind: &Indicators, cx: &Con
 }
 
 fn evidence(msg: &Message, span: Span, note: Option<String>) -> ReportEvidence {
-    ReportEvidence { start: span.start, end: span.end, text: msg.text.get(span.range()).unwrap_or("").to_string(), note }
+    ReportEvidence {
+        start: span.start,
+        end: span.end,
+        text: msg.text.get(span.range()).unwrap_or("").to_string(),
+        note,
+    }
 }
 
 fn push_unique(list: &mut Vec<String>, s: String) {
@@ -209,7 +237,12 @@ fn push_unique(list: &mut Vec<String>, s: String) {
     }
 }
 
-fn indicators(profile: &Profile, msg: &Message, ind: &Indicators, findings: &[ReportFinding]) -> ReportIndicators {
+fn indicators(
+    profile: &Profile,
+    msg: &Message,
+    ind: &Indicators,
+    findings: &[ReportFinding],
+) -> ReportIndicators {
     let brand = &profile.brand;
     let mut out = ReportIndicators::default();
     for u in &ind.urls {
@@ -218,14 +251,20 @@ fn indicators(profile: &Profile, msg: &Message, ind: &Indicators, findings: &[Re
         }
         push_unique(&mut out.urls, u.url.clone());
         if let Some(reg) = &u.registrable {
-            let d = DomainIndicator { domain: reg.clone(), brand: brand.is_legit_domain(reg) };
+            let d = DomainIndicator {
+                domain: reg.clone(),
+                brand: brand.is_legit_domain(reg),
+            };
             if !out.domains.contains(&d) {
                 out.domains.push(d);
             }
         }
     }
     for p in &ind.phones {
-        push_unique(&mut out.phone_numbers, p.e164.clone().unwrap_or_else(|| p.raw.clone()));
+        push_unique(
+            &mut out.phone_numbers,
+            p.e164.clone().unwrap_or_else(|| p.raw.clone()),
+        );
     }
     if let Some(e) = &msg.email {
         if let Some(f) = &e.from {
@@ -244,7 +283,10 @@ fn indicators(profile: &Profile, msg: &Message, ind: &Indicators, findings: &[Re
         push_unique(&mut out.amounts, m.raw.clone());
     }
     for o in &ind.orders {
-        let oi = OrderIndicator { value: o.value.clone(), brand_format: brand.is_order_number(&o.value) };
+        let oi = OrderIndicator {
+            value: o.value.clone(),
+            brand_format: brand.is_order_number(&o.value),
+        };
         if !out.order_numbers.contains(&oi) {
             out.order_numbers.push(oi);
         }

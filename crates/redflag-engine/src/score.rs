@@ -86,7 +86,9 @@ pub(crate) fn score(findings: &[Finding]) -> (Vec<u8>, u8) {
     for i in order {
         let f = &findings[i];
         let u = used.entry(f.rule.family).or_default();
-        let p = u32::from(f.points).min(family_cap(f.rule.family).saturating_sub(*u)).min(100 - total.min(100));
+        let p = u32::from(f.points)
+            .min(family_cap(f.rule.family).saturating_sub(*u))
+            .min(100 - total.min(100));
         *u += p;
         total += p;
         points[i] = p as u8;

@@ -58,10 +58,21 @@ fn reports(case: &Case) -> Vec<Report> {
             let msg = m.unwrap_or_else(|e| panic!("{}: {e}", f.display()));
             let a = engine.analyze(&msg, &AnalyzeOptions::default());
             let b = engine.analyze(&msg, &AnalyzeOptions::default());
-            assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&b).unwrap(), "{}: not deterministic", f.display());
+            assert_eq!(
+                serde_json::to_string(&a).unwrap(),
+                serde_json::to_string(&b).unwrap(),
+                "{}: not deterministic",
+                f.display()
+            );
             for finding in &a.findings {
                 for e in &finding.evidence {
-                    assert_eq!(a.text.get(e.start..e.end), Some(e.text.as_str()), "{}: {} evidence does not slice the text", f.display(), finding.rule);
+                    assert_eq!(
+                        a.text.get(e.start..e.end),
+                        Some(e.text.as_str()),
+                        "{}: {} evidence does not slice the text",
+                        f.display(),
+                        finding.rule
+                    );
                 }
             }
             out.push(a);
@@ -91,9 +102,13 @@ fn digest(r: &Report) -> serde_json::Value {
 
 #[test]
 fn every_fixture_gets_its_expected_verdict_and_red_flags() {
-    let text = std::fs::read_to_string(fixtures().join("expected.toml")).expect("tests/fixtures/expected.toml");
+    let text = std::fs::read_to_string(fixtures().join("expected.toml"))
+        .expect("tests/fixtures/expected.toml");
     let expected: Expected = toml::from_str(&text).unwrap();
-    assert!(expected.case.len() >= 20, "expected.toml lists too few cases");
+    assert!(
+        expected.case.len() >= 20,
+        "expected.toml lists too few cases"
+    );
     let mut failures = Vec::new();
     for case in &expected.case {
         let reports = reports(case);
@@ -104,9 +119,18 @@ fn every_fixture_gets_its_expected_verdict_and_red_flags() {
             want => verdicts.iter().all(|v| v.as_str() == want),
         };
         if !ok {
-            failures.push(format!("{}: want {}, got {:?} (scores {:?})", case.file, case.verdict, verdicts, reports.iter().map(|r| r.score).collect::<Vec<_>>()));
+            failures.push(format!(
+                "{}: want {}, got {:?} (scores {:?})",
+                case.file,
+                case.verdict,
+                verdicts,
+                reports.iter().map(|r| r.score).collect::<Vec<_>>()
+            ));
         }
-        let fired: Vec<&str> = reports.iter().flat_map(|r| r.findings.iter().map(|f| f.rule)).collect();
+        let fired: Vec<&str> = reports
+            .iter()
+            .flat_map(|r| r.findings.iter().map(|f| f.rule))
+            .collect();
         for m in &case.must {
             if !fired.contains(&m.as_str()) {
                 failures.push(format!("{}: {m} did not fire (fired {fired:?})", case.file));
@@ -121,7 +145,12 @@ fn every_fixture_gets_its_expected_verdict_and_red_flags() {
         let digests: Vec<_> = reports.iter().map(digest).collect();
         insta::assert_json_snapshot!(name, digests);
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -141,5 +170,8 @@ fn report_example_in_docs_is_current() {
         std::fs::write(&path, &want).unwrap();
     }
     let have = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(have == want, "docs/report-example.json is out of date: run `UPDATE_DOCS=1 cargo test -p redflag-engine --test fixtures`");
+    assert!(
+        have == want,
+        "docs/report-example.json is out of date: run `UPDATE_DOCS=1 cargo test -p redflag-engine --test fixtures`"
+    );
 }

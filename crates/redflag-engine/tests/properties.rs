@@ -7,8 +7,14 @@ use redflag_engine::{AnalyzeOptions, Channel, Engine, InputOptions, Verdict, rea
 
 fn check(bytes: &[u8], channel: Option<Channel>) {
     let engine = Engine::default();
-    let opts = InputOptions { channel, sender: Some("+1 (888) 555-0199".into()), subject: None };
-    let Ok(msgs) = read_input(bytes, &opts) else { return };
+    let opts = InputOptions {
+        channel,
+        sender: Some("+1 (888) 555-0199".into()),
+        subject: None,
+    };
+    let Ok(msgs) = read_input(bytes, &opts) else {
+        return;
+    };
     for m in msgs.into_iter().flatten() {
         let r = engine.analyze(&m, &AnalyzeOptions::default());
         assert!(r.score <= 100);

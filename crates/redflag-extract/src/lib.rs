@@ -64,7 +64,7 @@ pub fn extract(msg: &Message) -> Indicators {
 mod tests {
     use super::*;
     use proptest::prelude::*;
-    use redflag_message::{Channel, TextInput, parse_text_message};
+    use redflag_message::{Channel, Span, TextInput, parse_text_message};
 
     fn sms(text: &str, sender: Option<&str>) -> Message {
         parse_text_message(TextInput {
@@ -76,7 +76,7 @@ mod tests {
         .expect("message")
     }
 
-    /// Every span of every indicator, with what it should slice to.
+    /// Every span of every indicator.
     fn all_spans(ind: &Indicators) -> Vec<Span> {
         let mut v: Vec<Span> = Vec::new();
         v.extend(ind.urls.iter().map(|u| u.span));
@@ -86,8 +86,6 @@ mod tests {
         v.extend(ind.orders.iter().map(|o| o.span));
         v
     }
-
-    use redflag_message::Span;
 
     #[test]
     fn spans_slice_the_display_text() {
@@ -188,66 +186,6 @@ mod tests {
             if let Ok(m) = parse_text_message(TextInput { channel: Channel::Sms, text: &text, sender: None, subject: None }) {
                 check(&m)?;
             }
-        }
-    }
-}
-#[cfg(test)]
-mod perf_tmp {
-    #[test]
-    #[ignore]
-    fn perf() {
-        let body = "Dear Customer,\n\nWe noticed unusual activity on your Amazon account. Your order 112-1234567-1234567 for $1,499.00 (Apple iPhone 15 Pro) will ship today. If you did not place this order, call our support team at 1-888-280-4331 or visit https://amazon-support.help/verify?id=8812 within 24 hours. Otherwise your account will be suspended.\n\nThank you for shopping with us.\nAmazon.com Customer Service\n".repeat(4);
-        let m = redflag_message::parse_text_message(redflag_message::TextInput {
-            channel: redflag_message::Channel::Email,
-            text: &body,
-            sender: Some("Amazon <support@amaz0n-help.com>"),
-            subject: Some("Your order"),
-        })
-        .unwrap();
-        let t = std::time::Instant::now();
-        let n = 300;
-        for _ in 0..n {
-            std::hint::black_box(crate::extract(&m));
-        }
-        let el = t.elapsed();
-        eprintln!("{} bytes: {:?} per message", m.text.len(), el / n);
-        let t = std::time::Instant::now();
-        for _ in 0..n {
-            std::hint::black_box(crate::NormText::new(&m.text));
-        }
-        eprintln!("norm {:?}", t.elapsed() / n);
-        let t = std::time::Instant::now();
-        for _ in 0..n {
-            std::hint::black_box(crate::urls::find(&m));
-        }
-        eprintln!("urls {:?}", t.elapsed() / n);
-        let t = std::time::Instant::now();
-        for _ in 0..n {
-            std::hint::black_box(crate::phones::find(&m, &crate::NormText::default()));
-        }
-        eprintln!("phones {:?}", t.elapsed() / n);
-        let t = std::time::Instant::now();
-        for _ in 0..n {
-            std::hint::black_box(crate::money::find(&m.text));
-            crate::orders::find(&m.text);
-        }
-        eprintln!("money+orders {:?}", t.elapsed() / n);
-        let t = std::time::Instant::now();
-        for _ in 0..n {
-            std::hint::black_box(crate::phones::parse_e164("18882804331"));
-        }
-        eprintln!("parse {:?}", t.elapsed() / n);
-        let t = std::time::Instant::now();
-        for _ in 0..n {
-            std::hint::black_box(crate::phones::chunks(&m.text));
-        }
-        eprintln!("chunks {:?}", t.elapsed() / n);
-        for pat in ["1.", "(", "a.b", "x dot ", "a ", "1 ", "$1,", "order ", "a@b.", "hxxp://", "ab[.]", "http://x.com/(((", "O", "l1", "\u{200B}", "аm", "1-800-FLOWERS ", "amaz0n "] {
-            let text = pat.repeat(200_000 / pat.len());
-            let m = redflag_message::parse_text_message(redflag_message::TextInput { channel: redflag_message::Channel::Sms, text: &text, sender: None, subject: None }).unwrap();
-            let t = std::time::Instant::now();
-            let ind = crate::extract(&m);
-            eprintln!("{pat:?}: {:?} urls {} phones {}", t.elapsed(), ind.urls.len(), ind.phones.len());
         }
     }
 }

@@ -63,14 +63,14 @@ pub struct PhoneRef {
 }
 
 /// What libphonenumber makes of a number: E.164 form, validity, kind.
-pub(crate) struct Parsed {
+struct Parsed {
     e164: Option<String>,
     valid: bool,
     kind: PhoneKind,
 }
 
 /// Parses `+<digits>` (digits only, at most 15) with libphonenumber, region US.
-pub(crate) fn parse_e164(digits: &str) -> Parsed {
+fn parse_e164(digits: &str) -> Parsed {
     let none = Parsed {
         e164: None,
         valid: false,
@@ -121,7 +121,7 @@ fn is_sep(c: char) -> bool {
 
 /// A run of digits and separators that may be (part of) a phone number.
 #[derive(Debug)]
-pub(crate) struct Chunk {
+struct Chunk {
     start: usize,
     end: usize,
     /// The digits, look-alikes folded.
@@ -138,6 +138,9 @@ pub(crate) struct Chunk {
     joined: bool,
     /// Joined to the previous chunk by exactly one space.
     one_space: bool,
+    /// Written `(0)`: the national trunk prefix that international numbers leave out
+    /// (`+44 (0) 20 7946 0958`).
+    trunk_zero: bool,
 }
 
 /// Trims separators that cannot start or end a number (`.`, `-`, unbalanced brackets).
@@ -242,6 +245,7 @@ fn chunk(text: &str, start: usize, end: usize) -> Option<Chunk> {
         usable: true,
         joined: false,
         one_space: false,
+        trunk_zero: t == "(0)",
     })
 }
 
@@ -285,7 +289,7 @@ fn in_bad_context(text: &str, s: usize, e: usize) -> bool {
 }
 
 /// Cuts the text into chunks.
-pub(crate) fn chunks(text: &str) -> Vec<Chunk> {
+fn chunks(text: &str) -> Vec<Chunk> {
     let mut out: Vec<Chunk> = Vec::new();
     let mut it = text.char_indices().peekable();
     let mut prev_char: Option<char> = None;
@@ -350,7 +354,11 @@ enum Shape {
 /// country code), or `None` when it is not a phone number shape.
 fn shape(window: &[Chunk]) -> Option<(Shape, String)> {
     let first = window.first()?;
-    let digits: String = window.iter().map(|c| c.digits.as_str()).collect();
+    let digits: String = window
+        .iter()
+        .filter(|c| !(first.plus && c.trunk_zero))
+        .map(|c| c.digits.as_str())
+        .collect();
     let groups: Vec<usize> = window
         .iter()
         .flat_map(|c| c.groups.iter().copied())
@@ -418,11 +426,20 @@ fn from_chunks(text: &str, chunks: &[Chunk], out: &mut Vec<PhoneRef>) {
         let mut found = None;
         for j in (i + 1..=max).rev() {
             let w = &chunks[i..j];
+            // Cheap length test before building the digits.
+            let n: usize = w.iter().map(|c| c.digits.len()).sum();
+            if !(n == 10 || n == 11 || (chunks[i].plus && (7..=16).contains(&n))) {
+                continue;
+            }
+            // Weak shapes with other digits glued on are parts of something longer (spaced
+            // single digits are always weak).
+            let glued = chunks[i].joined || chunks.get(j).is_some_and(|c| c.joined);
+            if glued && !chunks[i].plus && w.iter().all(|c| c.digits.len() == 1) {
+                continue;
+            }
             let Some((sh, digits)) = shape(w) else {
                 continue;
             };
-            // Weak shapes with other digits glued on are parts of something longer.
-            let glued = chunks[i].joined || chunks.get(j).is_some_and(|c| c.joined);
             if sh == Shape::Weak && glued {
                 continue;
             }
@@ -496,8 +513,17 @@ fn vanity(text: &str, out: &mut Vec<PhoneRef>) {
         {
             continue;
         }
+        // `L-1855 Luxembourg`, `D-80331 München`: a postal code after a country letter.
+        let before: Vec<char> = text[..all.start()].chars().rev().take(2).collect();
+        if before.len() == 2 && before[0] == '-' && before[1].is_ascii_alphabetic() {
+            continue;
+        }
         let area_digits = area.as_str().trim_matches(['(', ')']);
         let one = c.name("one").is_some();
+        // Lower-case letters are only read as a number after a written `1-`/`1 ` prefix.
+        let one_sep = c
+            .name("one")
+            .is_some_and(|m| m.as_str().ends_with([' ', '.', '-']));
         let parens = area.as_str().starts_with('(');
         let dashed = c
             .name("sep")
@@ -534,7 +560,7 @@ fn vanity(text: &str, out: &mut Vec<PhoneRef>) {
             .unwrap_or("");
         if keys.len() < 7
             || letters < 3
-            || !(upper || one)
+            || !(upper || one_sep)
             || word_rest.chars().any(|ch| ch.is_ascii_digit())
         {
             continue;
@@ -676,6 +702,12 @@ mod tests {
     }
 
     #[test]
+    fn postal_codes_are_not_vanity_numbers() {
+        assert!(raws("Registered office: L-1855 Luxembourg. Share capital").is_empty());
+        assert!(raws("Call 1855 Luxembourg office").is_empty());
+    }
+
+    #[test]
     fn vanity_numbers() {
         let p = one("Order at 1-800-FLOWERS today");
         assert_eq!(p.raw, "1-800-FLOWERS");
@@ -695,6 +727,11 @@ mod tests {
         let p = one("Ring +44 20 7946 0958 today");
         assert_eq!(p.e164.as_deref(), Some("+442079460958"));
         assert!(p.valid);
+        let p = one("Ring +44 (0) 20 7946 0958.");
+        assert_eq!(p.raw, "+44 (0) 20 7946 0958");
+        assert_eq!(p.e164.as_deref(), Some("+442079460958"));
+        let p = one("Call +91 98765 43210 now");
+        assert_eq!(p.kind, PhoneKind::Mobile);
         assert!(phones("Code +12 34").is_empty());
     }
 
@@ -738,6 +775,16 @@ mod tests {
             raws("Order 112-1234567-1234567 call 888-280-4331"),
             ["888-280-4331"]
         );
+    }
+
+    #[test]
+    fn long_runs_stay_fast() {
+        for pat in ["1 ", "1.", "(", "1-8OO-", "+1 ", "$1,", "lO "] {
+            let text = pat.repeat(40_000 / pat.len());
+            let t = std::time::Instant::now();
+            let _ = phones(&text);
+            assert!(t.elapsed().as_secs() < 20, "{pat}");
+        }
     }
 
     #[test]

@@ -851,6 +851,24 @@ mod tests {
         assert_eq!(u[0].host.as_deref(), Some("amazon-refunds.help"));
     }
 
+    #[test]
+    fn long_runs_stay_fast() {
+        for pat in [
+            "ab[.]",
+            "x dot ",
+            "hxxp://",
+            "a.b",
+            "http://x.com/(((",
+            "a@b.",
+            "[at]x",
+        ] {
+            let text = pat.repeat(40_000 / pat.len());
+            let t = std::time::Instant::now();
+            let _ = find(&sms(&text));
+            assert!(t.elapsed().as_secs() < 20, "{pat}");
+        }
+    }
+
     fn html_message(text: &str, links: Vec<HtmlLink>) -> Message {
         let mut m = sms(text);
         m.links = links;

@@ -30,7 +30,16 @@ pub struct Advice {
 }
 
 /// The "if you already ..." keys every advice file must have.
-pub const ALREADY_KEYS: [&str; 8] = ["called", "gift_cards", "card", "bank", "remote", "password", "ssn", "clicked"];
+pub const ALREADY_KEYS: [&str; 8] = [
+    "called",
+    "gift_cards",
+    "card",
+    "bank",
+    "remote",
+    "password",
+    "ssn",
+    "clicked",
+];
 
 impl Advice {
     /// Parses and checks advice.
@@ -39,11 +48,21 @@ impl Advice {
         for k in ALREADY_KEYS {
             match a.already.get(k) {
                 Some(s) if !s.steps.is_empty() => {}
-                _ => return Err(Error::invalid("advice", format!("already.{k}"), "is missing or has no steps")),
+                _ => {
+                    return Err(Error::invalid(
+                        "advice",
+                        format!("already.{k}"),
+                        "is missing or has no steps",
+                    ));
+                }
             }
         }
         if a.general.is_empty() || a.clean.is_empty() {
-            return Err(Error::invalid("advice", "general", "needs at least one step"));
+            return Err(Error::invalid(
+                "advice",
+                "general",
+                "needs at least one step",
+            ));
         }
         Ok(a)
     }

@@ -102,15 +102,28 @@ impl Brand {
     /// Parses and validates a brand profile.
     pub fn from_toml(text: &str) -> Result<Brand, Error> {
         let raw: RawBrand = parse_toml(FILE, text)?;
-        if raw.id.is_empty() || !raw.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
-            return Err(Error::invalid(FILE, "id", "must be lowercase letters, digits and dashes"));
+        if raw.id.is_empty()
+            || !raw
+                .id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            return Err(Error::invalid(
+                FILE,
+                "id",
+                "must be lowercase letters, digits and dashes",
+            ));
         }
         if raw.names.is_empty() {
             return Err(Error::invalid(FILE, "names", "needs at least one name"));
         }
         for n in &raw.names {
             if n.trim().is_empty() || n != &n.to_lowercase() {
-                return Err(Error::invalid(FILE, "names", format!("`{n}` must be non-empty lowercase")));
+                return Err(Error::invalid(
+                    FILE,
+                    "names",
+                    format!("`{n}` must be non-empty lowercase"),
+                ));
             }
         }
         for (field, list) in [
@@ -123,22 +136,45 @@ impl Brand {
             }
         }
         if raw.legit_domains.is_empty() {
-            return Err(Error::invalid(FILE, "legit_domains", "needs at least one domain"));
+            return Err(Error::invalid(
+                FILE,
+                "legit_domains",
+                "needs at least one domain",
+            ));
         }
         for p in &raw.phone_numbers {
             let digits = p.strip_prefix('+').unwrap_or("");
-            if digits.len() < 8 || digits.len() > 15 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(Error::invalid(FILE, "phone_numbers", format!("`{p}` is not E.164 (+ and 8 to 15 digits)")));
+            if digits.len() < 8 || digits.len() > 15 || !digits.bytes().all(|b| b.is_ascii_digit())
+            {
+                return Err(Error::invalid(
+                    FILE,
+                    "phone_numbers",
+                    format!("`{p}` is not E.164 (+ and 8 to 15 digits)"),
+                ));
             }
         }
         for c in &raw.short_codes {
             if !(3..=8).contains(&c.len()) || !c.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(Error::invalid(FILE, "short_codes", format!("`{c}` is not 3 to 8 digits")));
+                return Err(Error::invalid(
+                    FILE,
+                    "short_codes",
+                    format!("`{c}` is not 3 to 8 digits"),
+                ));
             }
         }
-        let names_alt = raw.names.iter().map(|n| name_pattern(n)).collect::<Vec<_>>().join("|");
+        let names_alt = raw
+            .names
+            .iter()
+            .map(|n| name_pattern(n))
+            .collect::<Vec<_>>()
+            .join("|");
         let name_re = compile("names", &format!(r"\b(?:{names_alt})\b"))?;
-        let claim_alt = raw.claim_patterns.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|");
+        let claim_alt = raw
+            .claim_patterns
+            .iter()
+            .map(|p| format!("(?:{p})"))
+            .collect::<Vec<_>>()
+            .join("|");
         let claim_re = compile("claim_patterns", &format!(r"\b(?:{claim_alt})\b"))?;
         let order_res = raw
             .order_number_patterns
@@ -209,14 +245,28 @@ fn check_domain(field: &str, d: &str) -> Result<(), Error> {
         && d.contains('.')
         && !d.starts_with('.')
         && !d.ends_with('.')
-        && d.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-');
-    if ok { Ok(()) } else { Err(Error::invalid(FILE, field, format!("`{d}` is not a lowercase domain name"))) }
+        && d.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            FILE,
+            field,
+            format!("`{d}` is not a lowercase domain name"),
+        ))
+    }
 }
 
 /// True when `host` equals a domain of the list or ends with `.` + one of them.
 pub(crate) fn in_domains(list: &[String], host: &str) -> bool {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
-    list.iter().any(|d| host == *d || (host.len() > d.len() && host.ends_with(d.as_str()) && host.as_bytes()[host.len() - d.len() - 1] == b'.'))
+    list.iter().any(|d| {
+        host == *d
+            || (host.len() > d.len()
+                && host.ends_with(d.as_str())
+                && host.as_bytes()[host.len() - d.len() - 1] == b'.')
+    })
 }
 
 #[cfg(test)]
@@ -228,11 +278,26 @@ mod tests {
         let good = crate::AMAZON_TOML;
         assert!(Brand::from_toml(good).is_ok());
         let bad_phone = good.replace("+18882804331", "1-888-280-4331");
-        assert!(Brand::from_toml(&bad_phone).unwrap_err().to_string().contains("phone_numbers"));
+        assert!(
+            Brand::from_toml(&bad_phone)
+                .unwrap_err()
+                .to_string()
+                .contains("phone_numbers")
+        );
         let bad_domain = good.replace("\"amazon.ca\"", "\"Amazon.CA\"");
-        assert!(Brand::from_toml(&bad_domain).unwrap_err().to_string().contains("legit_domains"));
+        assert!(
+            Brand::from_toml(&bad_domain)
+                .unwrap_err()
+                .to_string()
+                .contains("legit_domains")
+        );
         let bad_re = good.replace(r"'^\d{3}-\d{7}-\d{7}$'", "'(unclosed'");
-        assert!(Brand::from_toml(&bad_re).unwrap_err().to_string().contains("order_number_patterns"));
+        assert!(
+            Brand::from_toml(&bad_re)
+                .unwrap_err()
+                .to_string()
+                .contains("order_number_patterns")
+        );
         assert!(Brand::from_toml("id = 1").is_err());
     }
 

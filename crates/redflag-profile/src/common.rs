@@ -13,6 +13,8 @@ pub struct Common {
     pub shorteners: Vec<String>,
     /// Web address endings popular with scammers.
     pub risky_tlds: Vec<String>,
+    /// Remote-control tools (lowercase, no spaces).
+    pub remote_tools: Vec<String>,
     /// Attachment endings that run code or open a web page.
     pub risky_extensions: Vec<String>,
     /// Office endings that can carry macros.
@@ -28,10 +30,18 @@ impl Common {
             ("shorteners", &c.shorteners),
             ("risky_tlds", &c.risky_tlds),
             ("risky_extensions", &c.risky_extensions),
+            ("remote_tools", &c.remote_tools),
             ("macro_extensions", &c.macro_extensions),
         ] {
-            if let Some(bad) = list.iter().find(|s| s.is_empty() || **s != s.to_ascii_lowercase()) {
-                return Err(Error::invalid("common.toml", field, format!("`{bad}` must be non-empty lowercase")));
+            if let Some(bad) = list
+                .iter()
+                .find(|s| s.is_empty() || **s != s.to_ascii_lowercase())
+            {
+                return Err(Error::invalid(
+                    "common.toml",
+                    field,
+                    format!("`{bad}` must be non-empty lowercase"),
+                ));
             }
         }
         Ok(c)
@@ -52,7 +62,11 @@ impl Common {
         let host = host.trim_end_matches('.');
         self.risky_tlds
             .iter()
-            .find(|t| host.len() > t.len() + 1 && host.ends_with(t.as_str()) && host.as_bytes()[host.len() - t.len() - 1] == b'.')
+            .find(|t| {
+                host.len() > t.len() + 1
+                    && host.ends_with(t.as_str())
+                    && host.as_bytes()[host.len() - t.len() - 1] == b'.'
+            })
             .map(String::as_str)
     }
 }

@@ -48,7 +48,12 @@ impl LangPack {
     /// Parses a language pack and compiles its phrases (`{brand}` becomes the brand's names).
     pub fn from_toml(text: &str, brand: &Brand) -> Result<LangPack, Error> {
         let raw: RawLang = parse_toml(FILE, text)?;
-        let brand_alt = brand.names.iter().map(|n| regex::escape(n)).collect::<Vec<_>>().join("|");
+        let brand_alt = brand
+            .names
+            .iter()
+            .map(|n| regex::escape(n))
+            .collect::<Vec<_>>()
+            .join("|");
         let mut phrases = BTreeMap::new();
         for (id, list) in raw.phrases {
             check_id(&id)?;
@@ -60,17 +65,35 @@ impl LangPack {
                 // Upper case is allowed only in escapes like `\S` and `\D`.
                 let unescaped = p.replace(|c: char| c == '\\', "\u{0}");
                 let has_upper = unescaped.split('\u{0}').enumerate().any(|(i, part)| {
-                    let part = if i == 0 { part } else { part.get(1..).unwrap_or("") };
+                    let part = if i == 0 {
+                        part
+                    } else {
+                        part.get(1..).unwrap_or("")
+                    };
                     part.chars().any(char::is_uppercase)
                 });
                 if p.trim().is_empty() || has_upper {
-                    return Err(Error::invalid(FILE, format!("phrases.{id}"), format!("`{p}` must be non-empty lowercase")));
+                    return Err(Error::invalid(
+                        FILE,
+                        format!("phrases.{id}"),
+                        format!("`{p}` must be non-empty lowercase"),
+                    ));
                 }
                 let p = p.replace("{brand}", &format!("(?:{brand_alt})"));
                 // Each phrase must compile on its own, so an error names the phrase.
-                Regex::new(&p).map_err(|e| Error::invalid(FILE, format!("phrases.{id}"), format!("`{p}`: {e}")))?;
-                let start = if p.starts_with('^') || p.starts_with(r"\b") { "" } else { r"\b" };
-                let end = if p.ends_with('$') || p.ends_with(r"\b") { "" } else { r"\b" };
+                Regex::new(&p).map_err(|e| {
+                    Error::invalid(FILE, format!("phrases.{id}"), format!("`{p}`: {e}"))
+                })?;
+                let start = if p.starts_with('^') || p.starts_with(r"\b") {
+                    ""
+                } else {
+                    r"\b"
+                };
+                let end = if p.ends_with('$') || p.ends_with(r"\b") {
+                    ""
+                } else {
+                    r"\b"
+                };
                 parts.push(format!("{start}(?:{p}){end}"));
             }
             let re = Regex::new(&format!("(?m){}", parts.join("|")))
@@ -80,7 +103,13 @@ impl LangPack {
         for id in raw.explain.keys() {
             check_id(id)?;
         }
-        Ok(LangPack { lang: raw.lang, name: raw.name, phrases, spelling: raw.spelling, explain: raw.explain })
+        Ok(LangPack {
+            lang: raw.lang,
+            name: raw.name,
+            phrases,
+            spelling: raw.spelling,
+            explain: raw.explain,
+        })
     }
 
     /// The compiled phrases of a rule, if the pack has any.
@@ -101,6 +130,12 @@ impl LangPack {
 
 fn check_id(id: &str) -> Result<(), Error> {
     let b = id.as_bytes();
-    let ok = b.len() == 6 && b[..3].iter().all(u8::is_ascii_uppercase) && b[3..].iter().all(u8::is_ascii_digit);
-    if ok { Ok(()) } else { Err(Error::invalid(FILE, id, "is not a rule ID like ABC123")) }
+    let ok = b.len() == 6
+        && b[..3].iter().all(u8::is_ascii_uppercase)
+        && b[3..].iter().all(u8::is_ascii_digit);
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::invalid(FILE, id, "is not a rule ID like ABC123"))
+    }
 }

@@ -68,13 +68,24 @@ pub enum Error {
 }
 
 impl Error {
-    pub(crate) fn invalid(file: &str, field: impl Into<String>, message: impl Into<String>) -> Error {
-        Error::Invalid { file: file.to_string(), field: field.into(), message: message.into() }
+    pub(crate) fn invalid(
+        file: &str,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Error {
+        Error::Invalid {
+            file: file.to_string(),
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
 pub(crate) fn parse_toml<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> Result<T, Error> {
-    toml::from_str(text).map_err(|source| Error::Toml { file: file.to_string(), source })
+    toml::from_str(text).map_err(|source| Error::Toml {
+        file: file.to_string(),
+        source,
+    })
 }
 
 /// One report destination that is not the brand (the FTC, 7726, a hotline).
@@ -151,11 +162,19 @@ fn check_destination(file: &str, field: &str, d: &Destination) -> Result<(), Err
         return Err(Error::invalid(file, format!("{field}.name"), "is empty"));
     }
     if d.phone.is_none() && d.email.is_none() && d.web.is_none() {
-        return Err(Error::invalid(file, field, "needs a phone, an email or a web address"));
+        return Err(Error::invalid(
+            file,
+            field,
+            "needs a phone, an email or a web address",
+        ));
     }
     if let Some(e) = &d.email {
         if !e.contains('@') {
-            return Err(Error::invalid(file, format!("{field}.email"), "is not an email address"));
+            return Err(Error::invalid(
+                file,
+                format!("{field}.email"),
+                "is not an email address",
+            ));
         }
     }
     Ok(())
@@ -178,7 +197,13 @@ pub struct Profile {
 
 impl Profile {
     /// Loads a profile from the given texts (brand, language, advice, common, reports).
-    pub fn load(brand: &str, lang: &str, advice: &str, common: &str, reports: &str) -> Result<Profile, Error> {
+    pub fn load(
+        brand: &str,
+        lang: &str,
+        advice: &str,
+        common: &str,
+        reports: &str,
+    ) -> Result<Profile, Error> {
         let brand = Brand::from_toml(brand)?;
         Ok(Profile {
             lang: LangPack::from_toml(lang, &brand)?,
@@ -195,8 +220,14 @@ impl Profile {
         EMBEDDED
             .get_or_init(|| {
                 Arc::new(
-                    Profile::load(AMAZON_TOML, EN_TOML, EN_ADVICE_TOML, COMMON_TOML, REPORTS_TOML)
-                        .expect("the embedded profile is checked by tests"),
+                    Profile::load(
+                        AMAZON_TOML,
+                        EN_TOML,
+                        EN_ADVICE_TOML,
+                        COMMON_TOML,
+                        REPORTS_TOML,
+                    )
+                    .expect("the embedded profile is checked by tests"),
                 )
             })
             .clone()
@@ -204,12 +235,19 @@ impl Profile {
 
     /// The embedded profile with another brand file (`--brands FILE`).
     pub fn with_brand(brand_toml: &str) -> Result<Profile, Error> {
-        Profile::load(brand_toml, EN_TOML, EN_ADVICE_TOML, COMMON_TOML, REPORTS_TOML)
+        Profile::load(
+            brand_toml,
+            EN_TOML,
+            EN_ADVICE_TOML,
+            COMMON_TOML,
+            REPORTS_TOML,
+        )
     }
 
     /// Fills `{brand}` and `{verify}` in a text.
     pub fn fill(&self, text: &str) -> String {
-        text.replace("{brand}", &self.brand.name).replace("{verify}", &self.brand.report.verify)
+        text.replace("{brand}", &self.brand.name)
+            .replace("{verify}", &self.brand.report.verify)
     }
 }
 
@@ -219,7 +257,14 @@ mod tests {
 
     #[test]
     fn embedded_profile_loads() {
-        let p = Profile::load(AMAZON_TOML, EN_TOML, EN_ADVICE_TOML, COMMON_TOML, REPORTS_TOML).unwrap();
+        let p = Profile::load(
+            AMAZON_TOML,
+            EN_TOML,
+            EN_ADVICE_TOML,
+            COMMON_TOML,
+            REPORTS_TOML,
+        )
+        .unwrap();
         assert_eq!(p.brand.id, "amazon");
         assert!(p.brand.is_legit_domain("www.amazon.co.uk"));
         assert!(p.brand.is_legit_domain("amazon.com"));
@@ -236,10 +281,14 @@ mod tests {
     fn hotline_can_be_replaced() {
         let r = Reports::from_toml(REPORTS_TOML).unwrap();
         let r = r
-            .with_hotline_toml("[hotline]\nname = \"Test County Fraud Line\"\nphone = \"555-0100\"\n")
+            .with_hotline_toml(
+                "[hotline]\nname = \"Test County Fraud Line\"\nphone = \"555-0100\"\n",
+            )
             .unwrap();
         assert_eq!(r.hotline.name, "Test County Fraud Line");
-        let bad = Reports::from_toml(REPORTS_TOML).unwrap().with_hotline_toml("[hotline]\nname = \"x\"\n");
+        let bad = Reports::from_toml(REPORTS_TOML)
+            .unwrap()
+            .with_hotline_toml("[hotline]\nname = \"x\"\n");
         assert!(bad.is_err());
     }
 }

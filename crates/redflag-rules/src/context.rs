@@ -68,7 +68,15 @@ impl<'a> Context<'a> {
     ) -> Context<'a> {
         let content = msg.content_span();
         let auth = auth_status(msg);
-        let mut cx = Context { msg, ind, profile, claim: BrandClaim::default(), auth, orders, content };
+        let mut cx = Context {
+            msg,
+            ind,
+            profile,
+            claim: BrandClaim::default(),
+            auth,
+            orders,
+            content,
+        };
         cx.claim = brand_claim(&cx);
         cx
     }
@@ -89,8 +97,15 @@ impl<'a> Context<'a> {
             Some(e) => e.from.as_ref().map(|m| m.address.clone()),
             None => None,
         }
-        .or_else(|| self.msg.sender.as_ref().filter(|s| s.value.contains('@')).map(|s| s.value.clone()))?;
-        addr.rsplit_once('@').map(|(_, d)| d.trim_end_matches('>').to_ascii_lowercase())
+        .or_else(|| {
+            self.msg
+                .sender
+                .as_ref()
+                .filter(|s| s.value.contains('@'))
+                .map(|s| s.value.clone())
+        })?;
+        addr.rsplit_once('@')
+            .map(|(_, d)| d.trim_end_matches('>').to_ascii_lowercase())
     }
 }
 
@@ -102,6 +117,16 @@ fn brand_claim(cx: &Context<'_>) -> BrandClaim {
     for m in brand.name_re.find_iter(&norm.text) {
         claim.mentions.push(norm.to_original(m.start(), m.end()));
     }
+    for span in fuzzy_mentions(&msg.text, brand.canonical()) {
+        if !claim
+            .mentions
+            .iter()
+            .any(|m| m.start < span.end && span.start < m.end)
+        {
+            claim.mentions.push(span);
+        }
+    }
+    claim.mentions.sort();
     let body = msg.body_span();
     for &span in &claim.mentions {
         let kind = msg.section_at(span.start);
@@ -139,25 +164,109 @@ fn brand_claim(cx: &Context<'_>) -> BrandClaim {
     claim
 }
 
+/// Words that are the brand's name disguised with symbols or one wrong letter, which the
+/// normalised text does not catch: `AM#ZON`, `AM/AZON`, `Amazn`, `4mazon`. A trailing run of
+/// three or more digits (`AM/AZON#254768`) is not part of the word.
+pub(crate) fn fuzzy_mentions(text: &str, name: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    if name.len() < 5 {
+        return out;
+    }
+    let mut start = None;
+    let bytes = text.len();
+    let is_sep = |c: char| c.is_whitespace() || ",;:()[]{}<>\"'!?|".contains(c);
+    let mut tokens = Vec::new();
+    for (i, c) in text.char_indices().chain(std::iter::once((bytes, ' '))) {
+        match (start, is_sep(c)) {
+            (None, false) => start = Some(i),
+            (Some(s), true) => {
+                tokens.push((s, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    for (s, e) in tokens {
+        let tok = &text[s..e];
+        // Drop a trailing run of 3+ digits (a reference number glued on).
+        let trimmed = tok.trim_end_matches(|c: char| c.is_ascii_digit());
+        let tok = if tok.len() - trimmed.len() >= 3 {
+            trimmed
+        } else {
+            tok
+        };
+        let tok = tok.trim_matches(|c: char| !c.is_alphanumeric());
+        if tok.is_empty() || tok.len() > 24 {
+            continue;
+        }
+        let letters = tok.chars().filter(|c| c.is_alphabetic()).count();
+        if letters < 3 {
+            continue;
+        }
+        let compact: String = tok
+            .chars()
+            .filter_map(|c| match c {
+                '0' => Some('o'),
+                '1' | '|' => Some('l'),
+                '3' => Some('e'),
+                '4' | '@' => Some('a'),
+                '5' | '$' => Some('s'),
+                '7' => Some('t'),
+                c if c.is_alphabetic() => Some(c.to_ascii_lowercase()),
+                _ => None,
+            })
+            .collect();
+        let plain = tok.to_lowercase();
+        if plain == name
+            || plain == format!("{name}s")
+            || plain.starts_with(&format!("{name}."))
+            || plain.starts_with(&format!("{name}'"))
+        {
+            continue;
+        }
+        let near = compact == name
+            || (compact.len() + 1 >= name.len()
+                && compact.len() <= name.len() + 1
+                && compact.get(..2) == name.get(..2)
+                && strsim::damerau_levenshtein(&compact, name) == 1);
+        if near {
+            let off = tok.as_ptr() as usize - text.as_ptr() as usize;
+            out.push(Span::new(off, off + tok.len()));
+        }
+    }
+    out
+}
+
 /// True when a brand mention opens the text like a sender label: the first word of the body
 /// (`Amazon: your order...`, `[Amazon] ...`), or the first line's name before a colon, dash or
 /// bracket. "The Amazon rainforest" is not a claim.
 fn opens_text(text: &str, body_start: usize, span: Span) -> bool {
-    let Some(before) = text.get(body_start..span.start) else { return false };
+    let Some(before) = text.get(body_start..span.start) else {
+        return false;
+    };
     if before.len() > 60 || before.contains('\n') {
         return false;
     }
     let first_word = before.chars().all(|c| !c.is_alphanumeric());
     let after = text.get(span.end..).unwrap_or("");
-    let labelled = after.trim_start_matches(".com").starts_with([':', ']', ')', '|', '-', '–', '>']);
+    let labelled = after
+        .trim_start_matches(".com")
+        .starts_with([':', ']', ')', '|', '-', '–', '>']);
     first_word || labelled
 }
 
 /// Reads the topmost `Authentication-Results` header that has results.
 fn auth_status(msg: &Message) -> AuthStatus {
-    let Some(email) = &msg.email else { return AuthStatus::Unknown };
-    let Some(from) = email.from.as_ref() else { return AuthStatus::Unknown };
-    let from_reg = from.address.rsplit_once('@').and_then(|(_, d)| registrable(d));
+    let Some(email) = &msg.email else {
+        return AuthStatus::Unknown;
+    };
+    let Some(from) = email.from.as_ref() else {
+        return AuthStatus::Unknown;
+    };
+    let from_reg = from
+        .address
+        .rsplit_once('@')
+        .and_then(|(_, d)| registrable(d));
     let Some(ar) = email.auth_results.iter().find(|a| !a.results.is_empty()) else {
         return AuthStatus::Unknown;
     };
@@ -176,16 +285,56 @@ fn auth_status(msg: &Message) -> AuthStatus {
             _ => {}
         }
     }
-    let dkim_pass = ar.results.iter().any(|r| r.method == "dkim" && r.result == "pass" && aligned("header.d", r))
-        || ar.results.iter().any(|r| r.method == "dkim" && r.result == "pass" && aligned("header.i", r));
-    let spf_pass = ar.results.iter().any(|r| r.method == "spf" && r.result == "pass" && aligned("smtp.mailfrom", r));
+    let dkim_pass = ar
+        .results
+        .iter()
+        .any(|r| r.method == "dkim" && r.result == "pass" && aligned("header.d", r))
+        || ar
+            .results
+            .iter()
+            .any(|r| r.method == "dkim" && r.result == "pass" && aligned("header.i", r));
+    let spf_pass = ar
+        .results
+        .iter()
+        .any(|r| r.method == "spf" && r.result == "pass" && aligned("smtp.mailfrom", r));
     if dkim_pass || spf_pass {
         return AuthStatus::Pass;
     }
-    let dkim_bad = ar.results.iter().any(|r| r.method == "dkim" && matches!(r.result.as_str(), "fail" | "none" | "permerror"));
-    let spf_bad = ar.results.iter().any(|r| r.method == "spf" && matches!(r.result.as_str(), "fail" | "softfail"));
+    let dkim_bad = ar
+        .results
+        .iter()
+        .any(|r| r.method == "dkim" && matches!(r.result.as_str(), "fail" | "none" | "permerror"));
+    let spf_bad = ar
+        .results
+        .iter()
+        .any(|r| r.method == "spf" && matches!(r.result.as_str(), "fail" | "softfail"));
     if dkim_bad && spf_bad {
         return AuthStatus::Fail;
     }
     AuthStatus::Unknown
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fuzzy_mentions;
+
+    fn words(text: &str) -> Vec<&str> {
+        fuzzy_mentions(text, "amazon")
+            .into_iter()
+            .map(|s| &text[s.range()])
+            .collect()
+    }
+
+    #[test]
+    fn disguised_brand_words() {
+        assert_eq!(words("(AM#ZON) 163975 YOUR 4CCOUNT"), ["AM#ZON"]);
+        assert_eq!(
+            words("AM/AZON#254768 YOUR AM/AZON has"),
+            ["AM/AZON", "AM/AZON"]
+        );
+        assert_eq!(words("Ref Number Amazn03321"), ["Amazn"]);
+        assert_eq!(words("your 4mazon account"), ["4mazon"]);
+        assert!(words("Amazon amazon.com Amazon's amazing Amazons").is_empty());
+        assert!(words("I am a zone").is_empty());
+    }
 }

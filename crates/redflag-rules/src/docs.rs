@@ -13,13 +13,25 @@ pub fn rules_markdown() -> String {
     let mut families: Vec<Family> = RULES.iter().map(|r| r.meta().family).collect();
     families.sort();
     families.dedup();
-    s.push_str("| ID | Name | Severity | Points | Channels | Summary |\n|---|---|---|---|---|---|\n");
+    s.push_str(
+        "| ID | Name | Severity | Points | Channels | Summary |\n|---|---|---|---|---|---|\n",
+    );
     let mut sorted: Vec<&dyn Rule> = RULES.to_vec();
     sorted.sort_by_key(|r| (r.meta().family, r.meta().id));
     for r in &sorted {
         let m = r.meta();
         let ch: Vec<&str> = m.channels.iter().map(|c| c.as_str()).collect();
-        let _ = writeln!(s, "| [{}](#{}) | {} | {} | {} | {} | {} |", m.id, m.id.to_lowercase(), m.name, m.severity.as_str(), m.points, ch.join(", "), m.summary);
+        let _ = writeln!(
+            s,
+            "| [{}](#{}) | {} | {} | {} | {} | {} |",
+            m.id,
+            m.id.to_lowercase(),
+            m.name,
+            m.severity.as_str(),
+            m.points,
+            ch.join(", "),
+            m.summary
+        );
     }
     for fam in families {
         let _ = write!(s, "\n## {} ({})\n", fam.title(), fam.prefix());
@@ -43,5 +55,9 @@ pub fn rules_markdown() -> String {
 
 /// Doc comments arrive with a leading space on each line.
 fn unindent(doc: &str) -> String {
-    doc.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect::<Vec<_>>().join("\n") + "\n"
+    doc.lines()
+        .map(|l| l.strip_prefix(' ').unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
 }

@@ -10,7 +10,9 @@ pub(crate) fn registrable(host: &str) -> Option<String> {
 
 /// Where the language pack's phrases for `id` match in the subject or body (original spans).
 pub(crate) fn phrase_hits(cx: &Context<'_>, id: &str) -> Vec<Span> {
-    let Some(re) = cx.profile.lang.phrases(id) else { return Vec::new() };
+    let Some(re) = cx.profile.lang.phrases(id) else {
+        return Vec::new();
+    };
     let norm = &cx.ind.norm;
     let mut out: Vec<Span> = re
         .find_iter(&norm.text)
@@ -23,7 +25,10 @@ pub(crate) fn phrase_hits(cx: &Context<'_>, id: &str) -> Vec<Span> {
 
 /// Phrase hits that are not negated ("Amazon will never ask for your password").
 pub(crate) fn request_hits(cx: &Context<'_>, id: &str) -> Vec<Span> {
-    phrase_hits(cx, id).into_iter().filter(|s| !negated(cx, *s)).collect()
+    phrase_hits(cx, id)
+        .into_iter()
+        .filter(|s| !negated(cx, *s))
+        .collect()
 }
 
 /// True when the words just before `span` negate it ("never", "do not", "won't", "no one").
@@ -35,10 +40,26 @@ pub(crate) fn negated(cx: &Context<'_>, span: Span) -> bool {
     }
     // Only look within the same sentence.
     let before = &text[start..span.start];
-    let before = before.rsplit(['.', '!', '?', '\n']).next().unwrap_or(before).to_lowercase();
+    let before = before
+        .rsplit(['.', '!', '?', '\n'])
+        .next()
+        .unwrap_or(before)
+        .to_lowercase();
     const NEG: &[&str] = &[
-        "never", "not ", "n't ", "n’t ", "no one", "nobody", "without", "don’t", "won’t", "will not",
-        "avoid", "beware", "protect yourself", "scam",
+        "never",
+        "not ",
+        "n't ",
+        "n’t ",
+        "no one",
+        "nobody",
+        "without",
+        "don’t",
+        "won’t",
+        "will not",
+        "avoid",
+        "beware",
+        "protect yourself",
+        "scam",
     ];
     NEG.iter().any(|n| before.contains(n))
 }
@@ -54,15 +75,34 @@ pub(crate) fn quote(s: &str) -> String {
 }
 
 /// The standard finding for phrase rules: one finding, every hit as evidence.
-pub(crate) fn phrase_finding(cx: &Context<'_>, meta: &'static RuleMeta, hits: &[Span], what: &str) -> Option<Finding> {
+pub(crate) fn phrase_finding(
+    cx: &Context<'_>,
+    meta: &'static RuleMeta,
+    hits: &[Span],
+    what: &str,
+) -> Option<Finding> {
     let first = *hits.first()?;
     let evidence = hits.iter().take(8).map(|s| Evidence::at(*s)).collect();
-    Some(Finding::new(meta, format!("{what}: `{}`", quote(cx.text(first))), evidence))
+    Some(Finding::new(
+        meta,
+        format!("{what}: `{}`", quote(cx.text(first))),
+        evidence,
+    ))
 }
 
 /// A phrase rule: any (non-negated when `request`) hit of the rule's phrases is a finding.
-pub(crate) fn phrase_rule(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding>, request: bool, what: &str) {
-    let hits = if request { request_hits(cx, meta.id) } else { phrase_hits(cx, meta.id) };
+pub(crate) fn phrase_rule(
+    cx: &Context<'_>,
+    meta: &'static RuleMeta,
+    out: &mut Vec<Finding>,
+    request: bool,
+    what: &str,
+) {
+    let hits = if request {
+        request_hits(cx, meta.id)
+    } else {
+        phrase_hits(cx, meta.id)
+    };
     out.extend(phrase_finding(cx, meta, &hits, what));
 }
 
@@ -129,8 +169,14 @@ mod tests {
 
     #[test]
     fn lookalikes() {
-        assert_eq!(lookalike("amazon", "amazon-support-center.com"), Some(Lookalike::Combo));
-        assert_eq!(lookalike("amazon", "secure-amazon.top"), Some(Lookalike::Combo));
+        assert_eq!(
+            lookalike("amazon", "amazon-support-center.com"),
+            Some(Lookalike::Combo)
+        );
+        assert_eq!(
+            lookalike("amazon", "secure-amazon.top"),
+            Some(Lookalike::Combo)
+        );
         assert_eq!(lookalike("amazon", "amaz0n.com"), Some(Lookalike::Typo));
         assert_eq!(lookalike("amazon", "arnazon.com"), Some(Lookalike::Typo));
         assert_eq!(lookalike("amazon", "amazom.net"), Some(Lookalike::Typo));

@@ -183,7 +183,10 @@ impl Evidence {
 
     /// Evidence with a note.
     pub fn with_note(span: Span, note: impl Into<String>) -> Evidence {
-        Evidence { span, note: Some(note.into()) }
+        Evidence {
+            span,
+            note: Some(note.into()),
+        }
     }
 }
 
@@ -202,8 +205,17 @@ pub struct Finding {
 
 impl Finding {
     /// A finding with the rule's default points.
-    pub fn new(rule: &'static RuleMeta, message: impl Into<String>, evidence: Vec<Evidence>) -> Finding {
-        Finding { rule, message: message.into(), evidence, points: rule.points }
+    pub fn new(
+        rule: &'static RuleMeta,
+        message: impl Into<String>,
+        evidence: Vec<Evidence>,
+    ) -> Finding {
+        Finding {
+            rule,
+            message: message.into(),
+            evidence,
+            points: rule.points,
+        }
     }
 
     /// The same finding with other points.
@@ -232,7 +244,7 @@ pub const CALL: &[Channel] = &[Channel::Call];
 
 /// Declares a rule: a unit struct with its doc comment, metadata and check function.
 ///
-/// ```ignore
+/// ```text
 /// rule! {
 ///     /// What it finds, why it matters, an example, known false positives.
 ///     pub struct SecurityBreachLure;

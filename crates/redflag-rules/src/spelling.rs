@@ -10,14 +10,17 @@ use unicode_segmentation::UnicodeSegmentation;
 /// The dictionary, loaded once (about 10 ms in a release build).
 fn dictionary() -> Option<&'static Dictionary> {
     static DICT: OnceLock<Option<Dictionary>> = OnceLock::new();
-    DICT.get_or_init(|| Dictionary::new(redflag_profile::EN_US_AFF, redflag_profile::EN_US_DIC).ok())
-        .as_ref()
+    DICT.get_or_init(|| {
+        Dictionary::new(redflag_profile::EN_US_AFF, redflag_profile::EN_US_DIC).ok()
+    })
+    .as_ref()
 }
 
 /// Common English words: a text with few of them is not English.
 const FUNCTION_WORDS: &[&str] = &[
-    "the", "and", "you", "your", "for", "has", "have", "been", "are", "was", "with", "this", "that", "not", "our",
-    "please", "will", "from", "can", "all", "any", "its", "into", "who", "what", "when", "now", "today", "order", "account",
+    "the", "and", "you", "your", "for", "has", "have", "been", "are", "was", "with", "this",
+    "that", "not", "our", "please", "will", "from", "can", "all", "any", "its", "into", "who",
+    "what", "when", "now", "today", "order", "account",
 ];
 
 /// Result of checking a body.
@@ -36,7 +39,14 @@ pub(crate) fn check(cx: &Context<'_>) -> Option<SpellCheck> {
         return None;
     }
     let dict = dictionary()?;
-    let extra: HashSet<&str> = cx.profile.lang.spelling.extra_words.iter().map(String::as_str).collect();
+    let extra: HashSet<&str> = cx
+        .profile
+        .lang
+        .spelling
+        .extra_words
+        .iter()
+        .map(String::as_str)
+        .collect();
     let body = cx.msg.body_span();
     let text = cx.text(body);
     let skip: Vec<Span> = cx
@@ -54,7 +64,11 @@ pub(crate) fn check(cx: &Context<'_>) -> Option<SpellCheck> {
         let start = body.start + off;
         let span = Span::new(start, start + word.len());
         let n = word.chars().count();
-        if !(3..=18).contains(&n) || !word.chars().all(|c| c.is_alphabetic() || c == '\'' || c == '’') {
+        if !(3..=18).contains(&n)
+            || !word
+                .chars()
+                .all(|c| c.is_alphabetic() || c == '\'' || c == '’')
+        {
             continue;
         }
         if word.chars().any(char::is_uppercase) {
@@ -78,5 +92,8 @@ pub(crate) fn check(cx: &Context<'_>) -> Option<SpellCheck> {
     if checked >= 8 && function_words * 100 < checked * 8 {
         return None;
     }
-    Some(SpellCheck { misspelled, checked })
+    Some(SpellCheck {
+        misspelled,
+        checked,
+    })
 }

@@ -32,7 +32,11 @@ fn fired(case: &Case) -> Vec<&'static str> {
     let msg = match (&case.eml, &case.text) {
         (Some(eml), _) => parse_email(eml.trim_start().as_bytes()).expect("fixture email parses"),
         (None, Some(text)) => parse_text_message(TextInput {
-            channel: case.channel.as_deref().and_then(Channel::parse).unwrap_or(Channel::Sms),
+            channel: case
+                .channel
+                .as_deref()
+                .and_then(Channel::parse)
+                .unwrap_or(Channel::Sms),
             text,
             sender: case.from.as_deref(),
             subject: case.subject.as_deref(),
@@ -41,13 +45,25 @@ fn fired(case: &Case) -> Vec<&'static str> {
         (None, None) => panic!("a case needs `text` or `eml`"),
     };
     let ind = redflag_extract::extract(&msg);
-    let orders = case.orders.clone().map(|order_ids| OrderHistory { order_ids });
+    let orders = case
+        .orders
+        .clone()
+        .map(|order_ids| OrderHistory { order_ids });
     let cx = Context::new(&msg, &ind, &profile, orders.as_ref());
     let findings = run_rules(&cx);
     for f in &findings {
-        assert!(!f.evidence.is_empty(), "{} fired without evidence", f.rule.id);
+        assert!(
+            !f.evidence.is_empty(),
+            "{} fired without evidence",
+            f.rule.id
+        );
         for e in &f.evidence {
-            assert!(msg.text.get(e.span.range()).is_some(), "{} evidence span {:?} is not in the text", f.rule.id, e.span);
+            assert!(
+                msg.text.get(e.span.range()).is_some(),
+                "{} evidence span {:?} is not in the text",
+                f.rule.id,
+                e.span
+            );
         }
     }
     findings.iter().map(|f| f.rule.id).collect()
@@ -66,10 +82,18 @@ fn every_rule_hits_its_fixtures_and_misses_its_near_misses() {
         }
         files += 1;
         let text = std::fs::read_to_string(&path).unwrap();
-        let cases: BTreeMap<String, RuleCases> = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let cases: BTreeMap<String, RuleCases> =
+            toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         for (id, rc) in cases {
-            assert!(redflag_rules::find_rule(&id).is_some(), "{}: no rule {id}", path.display());
-            assert!(!rc.hit.is_empty() && !rc.miss.is_empty(), "{id} needs at least one hit and one near miss");
+            assert!(
+                redflag_rules::find_rule(&id).is_some(),
+                "{}: no rule {id}",
+                path.display()
+            );
+            assert!(
+                !rc.hit.is_empty() && !rc.miss.is_empty(),
+                "{id} needs at least one hit and one near miss"
+            );
             covered.insert(id.clone());
             for (i, c) in rc.hit.iter().enumerate() {
                 let got = fired(c);
@@ -91,7 +115,12 @@ fn every_rule_hits_its_fixtures_and_misses_its_near_misses() {
             failures.push(format!("{} has no fixtures", r.meta().id));
         }
     }
-    assert!(failures.is_empty(), "{} fixture failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} fixture failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -102,23 +131,59 @@ fn registry_is_well_formed() {
     for r in RULES {
         let m = r.meta();
         let b = m.id.as_bytes();
-        assert!(b.len() == 6 && b[..3].iter().all(u8::is_ascii_uppercase) && b[3..].iter().all(u8::is_ascii_digit), "bad id {}", m.id);
-        assert_eq!(&m.id[..3], m.family.prefix(), "{} is in the wrong family", m.id);
+        assert!(
+            b.len() == 6
+                && b[..3].iter().all(u8::is_ascii_uppercase)
+                && b[3..].iter().all(u8::is_ascii_digit),
+            "bad id {}",
+            m.id
+        );
+        assert_eq!(
+            &m.id[..3],
+            m.family.prefix(),
+            "{} is in the wrong family",
+            m.id
+        );
         assert!(names.insert(m.name), "duplicate name {}", m.name);
-        assert!(m.name.bytes().all(|c| c.is_ascii_lowercase() || c == b'-'), "{} is not kebab-case", m.name);
-        assert!(!m.summary.is_empty() && !m.doc.trim().is_empty(), "{} needs a summary and a doc comment", m.id);
-        assert!(m.doc.contains("**Why:**") && m.doc.contains("**Example:**") && m.doc.contains("**Known false positives:**"), "{} doc lacks a section", m.id);
+        assert!(
+            m.name.bytes().all(|c| c.is_ascii_lowercase() || c == b'-'),
+            "{} is not kebab-case",
+            m.name
+        );
+        assert!(
+            !m.summary.is_empty() && !m.doc.trim().is_empty(),
+            "{} needs a summary and a doc comment",
+            m.id
+        );
+        assert!(
+            m.doc.contains("**Why:**")
+                && m.doc.contains("**Example:**")
+                && m.doc.contains("**Known false positives:**"),
+            "{} doc lacks a section",
+            m.id
+        );
         assert!(!m.channels.is_empty(), "{} runs on no channel", m.id);
         assert!(matches!(m.status, Status::Stable { .. }));
-        assert!(profile.lang.explanation(m.id).is_some(), "{} has no explanation in the language pack", m.id);
+        assert!(
+            profile.lang.explanation(m.id).is_some(),
+            "{} has no explanation in the language pack",
+            m.id
+        );
         ids.push(m.id);
     }
     let mut sorted = ids.clone();
     sorted.sort();
     sorted.dedup();
     assert_eq!(ids, sorted, "RULES must be sorted by ID with no duplicates");
-    for id in profile.lang.phrase_ids().chain(profile.lang.explain.keys().map(String::as_str)) {
-        assert!(ids.contains(&id), "the language pack names {id}, which is not a rule");
+    for id in profile
+        .lang
+        .phrase_ids()
+        .chain(profile.lang.explain.keys().map(String::as_str))
+    {
+        assert!(
+            ids.contains(&id),
+            "the language pack names {id}, which is not a rule"
+        );
     }
 }
 
@@ -130,5 +195,8 @@ fn rules_doc_is_in_sync() {
         std::fs::write(&path, &want).unwrap();
     }
     let have = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(have == want, "docs/rules.md is out of date: run `UPDATE_DOCS=1 cargo test -p redflag-rules --test rules` (or `redflag rules --markdown > docs/rules.md`)");
+    assert!(
+        have == want,
+        "docs/rules.md is out of date: run `UPDATE_DOCS=1 cargo test -p redflag-rules --test rules` (or `redflag rules --markdown > docs/rules.md`)"
+    );
 }

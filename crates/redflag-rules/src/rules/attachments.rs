@@ -10,10 +10,24 @@ fn extension(name: &str) -> Option<String> {
     (!ext.is_empty() && ext.len() <= 12).then(|| ext.to_ascii_lowercase())
 }
 
-fn push(meta: &'static RuleMeta, out: &mut Vec<Finding>, bad: &[(&Attachment, String)], what: &str) {
-    let Some((first, _)) = bad.first() else { return };
-    let evidence = bad.iter().map(|(a, n)| Evidence::with_note(a.span, n.clone())).collect();
-    out.push(Finding::new(meta, format!("{what} `{}`", quote(&first.name)), evidence));
+fn push(
+    meta: &'static RuleMeta,
+    out: &mut Vec<Finding>,
+    bad: &[(&Attachment, String)],
+    what: &str,
+) {
+    let Some((first, _)) = bad.first() else {
+        return;
+    };
+    let evidence = bad
+        .iter()
+        .map(|(a, n)| Evidence::with_note(a.span, n.clone()))
+        .collect();
+    out.push(Finding::new(
+        meta,
+        format!("{what} `{}`", quote(&first.name)),
+        evidence,
+    ));
 }
 
 rule! {
@@ -93,7 +107,9 @@ rule! {
 }
 
 fn disguised_attachment(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding>) {
-    const DOC: &[&str] = &["pdf", "doc", "docx", "xls", "xlsx", "txt", "jpg", "jpeg", "png", "gif", "csv"];
+    const DOC: &[&str] = &[
+        "pdf", "doc", "docx", "xls", "xlsx", "txt", "jpg", "jpeg", "png", "gif", "csv",
+    ];
     const DANGER: &[&str] = &["exe", "elf", "html", "rar", "7z", "iso", "zip"];
     let bad: Vec<_> = cx
         .msg
@@ -102,14 +118,27 @@ fn disguised_attachment(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec
         .filter_map(|a| {
             let name = a.name.to_ascii_lowercase();
             let parts: Vec<&str> = name.rsplit('.').take(3).collect();
-            if parts.len() >= 3 && DOC.contains(&parts[1]) && cx.profile.common.risky_extensions.iter().any(|e| e == parts[0]) {
-                return Some((a, format!("a .{} file pretending to be .{}", parts[0], parts[1])));
+            if parts.len() >= 3
+                && DOC.contains(&parts[1])
+                && cx
+                    .profile
+                    .common
+                    .risky_extensions
+                    .iter()
+                    .any(|e| e == parts[0])
+            {
+                return Some((
+                    a,
+                    format!("a .{} file pretending to be .{}", parts[0], parts[1]),
+                ));
             }
             let ext = extension(&name)?;
             let claims_doc = DOC.contains(&ext.as_str());
             let really = a.sniffed_type.as_str();
-            let ooxml_ok = matches!(ext.as_str(), "docx" | "xlsx") && matches!(really, "zip" | "ooxml");
-            (claims_doc && DANGER.contains(&really) && !ooxml_ok).then(|| (a, format!("named .{ext} but really a {really} file")))
+            let ooxml_ok =
+                matches!(ext.as_str(), "docx" | "xlsx") && matches!(really, "zip" | "ooxml");
+            (claims_doc && DANGER.contains(&really) && !ooxml_ok)
+                .then(|| (a, format!("named .{ext} but really a {really} file")))
         })
         .collect();
     push(meta, out, &bad, "disguised attachment");

@@ -7,7 +7,9 @@ use redflag_message::SectionKind;
 
 /// Phone numbers in the subject or body (not the sender or caller line).
 fn content_phones<'a>(cx: &'a Context<'_>) -> impl Iterator<Item = &'a PhoneRef> {
-    cx.ind.phones.iter().filter(|p| cx.in_content(p.span) && cx.msg.section_at(p.span.start) != Some(SectionKind::From))
+    cx.ind.phones.iter().filter(|p| {
+        cx.in_content(p.span) && cx.msg.section_at(p.span.start) != Some(SectionKind::From)
+    })
 }
 
 rule! {
@@ -22,7 +24,7 @@ rule! {
     /// **Example:** `Amazon Security: call 1-888-555-0199 to cancel the order.`
     ///
     /// **Known false positives:** a seller's or driver's number in a real marketplace
-    /// message.
+    /// message. In mail that authenticates as the brand it weighs 20 points instead of 45.
     pub struct CallbackNumberNotBrand;
     id: "PHN001", name: "callback-number-not-brand", family: Callback, severity: High,
     points: 45, channels: ALL, summary: "Gives a callback number that is not Amazon's",
@@ -41,9 +43,29 @@ fn callback_number_not_brand(cx: &Context<'_>, meta: &'static RuleMeta, out: &mu
     let evidence = bad
         .iter()
         .take(6)
-        .map(|p| Evidence::with_note(p.span, format!("{:?} number, not {}'s", p.kind, brand.name).to_lowercase()))
+        .map(|p| {
+            Evidence::with_note(
+                p.span,
+                format!("{:?} number, not {}'s", p.kind, brand.name).to_lowercase(),
+            )
+        })
         .collect();
-    out.push(Finding::new(meta, format!("gives the number `{}`, which is not {}'s", quote(&first.raw), brand.name), evidence));
+    let f = Finding::new(
+        meta,
+        format!(
+            "gives the number `{}`, which is not {}'s",
+            quote(&first.raw),
+            brand.name
+        ),
+        evidence,
+    );
+    // Mail that really comes from the brand's servers can still carry a scammer's number
+    // (header stuffing), so it is flagged, but it weighs less on its own.
+    out.push(if cx.claim.sender_is_brand {
+        f.points(20)
+    } else {
+        f
+    });
 }
 
 rule! {
@@ -64,6 +86,10 @@ rule! {
 }
 
 fn call_this_number(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding>) {
+    // In mail from the brand's own servers, PHN001 already speaks for any number.
+    if cx.claim.sender_is_brand {
+        return;
+    }
     let phones: Vec<&PhoneRef> = content_phones(cx).collect();
     if phones.is_empty() {
         return;
@@ -72,7 +98,15 @@ fn call_this_number(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Fin
     let Some(first) = hits.first() else { return };
     let mut evidence = vec![Evidence::at(*first)];
     evidence.extend(phones.iter().take(4).map(|p| Evidence::at(p.span)));
-    out.push(Finding::new(meta, format!("`{}` with the number `{}`", quote(cx.text(*first)), quote(&phones[0].raw)), evidence));
+    out.push(Finding::new(
+        meta,
+        format!(
+            "`{}` with the number `{}`",
+            quote(cx.text(*first)),
+            quote(&phones[0].raw)
+        ),
+        evidence,
+    ));
 }
 
 rule! {
@@ -84,12 +118,15 @@ rule! {
     /// **Example:** `Press 1 to speak with an Amazon associate.`
     ///
     /// **Known false positives:** real automated calls (pharmacies, schools) you expect.
+    /// It weighs 45 points instead of 25 when the call claims to be the brand.
     pub struct PressToConnect;
     id: "PHN003", name: "press-to-connect", family: Callback, severity: Medium,
     points: 25, channels: CALL, summary: "Robocall script: press a key to reach an agent",
     check: |cx, meta, out| {
         let hits = phrase_hits(cx, meta.id);
-        out.extend(phrase_finding(cx, meta, &hits, "robocall prompt"));
+        // A recorded "press 1" call in the brand's name is the robocall scam itself.
+        let boost = cx.claim.claims;
+        out.extend(phrase_finding(cx, meta, &hits, "robocall prompt").map(|f| if boost { f.points(45) } else { f }));
     },
 }
 

@@ -1,6 +1,6 @@
 //! Impersonation: the message claims to be the brand, or disguises the brand's name.
 
-use crate::helpers::quote;
+use crate::helpers::{phrase_hits, quote};
 use crate::{ALL, Context, Evidence, Finding, RuleMeta, rule};
 
 rule! {
@@ -28,8 +28,22 @@ fn claims_brand(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding
         return;
     }
     let first = cx.claim.claim_spans[0];
-    let evidence = cx.claim.claim_spans.iter().take(4).map(|s| Evidence::at(*s)).collect();
-    out.push(Finding::new(meta, format!("claims to be {}: `{}`", cx.profile.brand.name, quote(cx.text(first))), evidence));
+    let evidence = cx
+        .claim
+        .claim_spans
+        .iter()
+        .take(4)
+        .map(|s| Evidence::at(*s))
+        .collect();
+    out.push(Finding::new(
+        meta,
+        format!(
+            "claims to be {}: `{}`",
+            cx.profile.brand.name,
+            quote(cx.text(first))
+        ),
+        evidence,
+    ));
 }
 
 rule! {
@@ -62,12 +76,88 @@ fn obfuscated_brand_name(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Ve
             let plain = raw.to_lowercase();
             // Names as written in a real address or link are not disguised.
             !brand.names.iter().any(|n| *n == plain)
-                && !cx.ind.urls.iter().any(|u| u.span.contains(*s) && !u.obfuscated)
+                && !cx
+                    .ind
+                    .urls
+                    .iter()
+                    .any(|u| u.span.contains(*s) && !u.obfuscated)
                 && !cx.ind.emails.iter().any(|e| e.span.contains(*s))
         })
         .collect();
     if let Some(first) = hits.first() {
         let evidence = hits.iter().take(6).map(|s| Evidence::at(*s)).collect();
-        out.push(Finding::new(meta, format!("writes the name as `{}`", quote(cx.text(*first))), evidence));
+        out.push(Finding::new(
+            meta,
+            format!("writes the name as `{}`", quote(cx.text(*first))),
+            evidence,
+        ));
     }
+}
+
+rule! {
+    /// The message follows the advisory's script: it claims to be the brand, tells one of
+    /// the scam stories (a breach, a charge, a locked account, a held package, a refund, a
+    /// prize...) and asks you to act through the message itself: call a number, press a key,
+    /// or follow a link that is not the brand's.
+    ///
+    /// **Why:** "The consumer receives a call or message from someone claiming to be with
+    /// Amazon customer service indicating that some degree of suspicious activity has been
+    /// documented ... provides a fraudulent number to call or provides a website link to a
+    /// phony Amazon website" (advisory). Each part alone is weak; together they are the scam.
+    ///
+    /// **Example:** `Amazon: a $1,537 MacBook was ordered on your account. To cancel, press 1.`
+    ///
+    /// **Known false positives:** real notices never ask you to call a number or use a
+    /// non-brand link; genuine mail from the brand's own servers is not counted.
+    pub struct BrandScareWithCallToAction;
+    id: "IMP003", name: "brand-scare-with-call-to-action", family: Impersonation, severity: High,
+    points: 20, channels: ALL, summary: "Claims Amazon, tells a scam story and asks you to call, press or click",
+    check: brand_scare_with_call_to_action,
+}
+
+fn brand_scare_with_call_to_action(
+    cx: &Context<'_>,
+    meta: &'static RuleMeta,
+    out: &mut Vec<Finding>,
+) {
+    if !cx.claim.claims || cx.claim.sender_is_brand {
+        return;
+    }
+    // Scenario phrases other than a plain order confirmation or job offer.
+    const SCARES: &[&str] = &[
+        "SCN001", "SCN002", "SCN003", "SCN004", "SCN006", "SCN007", "SCN008", "SCN009", "SCN011",
+        "SCN012",
+    ];
+    let Some(scare) = SCARES
+        .iter()
+        .find_map(|id| phrase_hits(cx, id).into_iter().next())
+    else {
+        return;
+    };
+    let brand = &cx.profile.brand;
+    let phone = cx.ind.phones.iter().find(|p| {
+        cx.in_content(p.span) && !p.e164.as_deref().is_some_and(|e| brand.is_brand_phone(e))
+    });
+    let press = phrase_hits(cx, "PHN003").into_iter().next();
+    let link = cx
+        .ind
+        .urls
+        .iter()
+        .find(|u| u.host.as_deref().is_some_and(|h| !brand.is_legit_domain(h)));
+    let action = phone.map(|p| p.span).or(press).or(link.map(|u| u.span));
+    let Some(action) = action else { return };
+    out.push(Finding::new(
+        meta,
+        format!(
+            "claims to be {}, says `{}` and asks you to act on `{}`",
+            brand.name,
+            quote(cx.text(scare)),
+            quote(cx.text(action))
+        ),
+        vec![
+            Evidence::at(cx.claim.claim_spans[0]),
+            Evidence::at(scare),
+            Evidence::at(action),
+        ],
+    ));
 }

@@ -25,15 +25,31 @@ fn spelling_mistakes(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Fi
     if !cx.claim.claims {
         return;
     }
-    let Some(check) = crate::spelling::check(cx) else { return };
+    let Some(check) = crate::spelling::check(cx) else {
+        return;
+    };
     let s = &cx.profile.lang.spelling;
     let n = check.misspelled.len();
     if n < s.min_misspelled || check.checked == 0 || n * 100 < s.min_share_percent * check.checked {
         return;
     }
-    let words: Vec<String> = check.misspelled.iter().take(5).map(|sp| quote(cx.text(*sp))).collect();
-    let evidence = check.misspelled.iter().take(10).map(|sp| Evidence::at(*sp)).collect();
-    out.push(Finding::new(meta, format!("{n} misspelled words, like `{}`", words.join("`, `")), evidence));
+    let words: Vec<String> = check
+        .misspelled
+        .iter()
+        .take(5)
+        .map(|sp| quote(cx.text(*sp)))
+        .collect();
+    let evidence = check
+        .misspelled
+        .iter()
+        .take(10)
+        .map(|sp| Evidence::at(*sp))
+        .collect();
+    out.push(Finding::new(
+        meta,
+        format!("{n} misspelled words, like `{}`", words.join("`, `")),
+        evidence,
+    ));
 }
 
 rule! {
@@ -77,6 +93,9 @@ rule! {
 fn generic_greeting(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding>) {
     // Only a greeting near the top of the body counts.
     let body = cx.msg.body_span();
-    let hits: Vec<_> = phrase_hits(cx, meta.id).into_iter().filter(|s| s.start < body.start + 400).collect();
+    let hits: Vec<_> = phrase_hits(cx, meta.id)
+        .into_iter()
+        .filter(|s| s.start < body.start + 400)
+        .collect();
     out.extend(phrase_finding(cx, meta, &hits, "generic greeting"));
 }

@@ -8,7 +8,10 @@ use redflag_message::Channel;
 
 /// Web links with a host (no `mailto:` or `tel:`).
 fn web_links<'a>(cx: &'a Context<'_>) -> impl Iterator<Item = &'a UrlRef> {
-    cx.ind.urls.iter().filter(|u| u.host.is_some() && matches!(u.scheme.as_str(), "http" | "https" | "ftp" | ""))
+    cx.ind
+        .urls
+        .iter()
+        .filter(|u| u.host.is_some() && matches!(u.scheme.as_str(), "http" | "https" | "ftp" | ""))
 }
 
 fn host(u: &UrlRef) -> &str {
@@ -16,14 +19,32 @@ fn host(u: &UrlRef) -> &str {
 }
 
 fn shown(u: &UrlRef) -> String {
-    u.host_unicode.clone().or_else(|| u.host.clone()).unwrap_or_default()
+    u.host_unicode
+        .clone()
+        .or_else(|| u.host.clone())
+        .unwrap_or_default()
 }
 
 /// Pushes one finding with every offending link as evidence.
-fn links_finding(meta: &'static RuleMeta, out: &mut Vec<Finding>, bad: &[(&UrlRef, String)], what: &str) {
-    let Some((first, _)) = bad.first() else { return };
-    let evidence = bad.iter().take(8).map(|(u, note)| Evidence::with_note(u.span, note.clone())).collect();
-    out.push(Finding::new(meta, format!("{what} `{}`", quote(&shown(first))), evidence));
+fn links_finding(
+    meta: &'static RuleMeta,
+    out: &mut Vec<Finding>,
+    bad: &[(&UrlRef, String)],
+    what: &str,
+) {
+    let Some((first, _)) = bad.first() else {
+        return;
+    };
+    let evidence = bad
+        .iter()
+        .take(8)
+        .map(|(u, note)| Evidence::with_note(u.span, note.clone()))
+        .collect();
+    out.push(Finding::new(
+        meta,
+        format!("{what} `{}`", quote(&shown(first))),
+        evidence,
+    ));
 }
 
 rule! {
@@ -46,9 +67,15 @@ fn link_text_domain_mismatch(cx: &Context<'_>, meta: &'static RuleMeta, out: &mu
     let brand = &cx.profile.brand;
     let mut bad = Vec::new();
     for u in web_links(cx).filter(|u| u.source == UrlSource::Anchor) {
-        let Some(text) = u.link_text.as_deref() else { continue };
-        let Some(shown_domain) = domain_in_text(text) else { continue };
-        let (Some(a), Some(b)) = (registrable(&shown_domain), u.registrable.as_deref()) else { continue };
+        let Some(text) = u.link_text.as_deref() else {
+            continue;
+        };
+        let Some(shown_domain) = domain_in_text(text) else {
+            continue;
+        };
+        let (Some(a), Some(b)) = (registrable(&shown_domain), u.registrable.as_deref()) else {
+            continue;
+        };
         if a != b && !(brand.is_legit_domain(&a) && brand.is_legit_domain(b)) {
             bad.push((u, format!("shows {shown_domain}, goes to {}", host(u))));
         }
@@ -65,7 +92,9 @@ fn domain_in_text(text: &str) -> Option<String> {
     let t = t.split_once("://").map(|(_, r)| r).unwrap_or(&t);
     let host = t.split(['/', '?', '#']).next()?;
     let host = host.rsplit_once('@').map(|(_, h)| h).unwrap_or(host);
-    let ok = host.split('.').all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+    let ok = host
+        .split('.')
+        .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
     (ok && registrable(host).is_some()).then(|| host.to_string())
 }
 
@@ -78,7 +107,8 @@ rule! {
     /// **Example:** `Amazon: confirm your order at https://secure-orders.help/confirm`.
     ///
     /// **Known false positives:** real Amazon mail that links to a partner (a carrier's
-    /// tracking page); the points are moderate and other checks decide.
+    /// tracking page): mail from the brand's own domain (not failing authentication) is
+    /// skipped; the look-alike checks still apply to it.
     pub struct OffBrandLink;
     id: "LNK002", name: "off-brand-link", family: Links, severity: Medium,
     points: 30, channels: ALL, summary: "Claims to be Amazon but links elsewhere",
@@ -86,7 +116,9 @@ rule! {
 }
 
 fn off_brand_link(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding>) {
-    if !cx.claim.claims {
+    // Mail from the brand's own domain links to partners (carriers, health advice); the
+    // look-alike and sub-domain rules still apply to it.
+    if !cx.claim.claims || cx.claim.sender_is_brand {
         return;
     }
     let brand = &cx.profile.brand;
@@ -157,8 +189,13 @@ fn idn_homograph_domain(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec
         .filter_map(|u| {
             let uni = u.host_unicode.as_deref()?;
             let mixed = uni.split('.').any(mixed_script);
-            let skel_brand = brand.legit_domains.iter().any(|d| redflag_extract::skeleton_eq(uni, d))
-                || uni.split('.').any(|l| redflag_extract::skeleton_eq(l, brand.canonical()));
+            let skel_brand = brand
+                .legit_domains
+                .iter()
+                .any(|d| redflag_extract::skeleton_eq(uni, d))
+                || uni
+                    .split('.')
+                    .any(|l| redflag_extract::skeleton_eq(l, brand.canonical()));
             (mixed || skel_brand).then(|| (u, format!("{uni} is really {}", host(u))))
         })
         .collect();
@@ -168,7 +205,9 @@ fn idn_homograph_domain(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec
 /// True when a label mixes Latin letters with letters of another script.
 fn mixed_script(label: &str) -> bool {
     let latin = label.chars().any(|c| c.is_ascii_alphabetic());
-    let other = label.chars().any(|c| c.is_alphabetic() && !c.is_ascii() && !('\u{00C0}'..='\u{024F}').contains(&c));
+    let other = label
+        .chars()
+        .any(|c| c.is_alphabetic() && !c.is_ascii() && !('\u{00C0}'..='\u{024F}').contains(&c));
     latin && other
 }
 
@@ -198,12 +237,17 @@ fn brand_in_subdomain_or_path(cx: &Context<'_>, meta: &'static RuleMeta, out: &m
     let mut path = Vec::new();
     for u in web_links(cx).filter(|u| !brand.is_legit_domain(host(u)) && !u.is_ip) {
         let h = host(u);
-        let Some(reg) = u.registrable.as_deref() else { continue };
+        let Some(reg) = u.registrable.as_deref() else {
+            continue;
+        };
         let prefix = h.strip_suffix(reg).unwrap_or("");
         if prefix.contains(name) {
             sub.push((u, format!("the site is {reg}, not {}", brand.name)));
         } else if u.path.to_ascii_lowercase().contains(name) && lookalike(name, reg).is_none() {
-            path.push((u, format!("the site is {reg}; {} is only in the path", brand.name)));
+            path.push((
+                u,
+                format!("the site is {reg}; {} is only in the path", brand.name),
+            ));
         }
     }
     if !sub.is_empty() {
@@ -300,7 +344,12 @@ fn risky_tld_link(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Findi
     let brand = &cx.profile.brand;
     let bad: Vec<_> = web_links(cx)
         .filter(|u| !brand.is_legit_domain(host(u)) && !u.is_ip)
-        .filter_map(|u| cx.profile.common.risky_tld(host(u)).map(|t| (u, format!("ends in .{t}"))))
+        .filter_map(|u| {
+            cx.profile
+                .common
+                .risky_tld(host(u))
+                .map(|t| (u, format!("ends in .{t}")))
+        })
         .collect();
     links_finding(meta, out, &bad, "risky address");
 }

@@ -31,6 +31,7 @@ pub static RULES: &[&dyn Rule] = &[
     &credentials::AsksToVerifyAccount,
     &impersonation::ClaimsBrand,
     &impersonation::ObfuscatedBrandName,
+    &impersonation::BrandScareWithCallToAction,
     &language::SpellingMistakes,
     &language::GrammarMistakes,
     &language::GenericGreeting,

@@ -26,10 +26,27 @@ fn malformed_order_number(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut V
         return;
     }
     let brand = &cx.profile.brand;
-    let bad: Vec<_> = cx.ind.orders.iter().filter(|o| cx.in_content(o.span) && !brand.is_order_number(&o.value)).collect();
+    let bad: Vec<_> = cx
+        .ind
+        .orders
+        .iter()
+        .filter(|o| cx.in_content(o.span) && !brand.is_order_number(&o.value))
+        .collect();
     if let Some(first) = bad.first() {
-        let evidence = bad.iter().take(4).map(|o| Evidence::with_note(o.span, format!("not in {}'s format", brand.name))).collect();
-        out.push(Finding::new(meta, format!("order number `{}` is not in {}'s format", quote(&first.value), brand.name), evidence));
+        let evidence = bad
+            .iter()
+            .take(4)
+            .map(|o| Evidence::with_note(o.span, format!("not in {}'s format", brand.name)))
+            .collect();
+        out.push(Finding::new(
+            meta,
+            format!(
+                "order number `{}` is not in {}'s format",
+                quote(&first.value),
+                brand.name
+            ),
+            evidence,
+        ));
     }
 }
 
@@ -51,11 +68,32 @@ rule! {
 
 fn order_not_in_history(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding>) {
     let Some(history) = cx.orders else { return };
-    let norm = |s: &str| s.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_uppercase();
+    let norm = |s: &str| {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_uppercase()
+    };
     let known: Vec<String> = history.order_ids.iter().map(|s| norm(s)).collect();
-    let bad: Vec<_> = cx.ind.orders.iter().filter(|o| cx.in_content(o.span) && !known.contains(&norm(&o.value))).collect();
+    let bad: Vec<_> = cx
+        .ind
+        .orders
+        .iter()
+        .filter(|o| cx.in_content(o.span) && !known.contains(&norm(&o.value)))
+        .collect();
     if let Some(first) = bad.first() {
-        let evidence = bad.iter().take(4).map(|o| Evidence::with_note(o.span, "no such order in your history")).collect();
-        out.push(Finding::new(meta, format!("order `{}` is not in your order history", quote(&first.value)), evidence));
+        let evidence = bad
+            .iter()
+            .take(4)
+            .map(|o| Evidence::with_note(o.span, "no such order in your history"))
+            .collect();
+        out.push(Finding::new(
+            meta,
+            format!(
+                "order `{}` is not in your order history",
+                quote(&first.value)
+            ),
+            evidence,
+        ));
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::helpers::phrase_rule;
 use crate::{ALL, rule};
+use redflag_message::Channel;
 
 rule! {
     /// Asks you to buy gift cards or pay with them.
@@ -42,11 +43,17 @@ rule! {
     ///
     /// **Example:** `Deposit the cash at a Bitcoin ATM and scan this QR code.`
     ///
-    /// **Known false positives:** news and newsletters about crypto.
+    /// **Known false positives:** news and newsletters about crypto, so in email it counts
+    /// only when the message claims to be the brand.
     pub struct CryptoPayment;
     id: "PAY003", name: "crypto-payment", family: Payment, severity: High,
     points: 30, channels: ALL, summary: "Asks for payment in cryptocurrency",
-    check: |cx, meta, out| phrase_rule(cx, meta, out, true, "mentions crypto payment"),
+    check: |cx, meta, out| {
+        // Newsletters write about crypto; in email it counts when the message claims the brand.
+        if cx.msg.channel != Channel::Email || cx.claim.claims {
+            phrase_rule(cx, meta, out, true, "mentions crypto payment");
+        }
+    },
 }
 
 rule! {

@@ -14,14 +14,30 @@ rule! {
     ///
     /// **Example:** `Download AnyDesk so our technician can fix your account.`
     ///
-    /// **Known false positives:** IT support you called yourself.
+    /// **Known false positives:** IT support you called yourself; newsletters about remote
+    /// work (in an email that does not claim to be the brand, only a named tool counts).
     pub struct RemoteAccessRequest;
     id: "RMT001", name: "remote-access-request", family: RemoteAccess, severity: Critical,
     points: 50, channels: ALL, summary: "Asks for remote access or screen sharing",
-    check: |cx, meta, out| {
-        let hits = request_hits(cx, meta.id);
-        out.extend(phrase_finding(cx, meta, &hits, "asks for remote access"));
-    },
+    check: remote_access_request,
+}
+
+fn remote_access_request(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding>) {
+    let mut hits = request_hits(cx, meta.id);
+    if cx.msg.channel == Channel::Email && !cx.claim.claims {
+        // Newsletters discuss "remote access"; only a named remote-control tool counts there.
+        let tools = &cx.profile.common.remote_tools;
+        hits.retain(|s| {
+            let t: String = cx
+                .text(*s)
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .collect::<String>()
+                .to_lowercase();
+            tools.iter().any(|tool| t.contains(tool.as_str()))
+        });
+    }
+    out.extend(phrase_finding(cx, meta, &hits, "asks for remote access"));
 }
 
 rule! {
@@ -41,18 +57,27 @@ rule! {
 }
 
 fn software_install_request(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding>) {
+    if cx.msg.channel == Channel::Email && !cx.claim.claims {
+        return;
+    }
     let brand = &cx.profile.brand.name_re;
     let hits: Vec<_> = request_hits(cx, meta.id)
         .into_iter()
         .filter(|s| {
             // "Download the Amazon app", "get our app": the brand's own app is fine.
-            let after = cx.msg.text.get(s.start..(s.end + 24).min(cx.msg.text.len())).unwrap_or("");
+            let after = cx
+                .msg
+                .text
+                .get(s.start..(s.end + 24).min(cx.msg.text.len()))
+                .unwrap_or("");
             let after = after.to_lowercase();
             !brand.is_match(&after)
         })
         .collect();
-    if cx.msg.channel == Channel::Email && !cx.claim.claims {
-        return;
-    }
-    out.extend(phrase_finding(cx, meta, &hits, "asks you to install something"));
+    out.extend(phrase_finding(
+        cx,
+        meta,
+        &hits,
+        "asks you to install something",
+    ));
 }

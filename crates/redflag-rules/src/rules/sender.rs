@@ -101,14 +101,24 @@ fn reply_to_elsewhere(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<F
     let Some(m) = &email.from else { return };
     let from_reg = domain_of(&m.address).and_then(registrable);
     for r in &email.reply_to {
-        let Some(reg) = domain_of(&r.address).and_then(registrable) else { continue };
+        let Some(reg) = domain_of(&r.address).and_then(registrable) else {
+            continue;
+        };
         if Some(&reg) == from_reg.as_ref() || cx.profile.brand.is_sender_domain(&reg) {
             continue;
         }
         let free = cx.profile.common.is_free_mail(&reg);
         if cx.claim.claims || free {
-            let note = if free { format!("{reg} is a free-mail provider") } else { format!("{reg} is not the sender's domain") };
-            out.push(Finding::new(meta, format!("replies go to `{}`", quote(&r.address)), vec![Evidence::with_note(r.span, note)]));
+            let note = if free {
+                format!("{reg} is a free-mail provider")
+            } else {
+                format!("{reg} is not the sender's domain")
+            };
+            out.push(Finding::new(
+                meta,
+                format!("replies go to `{}`", quote(&r.address)),
+                vec![Evidence::with_note(r.span, note)],
+            ));
             return;
         }
     }
