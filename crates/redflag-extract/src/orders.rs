@@ -22,7 +22,7 @@ static AMAZON_ORDER: LazyLock<Regex> =
 /// (up to 40 characters, optionally starting with `#`).
 static AFTER_KEYWORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\border\b(?:[ \t]*(?:number|num|nr|no|id|ref|reference|code|confirmation)\b\.?)?[ \t]*(?:#[ \t]*:|#[ \t]+|[:\-]|is\b|was\b)?[ \t]*(?:\r?\n[ \t]*)?(?P<tok>#?[a-z0-9][a-z0-9_\-/]{0,39})",
+        r"(?i)\border\b(?:[ \t]*(?:number|num|nr|no|id|ref|reference|code|confirmation)\b\.?)?[ \t]*(?:#[ \t]*:|#[ \t]+|[:\-]|is\b|was\b)?[ \t]*(?:\r?\n[ \t]*)?(?P<tok>#?[a-z0-9][a-z0-9_\-/#]{0,39})",
     )
     .expect("valid regex")
 });

@@ -232,7 +232,11 @@ fn chunk(text: &str, start: usize, end: usize) -> Option<Chunk> {
         &mut group_fake,
     );
     let fakes = digits.len() - real;
-    if real == 0 || groups.contains(&usize::MAX) || (fakes > 0 && (real < 2 || fakes > 3)) {
+    // Look-alikes may stand for fewer than half of the digits (`l-8OO-555-Ol99` is 5 of 11).
+    if real == 0
+        || groups.contains(&usize::MAX)
+        || (fakes > 0 && (real < 4 || fakes * 2 > digits.len()))
+    {
         return None;
     }
     Some(Chunk {

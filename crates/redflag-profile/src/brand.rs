@@ -57,6 +57,7 @@ struct RawBrand {
     name: String,
     names: Vec<String>,
     claim_patterns: Vec<String>,
+    speaks_as_patterns: Vec<String>,
     legit_domains: Vec<String>,
     short_domains: Vec<String>,
     sender_domains: Vec<String>,
@@ -78,8 +79,10 @@ pub struct Brand {
     pub names: Vec<String>,
     /// Matches a brand name as a whole word in normalised text.
     pub name_re: Regex,
-    /// Matches phrases that speak *as* the brand in normalised text.
+    /// Matches phrases that claim the brand in normalised text.
     pub claim_re: Regex,
+    /// Matches the stronger phrases that speak *as* the brand ("this is Amazon").
+    pub speaks_as_re: Regex,
     /// Registrable domains the brand uses.
     pub legit_domains: Vec<String>,
     /// The brand's own link shorteners.
@@ -176,6 +179,13 @@ impl Brand {
             .collect::<Vec<_>>()
             .join("|");
         let claim_re = compile("claim_patterns", &format!(r"\b(?:{claim_alt})\b"))?;
+        let speaks_alt = raw
+            .speaks_as_patterns
+            .iter()
+            .map(|p| format!("(?:{p})"))
+            .collect::<Vec<_>>()
+            .join("|");
+        let speaks_as_re = compile("speaks_as_patterns", &format!(r"\b(?:{speaks_alt})\b"))?;
         let order_res = raw
             .order_number_patterns
             .iter()
@@ -187,6 +197,7 @@ impl Brand {
             names: raw.names,
             name_re,
             claim_re,
+            speaks_as_re,
             legit_domains: raw.legit_domains,
             short_domains: raw.short_domains,
             sender_domains: raw.sender_domains,

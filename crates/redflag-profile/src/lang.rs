@@ -63,7 +63,7 @@ impl LangPack {
             let mut parts = Vec::with_capacity(list.len());
             for p in &list {
                 // Upper case is allowed only in escapes like `\S` and `\D`.
-                let unescaped = p.replace(|c: char| c == '\\', "\u{0}");
+                let unescaped = p.replace('\\', "\u{0}");
                 let has_upper = unescaped.split('\u{0}').enumerate().any(|(i, part)| {
                     let part = if i == 0 {
                         part
@@ -84,12 +84,23 @@ impl LangPack {
                 Regex::new(&p).map_err(|e| {
                     Error::invalid(FILE, format!("phrases.{id}"), format!("`{p}`: {e}"))
                 })?;
-                let start = if p.starts_with('^') || p.starts_with(r"\b") {
+                // Whole words: a word boundary at each end, unless the pattern starts or ends
+                // with an anchor, a boundary, a space or an escaped punctuation mark (next to
+                // which a boundary would never match).
+                let start = if p.starts_with('^')
+                    || p.starts_with(r"\b")
+                    || p.starts_with(' ')
+                    || escaped_punct_at_start(&p)
+                {
                     ""
                 } else {
                     r"\b"
                 };
-                let end = if p.ends_with('$') || p.ends_with(r"\b") {
+                let end = if p.ends_with('$')
+                    || p.ends_with(r"\b")
+                    || p.ends_with(' ')
+                    || escaped_punct_at_end(&p)
+                {
                     ""
                 } else {
                     r"\b"
@@ -126,6 +137,19 @@ impl LangPack {
     pub fn explanation(&self, rule_id: &str) -> Option<&str> {
         self.explain.get(rule_id).map(String::as_str)
     }
+}
+
+/// `\$...`, `\(...`: the pattern starts with an escaped punctuation mark.
+fn escaped_punct_at_start(p: &str) -> bool {
+    let mut c = p.chars();
+    c.next() == Some('\\') && c.next().is_some_and(|x| !x.is_ascii_alphanumeric())
+}
+
+/// `...\)`, `...\.`: the pattern ends with an escaped punctuation mark.
+fn escaped_punct_at_end(p: &str) -> bool {
+    let mut c = p.chars().rev();
+    let last = c.next();
+    last.is_some_and(|x| !x.is_ascii_alphanumeric()) && c.next() == Some('\\')
 }
 
 fn check_id(id: &str) -> Result<(), Error> {

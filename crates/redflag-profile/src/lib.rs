@@ -168,14 +168,14 @@ fn check_destination(file: &str, field: &str, d: &Destination) -> Result<(), Err
             "needs a phone, an email or a web address",
         ));
     }
-    if let Some(e) = &d.email {
-        if !e.contains('@') {
-            return Err(Error::invalid(
-                file,
-                format!("{field}.email"),
-                "is not an email address",
-            ));
-        }
+    if let Some(e) = &d.email
+        && !e.contains('@')
+    {
+        return Err(Error::invalid(
+            file,
+            format!("{field}.email"),
+            "is not an email address",
+        ));
     }
     Ok(())
 }

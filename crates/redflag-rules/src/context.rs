@@ -28,6 +28,10 @@ pub struct BrandClaim {
     pub mentions: Vec<Span>,
     /// Spans that make it a claim.
     pub claim_spans: Vec<Span>,
+    /// The brand's name opens the text like a sender label (`Amazon: ...`, `[Amazon]`), or
+    /// is in the sender or subject: the message presents itself as the brand, rather than
+    /// talking about it ("did your Amazon order come?").
+    pub labelled: bool,
     /// The email's `From` address is on a brand sender domain and authentication did not fail.
     pub sender_is_brand: bool,
 }
@@ -134,6 +138,7 @@ fn brand_claim(cx: &Context<'_>) -> BrandClaim {
         let call = msg.channel == Channel::Call && kind == Some(SectionKind::Body);
         if matches!(kind, Some(SectionKind::From | SectionKind::Subject)) || opening || call {
             claim.claim_spans.push(span);
+            claim.labelled |= !call || opening;
         }
     }
     for m in brand.claim_re.find_iter(&norm.text) {
@@ -142,21 +147,26 @@ fn brand_claim(cx: &Context<'_>) -> BrandClaim {
             claim.claim_spans.push(span);
         }
     }
-    // An email from the brand's own domain claims the brand, even without naming it.
-    if let Some(from) = msg.email.as_ref().and_then(|e| e.from.as_ref()) {
-        if let Some((_, domain)) = from.address.rsplit_once('@') {
-            if brand.is_sender_domain(domain) {
-                claim.claim_spans.push(from.span);
-                claim.sender_is_brand = cx.auth != AuthStatus::Fail;
-            }
+    for m in brand.speaks_as_re.find_iter(&norm.text) {
+        let span = norm.to_original(m.start(), m.end());
+        if cx.in_content(span) {
+            claim.claim_spans.push(span);
+            claim.labelled = true;
         }
     }
-    if msg.channel == Channel::Sms {
-        if let Some(s) = &msg.sender {
-            if brand.short_codes.contains(&s.value) {
-                claim.sender_is_brand = true;
-            }
-        }
+    // An email from the brand's own domain claims the brand, even without naming it.
+    if let Some(from) = msg.email.as_ref().and_then(|e| e.from.as_ref())
+        && let Some((_, domain)) = from.address.rsplit_once('@')
+        && brand.is_sender_domain(domain)
+    {
+        claim.claim_spans.push(from.span);
+        claim.sender_is_brand = cx.auth != AuthStatus::Fail;
+    }
+    if msg.channel == Channel::Sms
+        && let Some(s) = &msg.sender
+        && brand.short_codes.contains(&s.value)
+    {
+        claim.sender_is_brand = true;
     }
     claim.claim_spans.sort();
     claim.claim_spans.dedup();

@@ -75,7 +75,7 @@ fn obfuscated_brand_name(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Ve
             let raw = cx.text(*s);
             let plain = raw.to_lowercase();
             // Names as written in a real address or link are not disguised.
-            !brand.names.iter().any(|n| *n == plain)
+            !brand.names.contains(&plain)
                 && !cx
                     .ind
                     .urls

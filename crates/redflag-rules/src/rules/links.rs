@@ -73,7 +73,11 @@ fn link_text_domain_mismatch(cx: &Context<'_>, meta: &'static RuleMeta, out: &mu
         let Some(shown_domain) = domain_in_text(text) else {
             continue;
         };
-        let (Some(a), Some(b)) = (registrable(&shown_domain), u.registrable.as_deref()) else {
+        let Some(a) = registrable(&shown_domain) else {
+            continue;
+        };
+        // An IP-address target has no registrable domain: compare with the host itself.
+        let Some(b) = u.registrable.as_deref().or(u.host.as_deref()) else {
             continue;
         };
         if a != b && !(brand.is_legit_domain(&a) && brand.is_legit_domain(b)) {

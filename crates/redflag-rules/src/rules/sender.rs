@@ -245,7 +245,9 @@ rule! {
     id: "SND008", name: "unexpected-text-sender", family: Sender, severity: Medium,
     points: 15, channels: TEXTS, summary: "A text claiming Amazon came from an email address or a long number",
     check: |cx, meta, out| {
-        if !cx.claim.claims {
+        // Only a text that presents itself as the brand ("Amazon: ..."), not a friend's
+        // "did your Amazon order come?".
+        if !cx.claim.labelled {
             return;
         }
         let Some(s) = &cx.msg.sender else { return };
