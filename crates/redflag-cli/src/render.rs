@@ -97,9 +97,15 @@ pub(crate) fn report(out: &mut impl Write, r: &Report, color: bool) -> std::io::
         }
     }
     if !context.is_empty() {
-        for f in &context {
-            writeln!(out, "\n{} {}", st.paint(DIM, "Note:"), sanitize(&f.message))?;
-        }
+        // Findings that add no points (context, or capped): one line, so the list above
+        // stays short for a frightened reader.
+        let also: Vec<String> = context.iter().map(|f| sanitize(&f.message)).collect();
+        writeln!(
+            out,
+            "\n{} {}",
+            st.paint(DIM, "Also noticed:"),
+            wrap(&also.join("; "), 2)
+        )?;
     }
     if !r.notes.is_empty() {
         writeln!(out)?;

@@ -205,6 +205,11 @@ pub(crate) fn fuzzy_mentions(text: &str, name: &str) -> Vec<Span> {
         } else {
             tok
         };
+        // A word cut by a broken quoted-printable soft line break (`Amazo=`) is damage, not
+        // disguise.
+        if tok.ends_with('=') {
+            continue;
+        }
         let tok = tok.trim_matches(|c: char| !c.is_alphanumeric());
         if tok.is_empty() || tok.len() > 24 {
             continue;

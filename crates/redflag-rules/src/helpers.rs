@@ -16,11 +16,32 @@ pub(crate) fn phrase_hits(cx: &Context<'_>, id: &str) -> Vec<Span> {
     let norm = &cx.ind.norm;
     let mut out: Vec<Span> = re
         .find_iter(&norm.text)
-        .map(|m| norm.to_original(m.start(), m.end()))
+        .map(|m| trim_span(&cx.msg.text, norm.to_original(m.start(), m.end())))
         .filter(|s| !s.is_empty() && cx.in_content(*s))
+        // Words inside a web address (`...&X-Amz-Expires=...`) are not the message's words.
+        .filter(|s| {
+            !cx.ind
+                .urls
+                .iter()
+                .any(|u| u.source == redflag_extract::UrlSource::Text && u.span.contains(*s))
+        })
         .collect();
     out.dedup();
     out
+}
+
+/// A span without white space at either end.
+pub(crate) fn trim_span(text: &str, span: Span) -> Span {
+    let Some(s) = text.get(span.range()) else {
+        return span;
+    };
+    let start = span.start + (s.len() - s.trim_start().len());
+    let end = span.end - (s.len() - s.trim_end().len());
+    if start <= end {
+        Span::new(start, end)
+    } else {
+        span
+    }
 }
 
 /// Phrase hits that are not negated ("Amazon will never ask for your password").

@@ -46,7 +46,7 @@ fn callback_number_not_brand(cx: &Context<'_>, meta: &'static RuleMeta, out: &mu
         .map(|p| {
             Evidence::with_note(
                 p.span,
-                format!("{:?} number, not {}'s", p.kind, brand.name).to_lowercase(),
+                format!("{}, not {}'s", kind_name(p.kind), brand.name),
             )
         })
         .collect();
@@ -150,4 +150,17 @@ rule! {
             out.push(Finding::new(meta, format!("writes a number as `{}`", quote(&first.raw)), evidence));
         }
     },
+}
+
+/// A phone number's kind in words.
+fn kind_name(kind: redflag_extract::PhoneKind) -> &'static str {
+    use redflag_extract::PhoneKind;
+    match kind {
+        PhoneKind::TollFree => "a toll-free number",
+        PhoneKind::Mobile => "a mobile number",
+        PhoneKind::FixedLine => "a landline number",
+        PhoneKind::PremiumRate => "a premium-rate number",
+        PhoneKind::Voip => "an internet phone number",
+        PhoneKind::FixedLineOrMobile | PhoneKind::Other => "a phone number",
+    }
 }

@@ -71,6 +71,7 @@ pub static RULES: &[&dyn Rule] = &[
     &scenario::JobOfferLure,
     &scenario::PaymentProblemLure,
     &scenario::TechSupportLure,
+    &scenario::MailboxLure,
     &sender::DisplayNameImpersonation,
     &sender::LookalikeSenderDomain,
     &sender::ReplyToElsewhere,

@@ -94,9 +94,16 @@ rule! {
     ///
     /// **Example:** `Go to the nearest Walmart and don't tell the cashier what it is for.`
     ///
-    /// **Known false positives:** errands between people you know.
+    /// **Known false positives:** errands between people you know, so it counts only in calls
+    /// and in messages that claim to be the brand.
     pub struct UnusualPurchaseRequest;
     id: "PAY006", name: "unusual-purchase-request", family: Payment, severity: High,
     points: 30, channels: ALL, summary: "Sends you to a store to buy something",
-    check: |cx, meta, out| phrase_rule(cx, meta, out, false, "odd purchase"),
+    check: |cx, meta, out| {
+        // "Go to the store" is an errand between people; it is a red flag in a call, or in a
+        // message that claims to be the brand.
+        if cx.msg.channel == Channel::Call || cx.claim.claims {
+            phrase_rule(cx, meta, out, false, "odd purchase");
+        }
+    },
 }

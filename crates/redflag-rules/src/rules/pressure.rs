@@ -65,9 +65,18 @@ rule! {
     ///
     /// **Example:** `Do not tell the bank why you are withdrawing the money.`
     ///
-    /// **Known false positives:** rare.
+    /// **Known false positives:** secrets between friends ("don't tell Grandma about the
+    /// party"); it weighs 30 points in calls and in messages claiming to be the brand, 20
+    /// otherwise. A bank's "do not share this code with anyone" is protective and not
+    /// matched.
     pub struct SecrecyDemand;
     id: "URG004", name: "secrecy-demand", family: Pressure, severity: High,
-    points: 30, channels: ALL, summary: "Tells you to keep it secret or stay on the line",
-    check: |cx, meta, out| phrase_rule(cx, meta, out, false, "secrecy"),
+    points: 20, channels: ALL, summary: "Tells you to keep it secret or stay on the line",
+    check: |cx, meta, out| {
+        let hits = phrase_hits(cx, meta.id);
+        // Isolation is the phone scammer's tool: it weighs more in calls and in messages
+        // that claim to be the brand than in a note between friends.
+        let strong = cx.msg.channel == Channel::Call || cx.claim.claims;
+        out.extend(phrase_finding(cx, meta, &hits, "secrecy").map(|f| if strong { f.points(30) } else { f }));
+    },
 }

@@ -184,3 +184,21 @@ rule! {
     points: 10, channels: ALL, summary: "Infected device or tech-support story",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "tech-support story"),
 }
+
+rule! {
+    /// Says your mailbox is full, your password expires, or your email account will be
+    /// closed unless you confirm or "keep the same password".
+    ///
+    /// **Why:** the most common lure for stealing email passwords; with the email account a
+    /// thief resets the person's other accounts, Amazon included.
+    ///
+    /// **Example:** `Your mailbox storage is full. Confirm ownership to keep the same
+    /// password.`
+    ///
+    /// **Known false positives:** a real storage warning from your own provider (which does
+    /// not ask you to confirm a password through a link).
+    pub struct MailboxLure;
+    id: "SCN013", name: "mailbox-lure", family: Scenario, severity: Low,
+    points: 10, channels: ALL, summary: "Mailbox full, password expiring or email closing story",
+    check: |cx, meta, out| phrase_rule(cx, meta, out, false, "mailbox scare"),
+}
