@@ -24,7 +24,8 @@ rule! {
     /// **Example:** `Amazon Security: call 1-888-555-0199 to cancel the order.`
     ///
     /// **Known false positives:** a seller's or driver's number in a real marketplace
-    /// message. In mail that authenticates as the brand it weighs 20 points instead of 45.
+    /// message. In mail from the brand's own domain it weighs 30 points instead of 45: still
+    /// enough for "suspicious", because scammers abuse real Amazon mail.
     pub struct CallbackNumberNotBrand;
     id: "PHN001", name: "callback-number-not-brand", family: Callback, severity: High,
     points: 45, channels: ALL, summary: "Gives a callback number that is not Amazon's",
@@ -60,9 +61,9 @@ fn callback_number_not_brand(cx: &Context<'_>, meta: &'static RuleMeta, out: &mu
         evidence,
     );
     // Mail that really comes from the brand's servers can still carry a scammer's number
-    // (header stuffing), so it is flagged, but it weighs less on its own.
+    // (header stuffing), so it is still flagged (suspicious on its own), but weighs less.
     out.push(if cx.claim.sender_is_brand {
-        f.points(20)
+        f.points(30)
     } else {
         f
     });
