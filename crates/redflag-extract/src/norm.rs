@@ -123,28 +123,31 @@ fn off(i: usize) -> u32 {
     u32::try_from(i).unwrap_or(u32::MAX)
 }
 
-/// Characters that render as nothing (Unicode `Default_Ignorable_Code_Point`).
+/// Characters that render as nothing (Unicode `Default_Ignorable_Code_Point`), and
+/// combining marks of any script (`Aܿmܿaܿzܿoܿnܿ` hides the name behind Syriac marks): for
+/// matching, a mark never changes which word is meant.
 fn is_ignorable(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00AD}'
-            | '\u{034F}'
-            | '\u{061C}'
-            | '\u{115F}'..='\u{1160}'
-            | '\u{17B4}'..='\u{17B5}'
-            | '\u{180B}'..='\u{180F}'
-            | '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{206F}'
-            | '\u{3164}'
-            | '\u{FE00}'..='\u{FE0F}'
-            | '\u{FEFF}'
-            | '\u{FFA0}'
-            | '\u{FFF0}'..='\u{FFF8}'
-            | '\u{1BCA0}'..='\u{1BCA3}'
-            | '\u{1D173}'..='\u{1D17A}'
-            | '\u{E0000}'..='\u{E0FFF}'
-    )
+    unicode_normalization::char::is_combining_mark(c)
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{034F}'
+                | '\u{061C}'
+                | '\u{115F}'..='\u{1160}'
+                | '\u{17B4}'..='\u{17B5}'
+                | '\u{180B}'..='\u{180F}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+                | '\u{FFF0}'..='\u{FFF8}'
+                | '\u{1BCA0}'..='\u{1BCA3}'
+                | '\u{1D173}'..='\u{1D17A}'
+                | '\u{E0000}'..='\u{E0FFF}'
+        )
 }
 
 /// Combining diacritical marks (the blocks used to put accents on Latin, Greek and Cyrillic
@@ -525,6 +528,10 @@ mod tests {
     #[test]
     fn invisible_characters_are_dropped() {
         assert_eq!(norm("Ama\u{200B}zon"), "amazon");
+        assert_eq!(
+            norm("A\u{73f}m\u{73f}a\u{73f}z\u{73f}o\u{73f}n\u{73f}"),
+            "amazon"
+        );
         assert_eq!(
             norm("A\u{200C}m\u{200D}a\u{2060}z\u{FEFF}o\u{00AD}n"),
             "amazon"

@@ -14,7 +14,8 @@ rule! {
     /// **Example:** `Order #AMZ-88213-US has been placed.`
     ///
     /// **Known false positives:** other companies' order numbers in a message that merely
-    /// mentions the brand.
+    /// mentions the brand, and marketplace sellers' references in real Amazon mail (15
+    /// points instead of 30 in mail from the brand's own domain).
     pub struct MalformedOrderNumber;
     id: "ORD001", name: "malformed-order-number", family: Orders, severity: Medium,
     points: 30, channels: ALL, summary: "Quotes an order number that is not in Amazon's format",
@@ -38,7 +39,7 @@ fn malformed_order_number(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut V
             .take(4)
             .map(|o| Evidence::with_note(o.span, format!("not in {}'s format", brand.name)))
             .collect();
-        out.push(Finding::new(
+        let f = Finding::new(
             meta,
             format!(
                 "order number `{}` is not in {}'s format",
@@ -46,7 +47,13 @@ fn malformed_order_number(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut V
                 brand.name
             ),
             evidence,
-        ));
+        );
+        // Mail from the brand's own domain may quote a marketplace seller's reference.
+        out.push(if cx.claim.sender_is_brand {
+            f.points(15)
+        } else {
+            f
+        });
     }
 }
 
