@@ -290,59 +290,40 @@ fn print_misses(out: &mut impl Write, outcomes: &[Outcome], n: usize) -> std::io
             .join(" ")
     };
     let snippet = |r: &Report| {
-        let body: String = r
-            .text
+        r.text
             .chars()
-            .filter(|c| !c.is_control() || *c == ' ')
+            .map(|c| if c.is_whitespace() { ' ' } else { c })
+            .filter(|c| !c.is_control())
             .take(140)
-            .collect();
-        body.replace('\n', " ")
+            .collect::<String>()
     };
-    writeln!(out, "\nmissed scams (up to {n}):")?;
-    for o in outcomes
-        .iter()
-        .filter(|o| o.label == "scam")
-        .filter_map(|o| {
-            o.result
-                .as_ref()
-                .ok()
-                .filter(|r| r.verdict == Verdict::Clean)
-                .map(|r| (o, r))
-        })
-        .take(n)
-    {
-        writeln!(
-            out,
-            "  {} [{}] score {} {}\n      {}",
-            o.0.id,
-            o.0.channel,
-            o.1.score,
-            top(o.1),
-            snippet(o.1)
-        )?;
-    }
-    writeln!(out, "\nfalse alarms (up to {n}):")?;
-    for o in outcomes
-        .iter()
-        .filter(|o| o.label == "legit")
-        .filter_map(|o| {
-            o.result
-                .as_ref()
-                .ok()
-                .filter(|r| r.verdict != Verdict::Clean)
-                .map(|r| (o, r))
-        })
-        .take(n)
-    {
-        writeln!(
-            out,
-            "  {} [{}] score {} {}\n      {}",
-            o.0.id,
-            o.0.channel,
-            o.1.score,
-            top(o.1),
-            snippet(o.1)
-        )?;
+    let sections: [(&str, &str, fn(Verdict) -> bool); 2] = [
+        ("missed scams", "scam", |v| v == Verdict::Clean),
+        ("false alarms", "legit", |v| v != Verdict::Clean),
+    ];
+    for (title, label, wrong) in sections {
+        writeln!(out, "\n{title} (up to {n}):")?;
+        let wrong = outcomes
+            .iter()
+            .filter(|o| o.label == label)
+            .filter_map(|o| {
+                o.result
+                    .as_ref()
+                    .ok()
+                    .filter(|r| wrong(r.verdict))
+                    .map(|r| (o, r))
+            });
+        for (o, r) in wrong.take(n) {
+            writeln!(
+                out,
+                "  {} [{}] score {} {}\n      {}",
+                o.id,
+                o.channel,
+                r.score,
+                top(r),
+                snippet(r)
+            )?;
+        }
     }
     Ok(())
 }

@@ -220,15 +220,8 @@ pub(crate) fn fuzzy_mentions(text: &str, name: &str) -> Vec<Span> {
         }
         let compact: String = tok
             .chars()
-            .filter_map(|c| match c {
-                '0' => Some('o'),
-                '1' | '|' => Some('l'),
-                '3' => Some('e'),
-                '4' | '@' => Some('a'),
-                '5' | '$' => Some('s'),
-                '7' => Some('t'),
-                c if c.is_alphabetic() => Some(c.to_ascii_lowercase()),
-                _ => None,
+            .filter_map(|c| {
+                crate::helpers::unleet(c).or(c.is_alphabetic().then(|| c.to_ascii_lowercase()))
             })
             .collect();
         let plain = tok.to_lowercase();

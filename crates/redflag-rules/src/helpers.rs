@@ -168,20 +168,24 @@ pub(crate) fn lookalike(name: &str, registrable: &str) -> Option<Lookalike> {
 /// Folds the tricks people use in domain labels: digits for letters, `rn` for `m`, `vv` for
 /// `w`.
 fn fold_label(label: &str) -> String {
-    let mut s: String = label
+    let s: String = label
         .chars()
-        .map(|c| match c {
-            '0' => 'o',
-            '1' | '|' => 'l',
-            '3' => 'e',
-            '4' | '@' => 'a',
-            '5' | '$' => 's',
-            '7' => 't',
-            c => c.to_ascii_lowercase(),
-        })
+        .map(|c| unleet(c).unwrap_or(c).to_ascii_lowercase())
         .collect();
-    s = s.replace("rn", "m").replace("vv", "w");
-    s
+    s.replace("rn", "m").replace("vv", "w")
+}
+
+/// The letter a digit or symbol stands for in leetspeak (`0` → `o`, `4`/`@` → `a`).
+pub(crate) fn unleet(c: char) -> Option<char> {
+    Some(match c {
+        '0' => 'o',
+        '1' | '|' => 'l',
+        '3' => 'e',
+        '4' | '@' => 'a',
+        '5' | '$' => 's',
+        '7' => 't',
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
