@@ -280,6 +280,9 @@ fn write_per_message(path: &Path, outcomes: &[Outcome]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A listing of wrong verdicts: title, label, and which verdicts are wrong for it.
+type Section = (&'static str, &'static str, fn(Verdict) -> bool);
+
 fn print_misses(out: &mut impl Write, outcomes: &[Outcome], n: usize) -> std::io::Result<()> {
     let top = |r: &Report| {
         r.findings
@@ -297,7 +300,7 @@ fn print_misses(out: &mut impl Write, outcomes: &[Outcome], n: usize) -> std::io
             .take(140)
             .collect::<String>()
     };
-    let sections: [(&str, &str, fn(Verdict) -> bool); 2] = [
+    let sections: [Section; 2] = [
         ("missed scams", "scam", |v| v == Verdict::Clean),
         ("false alarms", "legit", |v| v != Verdict::Clean),
     ];
