@@ -44,6 +44,12 @@ pub(crate) struct CheckArgs {
     /// that the order the message claims is real.
     #[arg(long, value_name = "FILE")]
     orders: Option<PathBuf>,
+    /// Use this text model instead of the embedded one (made with `redflag train`).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_model")]
+    model: Option<PathBuf>,
+    /// Use no text model: red flags only.
+    #[arg(long)]
+    no_model: bool,
     /// When to use colour.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
@@ -72,7 +78,8 @@ struct Source {
 
 pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let profile = load_profile(&args)?;
-    let engine = Engine::new(profile);
+    let engine =
+        Engine::new(profile).with_model(crate::load_model(args.model.as_deref(), args.no_model)?);
     let orders = args
         .orders
         .as_deref()

@@ -4,11 +4,12 @@
 //! sender and subject). Rows marked `dup_of` are skipped; unreadable rows are counted and
 //! listed, never dropped silently.
 
+use crate::corpus::Row;
 use anyhow::Context as _;
 use clap::Args;
 use rayon::prelude::*;
-use redflag_engine::{AnalyzeOptions, Channel, Engine, InputOptions, Report, Verdict, read_input};
-use serde::{Deserialize, Serialize};
+use redflag_engine::{AnalyzeOptions, Engine, Report, Verdict};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -26,28 +27,20 @@ pub(crate) struct EvalArgs {
     /// Write one line per message: id, verdict, score, rules.
     #[arg(long, value_name = "OUT.jsonl")]
     per_message: Option<PathBuf>,
+    /// Use this text model instead of the embedded one.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_model")]
+    model: Option<PathBuf>,
+    /// Use no text model: red flags only.
+    #[arg(long)]
+    no_model: bool,
+    /// Honest figures for the model: split the `train_ok` rows into K folds by ID, train a
+    /// model on the other folds for each, and score each fold's rows with the model that did
+    /// not see them (other rows use the full model).
+    #[arg(long, value_name = "K")]
+    cross_validate: Option<usize>,
     /// List up to N missed scams and N false alarms with their top findings.
     #[arg(long, value_name = "N")]
     misses: Option<usize>,
-}
-
-#[derive(Deserialize)]
-struct Row {
-    id: String,
-    channel: String,
-    label: String,
-    #[serde(default)]
-    amazon: bool,
-    #[serde(default)]
-    path: Option<String>,
-    #[serde(default)]
-    text: Option<String>,
-    #[serde(default)]
-    subject: Option<String>,
-    #[serde(default)]
-    sender: Option<String>,
-    #[serde(default)]
-    dup_of: Option<String>,
 }
 
 struct Outcome {
@@ -87,31 +80,31 @@ struct Unreadable {
 const SEGMENTS: [&str; 5] = ["scam", "scam & amazon", "legit", "legit & amazon", "spam"];
 
 pub(crate) fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
-    let text = std::fs::read_to_string(&args.index)
-        .with_context(|| format!("cannot read the index {}", args.index.display()))?;
-    let base = args.index.parent().unwrap_or(Path::new(".")).to_path_buf();
-    let mut rows = Vec::new();
-    let mut bad_rows = Vec::new();
-    let mut dups = 0;
-    for (n, line) in text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        match serde_json::from_str::<Row>(line) {
-            Ok(r) if r.dup_of.is_some() => dups += 1,
-            Ok(r) => rows.push(r),
-            Err(e) => bad_rows.push(Unreadable {
-                id: format!("line {}", n + 1),
-                error: format!("bad index row: {e}"),
-            }),
-        }
-    }
-    let engine = Engine::default();
+    let index = crate::corpus::read_index(&args.index)?;
+    let (rows, dups, base) = (index.rows, index.duplicates, index.base);
+    let bad_rows: Vec<Unreadable> = index
+        .bad_lines
+        .into_iter()
+        .map(|(n, error)| Unreadable {
+            id: format!("line {n}"),
+            error,
+        })
+        .collect();
+    let model = crate::load_model(args.model.as_deref(), args.no_model)?;
+    let engine = Engine::default().with_model(model);
+    let folds = match args.cross_validate {
+        Some(k) if k >= 2 && model.is_some() => cross_models(&base, &rows, k)?,
+        Some(_) if model.is_none() => anyhow::bail!("--cross-validate needs a model"),
+        Some(_) => anyhow::bail!("--cross-validate needs at least 2 folds"),
+        None => Vec::new(),
+    };
     let start = Instant::now();
     let outcomes: Vec<Outcome> = rows
         .par_iter()
-        .map(|r| evaluate(&engine, &base, r))
+        .map(|r| match fold_of(r, folds.len()) {
+            Some(k) => evaluate(&folds[k], &base, r),
+            None => evaluate(&engine, &base, r),
+        })
         .collect();
     let elapsed = start.elapsed().as_secs_f64();
 
@@ -189,29 +182,39 @@ fn segments_of(label: &str, amazon: bool) -> Vec<&'static str> {
     }
 }
 
+/// The fold of a `train_ok` row (by a stable hash of its ID), when cross-validating.
+fn fold_of(r: &Row, k: usize) -> Option<usize> {
+    if k == 0 || !r.train_ok {
+        return None;
+    }
+    // FNV-1a: stable across runs and platforms.
+    let h = r.id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    Some((h % k as u64) as usize)
+}
+
+/// One engine per fold, each with a model trained on the `train_ok` rows of the other folds.
+fn cross_models(base: &Path, rows: &[Row], k: usize) -> anyhow::Result<Vec<Engine>> {
+    (0..k)
+        .into_par_iter()
+        .map(|fold| {
+            let train = crate::train::training_rows(
+                base,
+                rows.par_iter()
+                    .filter(|r| fold_of(r, k).is_some_and(|f| f != fold)),
+            );
+            let bytes = redflag_model::train(&train, &redflag_model::TrainOptions::default())?;
+            let model = redflag_engine::Model::from_bytes(&bytes, format!("fold {fold} of {k}"))?;
+            let model: &'static redflag_engine::Model = Box::leak(Box::new(model));
+            Ok(Engine::default().with_model(Some(model)))
+        })
+        .collect()
+}
+
 fn evaluate(engine: &Engine, base: &Path, r: &Row) -> Outcome {
-    let result = (|| {
-        let channel =
-            Channel::parse(&r.channel).ok_or_else(|| format!("unknown channel `{}`", r.channel))?;
-        let bytes = match (&r.path, &r.text) {
-            (Some(p), _) => {
-                std::fs::read(base.join(p)).map_err(|e| format!("cannot read {p}: {e}"))?
-            }
-            (None, Some(t)) => t.clone().into_bytes(),
-            (None, None) => return Err("row has neither `path` nor `text`".to_string()),
-        };
-        let opts = InputOptions {
-            channel: Some(channel),
-            sender: r.sender.clone(),
-            subject: r.subject.clone(),
-        };
-        let mut msgs = read_input(&bytes, &opts).map_err(|e| e.to_string())?;
-        if msgs.is_empty() {
-            return Err("no message in the input".to_string());
-        }
-        let msg = msgs.swap_remove(0).map_err(|e| e.to_string())?;
-        Ok(engine.analyze(&msg, &AnalyzeOptions::default()))
-    })();
+    let result =
+        crate::corpus::message(base, r).map(|msg| engine.analyze(&msg, &AnalyzeOptions::default()));
     Outcome {
         id: r.id.clone(),
         channel: r.channel.clone(),

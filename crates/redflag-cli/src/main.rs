@@ -5,9 +5,11 @@
 //! 1 suspicious or scam, 2 an error.
 
 mod check;
+mod corpus;
 mod eval;
 mod orders;
 mod render;
+mod train;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
@@ -40,6 +42,8 @@ enum Command {
     },
     /// Measure detection on a labelled corpus index (see shared/corpus/README.md).
     Eval(eval::EvalArgs),
+    /// Train the text model on a labelled corpus index.
+    Train(train::TrainArgs),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +61,25 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The text model to use: a file, none, or the embedded one. A model lives as long as the
+/// program.
+pub(crate) fn load_model(
+    path: Option<&std::path::Path>,
+    none: bool,
+) -> anyhow::Result<Option<&'static redflag_engine::Model>> {
+    if none {
+        return Ok(None);
+    }
+    let Some(path) = path else {
+        return Ok(Some(redflag_engine::Model::embedded()));
+    };
+    let bytes =
+        std::fs::read(path).with_context(|| format!("cannot read the model {}", path.display()))?;
+    let model = redflag_engine::Model::from_bytes(&bytes, path.display().to_string())
+        .with_context(|| format!("invalid model {}", path.display()))?;
+    Ok(Some(Box::leak(Box::new(model))))
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -108,5 +131,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Eval(args) => eval::run(args),
+        Command::Train(args) => train::run(args),
     }
 }

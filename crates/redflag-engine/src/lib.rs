@@ -20,6 +20,7 @@ mod score;
 
 pub use input::{InputError, InputOptions, read_input};
 pub use outbound::OutboundReport;
+pub use redflag_extract::{Indicators, extract};
 pub use redflag_message::{Channel, Message};
 pub use redflag_profile::Profile;
 pub use redflag_rules::OrderHistory;
@@ -29,17 +30,21 @@ pub use score::{SCAM_THRESHOLD, SUSPICIOUS_THRESHOLD, Verdict};
 use std::sync::Arc;
 
 /// The report schema version. Bumped on any change a consumer could notice.
-pub const SCHEMA_VERSION: &str = "1.0";
+pub const SCHEMA_VERSION: &str = "1.1";
 
-/// Runs the analysis with one profile.
+pub use redflag_model::Model;
+
+/// Runs the analysis with one profile and, optionally, a text model.
 #[derive(Debug, Clone)]
 pub struct Engine {
     profile: Arc<Profile>,
+    model: Option<&'static Model>,
 }
 
 impl Default for Engine {
+    /// The embedded profile and the embedded model: what `redflag check` uses.
     fn default() -> Engine {
-        Engine::new(Profile::embedded())
+        Engine::new(Profile::embedded()).with_model(Some(Model::embedded()))
     }
 }
 
@@ -53,7 +58,17 @@ pub struct AnalyzeOptions<'a> {
 impl Engine {
     /// An engine with the given profile.
     pub fn new(profile: Arc<Profile>) -> Engine {
-        Engine { profile }
+        Engine {
+            profile,
+            model: None,
+        }
+    }
+
+    /// The same engine with another text model (or none). Models are loaded once and live
+    /// as long as the program (`Box::leak` a model loaded from a file).
+    pub fn with_model(mut self, model: Option<&'static Model>) -> Engine {
+        self.model = model;
+        self
     }
 
     /// The profile in use.
@@ -64,8 +79,14 @@ impl Engine {
     /// Analyses one message. Never fails, never does IO.
     pub fn analyze(&self, msg: &Message, opts: &AnalyzeOptions<'_>) -> Report {
         let ind = redflag_extract::extract(msg);
-        let cx = redflag_rules::Context::new(msg, &ind, &self.profile, opts.orders);
+        let mut cx = redflag_rules::Context::new(msg, &ind, &self.profile, opts.orders);
+        let model = self
+            .model
+            .filter(|_| redflag_rules::MODEL_CHANNELS.contains(&msg.channel));
+        cx.model_probability =
+            model.map(|m| m.scam_probability(&redflag_model::features(msg, &ind)));
         let findings = redflag_rules::run_rules(&cx);
-        report::build(&self.profile, msg, &ind, &cx, findings)
+        let model = model.map(|m| (m.name.as_str(), cx.model_probability.unwrap_or(0.0)));
+        report::build(&self.profile, msg, &ind, &cx, findings, model)
     }
 }

@@ -38,8 +38,26 @@ pub struct Report {
     pub reports: Vec<OutboundReport>,
     /// What could not be read.
     pub notes: Vec<ParseNote>,
+    /// The text model's opinion, when a model was used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<ModelOpinion>,
     /// The message as checked; every span points into it.
     pub text: String,
+}
+
+/// What the text model said, and whether it changed the verdict.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelOpinion {
+    /// Which model (`embedded`, or the file given with `--model`).
+    pub name: String,
+    /// Its probability that the message is a scam (0 to 1).
+    pub probability: f32,
+    /// Points it added (the `MDL001` finding).
+    pub points: u8,
+    /// The verdict would have been different without the model.
+    pub moved_verdict: bool,
+    /// In plain words.
+    pub summary: String,
 }
 
 /// A scenario the message uses.
@@ -155,11 +173,19 @@ pub(crate) fn build(
     ind: &Indicators,
     cx: &Context<'_>,
     mut findings: Vec<Finding>,
+    model: Option<(&str, f32)>,
 ) -> Report {
     // Keep the rule order for scoring, then present strongest first.
     findings.sort_by_key(|f| f.rule.id);
     let (points, total) = score(&findings);
     let verdict = Verdict::from_score(total);
+    // What the verdict would be without the model, to say when the model moved it.
+    let without_model: Vec<Finding> = findings
+        .iter()
+        .filter(|f| f.rule.family != Family::Model)
+        .cloned()
+        .collect();
+    let verdict_without_model = Verdict::from_score(score(&without_model).1);
     let mut items: Vec<(u8, Finding)> = points.into_iter().zip(findings).collect();
     items.sort_by(|(pa, fa), (pb, fb)| {
         pb.cmp(pa)
@@ -216,6 +242,21 @@ pub(crate) fn build(
         advice,
         reports: Vec::new(),
         notes: msg.notes.clone(),
+        model: model.map(|(name, probability)| {
+            let points = items.iter().filter(|(_, f)| f.rule.family == Family::Model).map(|(p, _)| *p).sum();
+            let moved_verdict = verdict != verdict_without_model;
+            let summary = if moved_verdict {
+                format!(
+                    "The text model tipped the verdict: the red flags alone would give \"{}\", and the model's {:.0}% makes it \"{}\".",
+                    verdict_without_model.label(),
+                    probability * 100.0,
+                    verdict.label()
+                )
+            } else {
+                format!("The text model gives it a {:.0}% chance of being a scam; the verdict rests on the red flags.", probability * 100.0)
+            };
+            ModelOpinion { name: name.to_string(), probability, points, moved_verdict, summary }
+        }),
         text: msg.text.clone(),
     };
     report.reports = outbound::build(profile, msg, &report);

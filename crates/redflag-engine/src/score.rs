@@ -4,8 +4,11 @@
 //! (its strongest finding) and a few families are capped, because many weak signals of one
 //! kind (three scenario phrases, two pressure phrases) are not three times the evidence.
 //! So every point of the score is listed next to the finding that earned it.
+//!
+//! The text model's finding (`MDL001`) only adds weight to red flags: when no finding of
+//! severity low or above has points, the model's finding keeps 0 points.
 
-use redflag_rules::{Family, Finding};
+use redflag_rules::{Family, Finding, Severity};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -76,6 +79,16 @@ pub(crate) fn score(findings: &[Finding]) -> (Vec<u8>, u8) {
         if findings[*e].points < f.points {
             *e = i;
         }
+    }
+    // The model only adds weight to red flags: with none (only context such as an order
+    // confirmation), its finding stays in the report with no points.
+    let has_red_flag = best.values().any(|&i| {
+        findings[i].rule.family != Family::Model
+            && findings[i].rule.severity > Severity::Info
+            && findings[i].points > 0
+    });
+    if !has_red_flag {
+        best.retain(|_, i| findings[*i].rule.family != Family::Model);
     }
     let mut used: BTreeMap<Family, u32> = BTreeMap::new();
     let mut points = vec![0u8; findings.len()];

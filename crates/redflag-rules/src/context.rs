@@ -60,6 +60,9 @@ pub struct Context<'a> {
     pub orders: Option<&'a OrderHistory>,
     /// Subject plus body.
     pub content: Span,
+    /// The text model's probability that the message is a scam, when a model is in use
+    /// (set by the engine before the rules run).
+    pub model_probability: Option<f32>,
 }
 
 impl<'a> Context<'a> {
@@ -80,6 +83,7 @@ impl<'a> Context<'a> {
             auth,
             orders,
             content,
+            model_probability: None,
         };
         cx.claim = brand_claim(&cx);
         cx

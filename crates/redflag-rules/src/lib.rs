@@ -24,7 +24,7 @@ mod spelling;
 
 pub use context::{AuthStatus, BrandClaim, Context, OrderHistory};
 pub use docs::rules_markdown;
-pub use rules::RULES;
+pub use rules::{MODEL_CHANNELS, RULES};
 
 use redflag_message::{Channel, Span};
 use serde::Serialize;
@@ -57,6 +57,8 @@ pub enum Family {
     Pressure,
     /// Order claims (ORD).
     Orders,
+    /// The statistical text model's opinion (MDL).
+    Model,
 }
 
 impl Family {
@@ -75,6 +77,7 @@ impl Family {
             Family::Sender => "SND",
             Family::Pressure => "URG",
             Family::Orders => "ORD",
+            Family::Model => "MDL",
         }
     }
 
@@ -93,6 +96,7 @@ impl Family {
             Family::Sender => "Forged senders",
             Family::Pressure => "Pressure and threats",
             Family::Orders => "Order claims",
+            Family::Model => "Text model",
         }
     }
 }

@@ -17,6 +17,7 @@ struct Case {
     from: Option<String>,
     subject: Option<String>,
     orders: Option<Vec<String>>,
+    model: Option<f32>,
 }
 
 #[derive(Deserialize)]
@@ -49,7 +50,8 @@ fn fired(case: &Case) -> Vec<&'static str> {
         .orders
         .clone()
         .map(|order_ids| OrderHistory { order_ids });
-    let cx = Context::new(&msg, &ind, &profile, orders.as_ref());
+    let mut cx = Context::new(&msg, &ind, &profile, orders.as_ref());
+    cx.model_probability = case.model;
     let findings = run_rules(&cx);
     for f in &findings {
         assert!(

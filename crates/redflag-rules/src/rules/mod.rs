@@ -6,6 +6,8 @@ mod credentials;
 mod impersonation;
 mod language;
 mod links;
+mod model;
+pub use model::MODEL_CHANNELS;
 mod orders;
 mod payment;
 mod pressure;
@@ -45,6 +47,7 @@ pub static RULES: &[&dyn Rule] = &[
     &links::ObfuscatedLink,
     &links::RiskyTldLink,
     &links::LinkUserinfoTrick,
+    &model::ModelSaysScam,
     &orders::MalformedOrderNumber,
     &orders::OrderNotInHistory,
     &payment::GiftCardPayment,

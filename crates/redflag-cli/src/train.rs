@@ -1,0 +1,81 @@
+//! `redflag train`: the text model, trained on a labelled corpus index.
+
+use crate::corpus::{Row, message};
+use anyhow::Context as _;
+use clap::Args;
+use rayon::prelude::*;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Args, Debug)]
+pub(crate) struct TrainArgs {
+    /// The index (JSON Lines; paths are relative to its folder).
+    #[arg(long, value_name = "FILE")]
+    index: PathBuf,
+    /// Where to write the model.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// Train on every labelled row, not only those whose licence allows a shipped model
+    /// (`train_ok`). For a site's own model on its own mail.
+    #[arg(long)]
+    all_rows: bool,
+    /// Random seed.
+    #[arg(long, default_value_t = redflag_model::TrainOptions::default().seed)]
+    seed: i32,
+}
+
+/// The `(is_scam, features)` rows for training: scam and legitimate rows (spam counts for
+/// neither) of the channels the model runs on, in index order.
+pub(crate) fn training_rows<'a>(
+    base: &std::path::Path,
+    rows: impl ParallelIterator<Item = &'a Row>,
+) -> Vec<(bool, String)> {
+    let mut out: Vec<(usize, bool, String)> = rows
+        .filter(|r| r.label == "scam" || r.label == "legit")
+        .filter(|r| {
+            redflag_engine::Channel::parse(&r.channel)
+                .is_some_and(|c| redflag_rules::MODEL_CHANNELS.contains(&c))
+        })
+        .filter_map(|r| {
+            let msg = message(base, r).ok()?;
+            let ind = redflag_engine::extract(&msg);
+            Some((
+                r.order,
+                r.label == "scam",
+                redflag_model::features(&msg, &ind),
+            ))
+        })
+        .collect();
+    out.sort_by_key(|(i, _, _)| *i);
+    out.into_iter().map(|(_, s, f)| (s, f)).collect()
+}
+
+pub(crate) fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
+    let index = crate::corpus::read_index(&args.index)?;
+    let rows = training_rows(
+        &index.base,
+        index
+            .rows
+            .par_iter()
+            .filter(|r| args.all_rows || r.train_ok),
+    );
+    let scam = rows.iter().filter(|(s, _)| *s).count();
+    eprintln!(
+        "redflag train: {} rows ({scam} scam, {} legitimate)",
+        rows.len(),
+        rows.len() - scam
+    );
+    let opts = redflag_model::TrainOptions {
+        seed: args.seed,
+        ..Default::default()
+    };
+    let bytes = redflag_model::train(&rows, &opts)?;
+    std::fs::write(&args.out, &bytes)
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    eprintln!(
+        "redflag train: wrote {} ({} bytes)",
+        args.out.display(),
+        bytes.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
