@@ -119,10 +119,12 @@ rule! {
     /// **Example:** `Press 1 to speak with an Amazon associate.`
     ///
     /// **Known false positives:** real automated calls (pharmacies, schools) you expect.
-    /// It weighs 45 points instead of 25 when the call claims to be the brand.
+    /// It weighs 30 points (suspicious on its own: an unexpected recorded call that wants a
+    /// key press is the illegal-robocall pattern), and 45 when the call claims to be the
+    /// brand.
     pub struct PressToConnect;
     id: "PHN003", name: "press-to-connect", family: Callback, severity: Medium,
-    points: 25, channels: CALL, summary: "Robocall script: press a key to reach an agent",
+    points: 30, channels: CALL, summary: "Robocall script: press a key to reach an agent",
     check: |cx, meta, out| {
         let hits = phrase_hits(cx, meta.id);
         // A recorded "press 1" call in the brand's name is the robocall scam itself.
