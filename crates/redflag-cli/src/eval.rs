@@ -38,6 +38,10 @@ pub(crate) struct EvalArgs {
     /// not see them (other rows use the full model).
     #[arg(long, value_name = "K")]
     cross_validate: Option<usize>,
+    /// Fail (exit 1) when a result breaks a requirement of this file (see
+    /// `eval/requirements.toml`).
+    #[arg(long, value_name = "FILE")]
+    require: Option<PathBuf>,
     /// List up to N missed scams and N false alarms with their top findings.
     #[arg(long, value_name = "N")]
     misses: Option<usize>,
@@ -168,6 +172,16 @@ pub(crate) fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     }
     if let Some(n) = args.misses {
         print_misses(&mut out, &outcomes, n)?;
+    }
+    if let Some(path) = &args.require {
+        let broken = check_requirements(path, &summary)?;
+        if !broken.is_empty() {
+            for b in &broken {
+                eprintln!("redflag eval: requirement not met: {b}");
+            }
+            return Ok(ExitCode::from(1));
+        }
+        writeln!(out, "all requirements of {} met", path.display())?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -332,4 +346,72 @@ fn print_misses(out: &mut impl Write, outcomes: &[Outcome], n: usize) -> std::io
         }
     }
     Ok(())
+}
+
+/// One requirement on one segment of one channel.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Requirement {
+    channel: String,
+    segment: String,
+    #[serde(default)]
+    min_rate: Option<f64>,
+    #[serde(default)]
+    max_rate: Option<f64>,
+    #[serde(default)]
+    max_count: Option<usize>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Requirements {
+    require: Vec<Requirement>,
+}
+
+/// The requirements a summary breaks, in words.
+fn check_requirements(path: &Path, summary: &Summary) -> anyhow::Result<Vec<String>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let reqs: Requirements = toml::from_str(&text)
+        .with_context(|| format!("invalid requirements file {}", path.display()))?;
+    let mut broken = Vec::new();
+    for r in &reqs.require {
+        let Some(cell) = summary
+            .segments
+            .get(&r.channel)
+            .and_then(|c| c.get(&r.segment))
+        else {
+            broken.push(format!(
+                "[{}] {}: no messages in this segment",
+                r.channel, r.segment
+            ));
+            continue;
+        };
+        let pct = |x: f64| format!("{:.2}%", x * 100.0);
+        if let Some(min) = r.min_rate.filter(|m| cell.rate < *m) {
+            broken.push(format!(
+                "[{}] {}: {} flagged, below {}",
+                r.channel,
+                r.segment,
+                pct(cell.rate),
+                pct(min)
+            ));
+        }
+        if let Some(max) = r.max_rate.filter(|m| cell.rate > *m) {
+            broken.push(format!(
+                "[{}] {}: {} flagged, above {}",
+                r.channel,
+                r.segment,
+                pct(cell.rate),
+                pct(max)
+            ));
+        }
+        if let Some(max) = r.max_count.filter(|m| cell.flagged > *m) {
+            broken.push(format!(
+                "[{}] {}: {} flagged, more than {}",
+                r.channel, r.segment, cell.flagged, max
+            ));
+        }
+    }
+    Ok(broken)
 }

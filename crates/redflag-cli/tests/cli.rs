@@ -274,3 +274,70 @@ fn site_options() {
         "{v}"
     );
 }
+
+#[test]
+fn eval_reports_segments_and_enforces_requirements() {
+    let dir = tmp("eval");
+    std::fs::create_dir_all(&dir).unwrap();
+    let index = dir.join("index.jsonl");
+    std::fs::write(
+        &index,
+        [
+            r#"{"id":"t:1","channel":"sms","label":"scam","amazon":true,"text":"Amazon: your account is locked. Call 1-888-555-0199 now."}"#,
+            r#"{"id":"t:2","channel":"sms","label":"legit","amazon":false,"text":"see you at lunch tomorrow"}"#,
+            r#"{"id":"t:3","channel":"sms","label":"legit","amazon":false,"text":"dup","dup_of":"t:2"}"#,
+            r#"{"id":"t:4","channel":"email","label":"scam","amazon":false,"path":"missing.eml"}"#,
+        ]
+        .join("\n"),
+    )
+    .unwrap();
+    let o = redflag(&[
+        "eval",
+        "--index",
+        index.to_str().unwrap(),
+        "--json",
+        "--no-model",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["skipped_duplicates"], 1);
+    assert_eq!(
+        v["unreadable"].as_array().unwrap().len(),
+        1,
+        "unreadable rows are listed, not dropped"
+    );
+    assert_eq!(v["segments"]["sms"]["scam & amazon"]["flagged"], 1);
+    assert_eq!(v["segments"]["sms"]["legit"]["flagged"], 0);
+
+    let ok = dir.join("ok.toml");
+    std::fs::write(
+        &ok,
+        "[[require]]\nchannel = \"sms\"\nsegment = \"scam & amazon\"\nmin_rate = 0.98\n",
+    )
+    .unwrap();
+    let o = redflag(&[
+        "eval",
+        "--index",
+        index.to_str().unwrap(),
+        "--no-model",
+        "--require",
+        ok.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let bad = dir.join("bad.toml");
+    std::fs::write(
+        &bad,
+        "[[require]]\nchannel = \"sms\"\nsegment = \"legit\"\nmin_rate = 0.5\n",
+    )
+    .unwrap();
+    let o = redflag(&[
+        "eval",
+        "--index",
+        index.to_str().unwrap(),
+        "--no-model",
+        "--require",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("requirement not met"), "{}", stderr(&o));
+}
