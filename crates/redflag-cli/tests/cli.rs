@@ -309,35 +309,32 @@ fn eval_reports_segments_and_enforces_requirements() {
     assert_eq!(v["segments"]["sms"]["scam & amazon"]["flagged"], 1);
     assert_eq!(v["segments"]["sms"]["legit"]["flagged"], 0);
 
-    let ok = dir.join("ok.toml");
-    std::fs::write(
-        &ok,
-        "[[require]]\nchannel = \"sms\"\nsegment = \"scam & amazon\"\nmin_rate = 0.98\n",
-    )
-    .unwrap();
-    let o = redflag(&[
-        "eval",
-        "--index",
-        index.to_str().unwrap(),
-        "--no-model",
-        "--require",
-        ok.to_str().unwrap(),
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let bad = dir.join("bad.toml");
-    std::fs::write(
-        &bad,
-        "[[require]]\nchannel = \"sms\"\nsegment = \"legit\"\nmin_rate = 0.5\n",
-    )
-    .unwrap();
-    let o = redflag(&[
-        "eval",
-        "--index",
-        index.to_str().unwrap(),
-        "--no-model",
-        "--require",
-        bad.to_str().unwrap(),
-    ]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("requirement not met"), "{}", stderr(&o));
+    // A requirement the results meet, then one they break.
+    for (name, require, code) in [
+        ("ok.toml", "segment = \"scam & amazon\"\nmin_rate = 0.98", 0),
+        ("bad.toml", "segment = \"legit\"\nmin_rate = 0.5", 1),
+    ] {
+        let file = dir.join(name);
+        std::fs::write(
+            &file,
+            format!("[[require]]\nchannel = \"sms\"\n{require}\n"),
+        )
+        .unwrap();
+        let args = [
+            "eval",
+            "--index",
+            index.to_str().unwrap(),
+            "--no-model",
+            "--require",
+            file.to_str().unwrap(),
+        ];
+        let o = redflag(&args);
+        assert_eq!(o.status.code(), Some(code), "{name}: {}", stderr(&o));
+        assert_eq!(
+            code == 1,
+            stderr(&o).contains("requirement not met"),
+            "{name}: {}",
+            stderr(&o)
+        );
+    }
 }
