@@ -17,7 +17,7 @@ mod urls;
 
 pub use domain::{is_ip_host, registrable_domain, skeleton_eq, to_unicode_host};
 pub use money::MoneyRef;
-pub use norm::NormText;
+pub use norm::{NormText, leet};
 pub use orders::OrderRef;
 pub use phones::{PhoneKind, PhoneRef};
 pub use urls::{EmailRef, UrlRef, UrlSource};

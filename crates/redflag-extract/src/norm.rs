@@ -274,8 +274,8 @@ fn is_word_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '@' | '$' | '|')
 }
 
-/// The letter a leet digit or symbol stands for.
-fn leet(c: char) -> Option<char> {
+/// The letter a leet digit or symbol stands for (`0` → `o`, `4`/`@` → `a`).
+pub fn leet(c: char) -> Option<char> {
     Some(match c {
         '0' => 'o',
         '1' | '|' => 'l',

@@ -462,18 +462,28 @@ fn from_chunks(text: &str, chunks: &[Chunk], out: &mut Vec<PhoneRef>) {
                 let w = &chunks[i..j];
                 let span = Span::new(w[0].start, w[w.len() - 1].end);
                 let spaced = w.len() >= 10 && w.iter().all(|c| c.groups == [1]);
-                out.push(PhoneRef {
+                out.push(phone_ref(
+                    text,
                     span,
-                    raw: text[span.range()].to_string(),
-                    e164: parsed.e164,
-                    valid: parsed.valid,
-                    kind: parsed.kind,
-                    obfuscated: spaced || w.iter().any(|c| c.lookalike),
-                });
+                    parsed,
+                    spaced || w.iter().any(|c| c.lookalike),
+                ));
                 i = j;
             }
             None => i += 1,
         }
+    }
+}
+
+/// A phone number found at `span`, from its parse.
+fn phone_ref(text: &str, span: Span, parsed: Parsed, obfuscated: bool) -> PhoneRef {
+    PhoneRef {
+        span,
+        raw: text[span.range()].to_string(),
+        e164: parsed.e164,
+        valid: parsed.valid,
+        kind: parsed.kind,
+        obfuscated,
     }
 }
 
@@ -572,14 +582,7 @@ fn vanity(text: &str, out: &mut Vec<PhoneRef>) {
         let end = end + word_rest.len();
         let span = Span::new(all.start(), end);
         let parsed = parse_e164(&format!("1{area_digits}{keys}"));
-        out.push(PhoneRef {
-            span,
-            raw: text[span.range()].to_string(),
-            e164: parsed.e164,
-            valid: parsed.valid,
-            kind: parsed.kind,
-            obfuscated: true,
-        });
+        out.push(phone_ref(text, span, parsed, true));
     }
 }
 

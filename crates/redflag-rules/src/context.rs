@@ -5,6 +5,8 @@ use redflag_extract::Indicators;
 use redflag_message::{Channel, Message, SectionKind, Span};
 use redflag_profile::Profile;
 use serde::Serialize;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 
 /// What the receiving server's checks say about the `From` domain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -63,6 +65,9 @@ pub struct Context<'a> {
     /// The text model's probability that the message is a scam, when a model is in use
     /// (set by the engine before the rules run).
     pub model_probability: Option<f32>,
+    /// Phrase hits per rule ID, computed once: several rules read the same phrases (IMP003
+    /// reads the scenarios, ATT004 the order confirmation).
+    phrase_cache: RefCell<BTreeMap<String, Vec<Span>>>,
 }
 
 impl<'a> Context<'a> {
@@ -84,6 +89,7 @@ impl<'a> Context<'a> {
             orders,
             content,
             model_probability: None,
+            phrase_cache: RefCell::default(),
         };
         cx.claim = brand_claim(&cx);
         cx
@@ -97,6 +103,22 @@ impl<'a> Context<'a> {
     /// True when the span lies in the subject or body.
     pub fn in_content(&self, span: Span) -> bool {
         self.content.contains(span)
+    }
+
+    /// The cached phrase hits of a rule ID, computing them with `compute` the first time.
+    pub(crate) fn cached_phrases(
+        &self,
+        id: &str,
+        compute: impl FnOnce() -> Vec<Span>,
+    ) -> Vec<Span> {
+        if let Some(hits) = self.phrase_cache.borrow().get(id) {
+            return hits.clone();
+        }
+        let hits = compute();
+        self.phrase_cache
+            .borrow_mut()
+            .insert(id.to_string(), hits.clone());
+        hits
     }
 
     /// The `From` address's domain, lowercase (emails and email-address SMS senders).
@@ -225,7 +247,7 @@ pub(crate) fn fuzzy_mentions(text: &str, name: &str) -> Vec<Span> {
         let compact: String = tok
             .chars()
             .filter_map(|c| {
-                crate::helpers::unleet(c).or(c.is_alphabetic().then(|| c.to_ascii_lowercase()))
+                redflag_extract::leet(c).or(c.is_alphabetic().then(|| c.to_ascii_lowercase()))
             })
             .collect();
         let plain = tok.to_lowercase();

@@ -9,7 +9,12 @@ pub(crate) fn registrable(host: &str) -> Option<String> {
 }
 
 /// Where the language pack's phrases for `id` match in the subject or body (original spans).
+/// Computed once per message and rule ID (see `Context::cached_phrases`).
 pub(crate) fn phrase_hits(cx: &Context<'_>, id: &str) -> Vec<Span> {
+    cx.cached_phrases(id, || find_phrases(cx, id))
+}
+
+fn find_phrases(cx: &Context<'_>, id: &str) -> Vec<Span> {
     let Some(re) = cx.profile.lang.phrases(id) else {
         return Vec::new();
     };
@@ -170,22 +175,9 @@ pub(crate) fn lookalike(name: &str, registrable: &str) -> Option<Lookalike> {
 fn fold_label(label: &str) -> String {
     let s: String = label
         .chars()
-        .map(|c| unleet(c).unwrap_or(c).to_ascii_lowercase())
+        .map(|c| redflag_extract::leet(c).unwrap_or(c).to_ascii_lowercase())
         .collect();
     s.replace("rn", "m").replace("vv", "w")
-}
-
-/// The letter a digit or symbol stands for in leetspeak (`0` → `o`, `4`/`@` → `a`).
-pub(crate) fn unleet(c: char) -> Option<char> {
-    Some(match c {
-        '0' => 'o',
-        '1' | '|' => 'l',
-        '3' => 'e',
-        '4' | '@' => 'a',
-        '5' | '$' => 's',
-        '7' => 't',
-        _ => return None,
-    })
 }
 
 #[cfg(test)]
