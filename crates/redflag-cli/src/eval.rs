@@ -24,7 +24,7 @@ pub(crate) struct EvalArgs {
     /// Print the summary as JSON.
     #[arg(long)]
     json: bool,
-    /// Write one line per message: id, verdict, score, rules.
+    /// Write one line per message: id, verdict, score, rules, model probability.
     #[arg(long, value_name = "OUT.jsonl")]
     per_message: Option<PathBuf>,
     /// Use this text model instead of the embedded one.
@@ -287,6 +287,7 @@ fn write_per_message(path: &Path, outcomes: &[Outcome]) -> anyhow::Result<()> {
                 "verdict": r.verdict,
                 "score": r.score,
                 "rules": r.findings.iter().map(|f| f.rule).collect::<Vec<_>>(),
+                "model": r.model.as_ref().map(|m| m.probability),
             }),
             Err(e) => serde_json::json!({ "id": o.id, "error": e }),
         };

@@ -85,7 +85,7 @@ fn json_report_has_the_schema() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["schema_version"], "1.1");
+    assert_eq!(v["schema_version"], "1.2");
     assert_eq!(v["channel"], "sms");
     assert!(v["score"].as_u64().unwrap() >= 60);
     assert!(
@@ -168,7 +168,7 @@ fn mbox_and_maildir_check_every_message() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(lines.len(), 2);
-    assert!(lines.iter().all(|l| l["report"]["schema_version"] == "1.1"));
+    assert!(lines.iter().all(|l| l["report"]["schema_version"] == "1.2"));
 }
 
 #[test]
@@ -273,6 +273,20 @@ fn site_options() {
             .any(|f| f["rule"] == "ORD002"),
         "{v}"
     );
+    assert_eq!(v["orders"]["orders_in_history"], 1, "{v}");
+    assert_eq!(v["orders"]["unmatched"][0], "114-5550199-0000001", "{v}");
+    // A real order's number is a match, said in the report, and no red flag.
+    let o = redflag(&[
+        "check",
+        "--json",
+        "--orders",
+        orders.to_str().unwrap(),
+        "--text",
+        "Amazon: your order 112-1234567-1234567 has shipped.",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["orders"]["matched"][0]["by"], "number", "{v}");
+    assert!(!v.to_string().contains("\"ORD002\""), "{v}");
 }
 
 #[test]

@@ -23,14 +23,14 @@ pub use outbound::OutboundReport;
 pub use redflag_extract::{Indicators, extract};
 pub use redflag_message::{Channel, Message};
 pub use redflag_profile::Profile;
-pub use redflag_rules::OrderHistory;
+pub use redflag_rules::{OrderCheck, OrderHistory, OrderMatch, OrdersError};
 pub use report::*;
 pub use score::{SCAM_THRESHOLD, SUSPICIOUS_THRESHOLD, Verdict};
 
 use std::sync::Arc;
 
 /// The report schema version. Bumped on any change a consumer could notice.
-pub const SCHEMA_VERSION: &str = "1.1";
+pub const SCHEMA_VERSION: &str = "1.2";
 
 pub use redflag_model::Model;
 

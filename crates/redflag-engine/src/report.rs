@@ -41,6 +41,9 @@ pub struct Report {
     /// The text model's opinion, when a model was used.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<ModelOpinion>,
+    /// The Your Orders check, when an order history was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub orders: Option<redflag_rules::OrderCheck>,
     /// The message as checked; every span points into it.
     pub text: String,
 }
@@ -257,6 +260,7 @@ pub(crate) fn build(
             };
             ModelOpinion { name: name.to_string(), probability, points, moved_verdict, summary }
         }),
+        orders: redflag_rules::check_orders(cx),
         text: msg.text.clone(),
     };
     report.reports = outbound::build(profile, msg, &report);

@@ -1,6 +1,7 @@
 //! The per-message context every rule reads: built once, shared by all rules.
 
 use crate::helpers::registrable;
+use crate::orders::OrderHistory;
 use redflag_extract::Indicators;
 use redflag_message::{Channel, Message, SectionKind, Span};
 use redflag_profile::Profile;
@@ -36,14 +37,6 @@ pub struct BrandClaim {
     pub labelled: bool,
     /// The email's `From` address is on a brand sender domain and authentication did not fail.
     pub sender_is_brand: bool,
-}
-
-/// A person's real orders (from Amazon's "Request your data" export or typed order numbers),
-/// for the order-history check.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct OrderHistory {
-    /// Order numbers, as in the history.
-    pub order_ids: Vec<String>,
 }
 
 /// Everything the rules read about one message.

@@ -19,11 +19,14 @@
 mod context;
 mod docs;
 mod helpers;
+mod orders;
 mod rules;
 mod spelling;
 
-pub use context::{AuthStatus, BrandClaim, Context, OrderHistory};
+pub use context::{AuthStatus, BrandClaim, Context};
 pub use docs::rules_markdown;
+pub use orders::{MAX_ORDERS, Order, OrderHistory, OrdersError, amount_cents, order_key};
+pub use rules::orders::{OrderCheck, OrderMatch, check_orders};
 pub use rules::{MODEL_CHANNELS, RULES};
 
 use redflag_message::{Channel, Span};

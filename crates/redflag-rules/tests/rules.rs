@@ -17,6 +17,8 @@ struct Case {
     from: Option<String>,
     subject: Option<String>,
     orders: Option<Vec<String>>,
+    /// An order history export (CSV text), for the Your Orders check.
+    orders_csv: Option<String>,
     model: Option<f32>,
 }
 
@@ -46,10 +48,11 @@ fn fired(case: &Case) -> Vec<&'static str> {
         (None, None) => panic!("a case needs `text` or `eml`"),
     };
     let ind = redflag_extract::extract(&msg);
-    let orders = case
-        .orders
-        .clone()
-        .map(|order_ids| OrderHistory { order_ids });
+    let orders = match (&case.orders, &case.orders_csv) {
+        (Some(ids), _) => Some(OrderHistory::from_ids(ids.clone())),
+        (None, Some(csv)) => Some(OrderHistory::parse(csv).expect("fixture history parses")),
+        (None, None) => None,
+    };
     let mut cx = Context::new(&msg, &ind, &profile, orders.as_ref());
     cx.model_probability = case.model;
     let findings = run_rules(&cx);

@@ -8,7 +8,7 @@ mod language;
 mod links;
 mod model;
 pub use model::MODEL_CHANNELS;
-mod orders;
+pub(crate) mod orders;
 mod payment;
 mod pressure;
 mod remote;

@@ -1,8 +1,9 @@
 //! Order claims: order numbers that are not in the brand's format, or not in the person's
 //! order history.
 
-use crate::helpers::quote;
+use crate::helpers::{phrase_hits, quote};
 use crate::{ALL, Context, Evidence, Finding, RuleMeta, rule};
+use redflag_message::Span;
 
 rule! {
     /// A message that claims to be the brand quotes an "order number" that does not have
@@ -58,49 +59,161 @@ fn malformed_order_number(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut V
 }
 
 rule! {
-    /// The order number the message quotes is not in the person's order history (given with
-    /// `--orders FILE`: Amazon's "Request your data" order CSV, or a list of order numbers).
+    /// The order the message claims matches nothing in the person's order history (given
+    /// with `--orders FILE` or uploaded on the web page: Amazon's "Request your data" order
+    /// CSV, or order numbers). An order number must be in the history; without a number, an
+    /// amount the message says was charged must be one of the history's item or order
+    /// totals, unless the message names an item the person really bought.
     ///
     /// **Why:** the advisory: "Go to Your Orders to verify. Is there an order that matches
     /// the correspondence?" No matching order means the message is not from Amazon.
     ///
-    /// **Example:** `Your order 114-5550199-0000001 has shipped` when no such order exists.
+    /// **Example:** `Your order 114-5550199-0000001 has shipped` when no such order exists;
+    /// `Amazon: a charge of $1,499.00 for an iPhone` when no order cost that.
     ///
-    /// **Known false positives:** an incomplete or old history export.
+    /// **Known false positives:** an incomplete or old history export, or an amount that
+    /// includes tax or shipping the export splits differently.
     pub struct OrderNotInHistory;
     id: "ORD002", name: "order-not-in-history", family: Orders, severity: High,
-    points: 40, channels: ALL, summary: "Quotes an order that is not in your order history",
+    points: 40, channels: ALL, summary: "Claims an order that is not in your order history",
     check: order_not_in_history,
 }
 
-fn order_not_in_history(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding>) {
-    let Some(history) = cx.orders else { return };
-    let norm = |s: &str| {
-        s.chars()
-            .filter(char::is_ascii_alphanumeric)
-            .collect::<String>()
-            .to_ascii_uppercase()
+/// How an order the message claims compares with the person's history.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct OrderCheck {
+    /// Orders in the history that was checked.
+    pub orders_in_history: usize,
+    /// What in the message matched a real order.
+    pub matched: Vec<OrderMatch>,
+    /// Order numbers or amounts the message claims that match no order (as written).
+    pub unmatched: Vec<String>,
+    /// Spans of the unmatched claims, in the message text.
+    #[serde(skip)]
+    pub unmatched_spans: Vec<Span>,
+}
+
+/// A claim of the message that matches a real order.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct OrderMatch {
+    /// The real order's number.
+    pub order_id: String,
+    /// `number`, `amount` or `item`.
+    pub by: &'static str,
+    /// What the message says, as written.
+    pub claimed: String,
+}
+
+impl OrderCheck {
+    /// The message claims an order and nothing it claims matches a real one.
+    pub fn no_match(&self) -> bool {
+        self.matched.is_empty() && !self.unmatched.is_empty()
+    }
+}
+
+/// Compares the orders the message claims (numbers; amounts in an order or charge story;
+/// item names) with the person's order history. `None` without a history.
+pub fn check_orders(cx: &Context<'_>) -> Option<OrderCheck> {
+    let history = cx.orders?;
+    let mut check = OrderCheck {
+        orders_in_history: history.orders.len(),
+        matched: Vec::new(),
+        unmatched: Vec::new(),
+        unmatched_spans: Vec::new(),
     };
-    let known: Vec<String> = history.order_ids.iter().map(|s| norm(s)).collect();
-    let bad: Vec<_> = cx
+    let numbers: Vec<_> = cx
         .ind
         .orders
         .iter()
-        .filter(|o| cx.in_content(o.span) && !known.contains(&norm(&o.value)))
+        .filter(|o| cx.in_content(o.span))
         .collect();
-    if let Some(first) = bad.first() {
-        let evidence = bad
-            .iter()
-            .take(4)
-            .map(|o| Evidence::with_note(o.span, "no such order in your history"))
-            .collect();
-        out.push(Finding::new(
-            meta,
-            format!(
-                "order `{}` is not in your order history",
-                quote(&first.value)
-            ),
-            evidence,
-        ));
+    for o in &numbers {
+        match history.find(&o.value) {
+            Some(real) => check.matched.push(OrderMatch {
+                order_id: real.id.clone(),
+                by: "number",
+                claimed: o.value.clone(),
+            }),
+            None => {
+                check.unmatched.push(o.value.clone());
+                check.unmatched_spans.push(o.span);
+            }
+        }
     }
+    if !numbers.is_empty() {
+        return Some(check);
+    }
+    // No order number: amounts count only in an order or charge story about the brand.
+    let order_story = ["SCN002", "SCN003", "SCN005", "SCN007"]
+        .iter()
+        .any(|id| !phrase_hits(cx, id).is_empty());
+    if !(cx.claim.claims && order_story) {
+        return Some(check);
+    }
+    let lower = cx.text(cx.content).to_lowercase();
+    for o in &history.orders {
+        if let Some(item) = o.items.iter().find(|i| item_named(&lower, i)) {
+            check.matched.push(OrderMatch {
+                order_id: o.id.clone(),
+                by: "item",
+                claimed: item.clone(),
+            });
+        }
+    }
+    if history.has_amounts() {
+        for m in cx.ind.money.iter().filter(|m| cx.in_content(m.span)) {
+            match history
+                .orders
+                .iter()
+                .find(|o| o.amounts_cents.iter().any(|a| (a - m.cents).abs() <= 1))
+            {
+                Some(real) => check.matched.push(OrderMatch {
+                    order_id: real.id.clone(),
+                    by: "amount",
+                    claimed: m.raw.clone(),
+                }),
+                None => {
+                    check.unmatched.push(m.raw.clone());
+                    check.unmatched_spans.push(m.span);
+                }
+            }
+        }
+    }
+    Some(check)
+}
+
+/// The message names this product: all of the first (up to four) words of its name that
+/// are longer than two letters appear in the message.
+fn item_named(lower_text: &str, item: &str) -> bool {
+    let words: Vec<String> = item
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() > 2)
+        .take(4)
+        .map(str::to_lowercase)
+        .collect();
+    words.len() >= 2 && words.iter().all(|w| lower_text.contains(w.as_str()))
+}
+
+fn order_not_in_history(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding>) {
+    let Some(check) = check_orders(cx).filter(OrderCheck::no_match) else {
+        return;
+    };
+    let evidence = check
+        .unmatched_spans
+        .iter()
+        .take(4)
+        .map(|s| Evidence::with_note(*s, "no such order in your history"))
+        .collect();
+    let what = if cx.ind.orders.iter().any(|o| cx.in_content(o.span)) {
+        format!(
+            "order `{}` is not in your order history",
+            quote(&check.unmatched[0])
+        )
+    } else {
+        format!(
+            "no order in your history cost `{}`, and the message names none of the items you bought",
+            quote(&check.unmatched[0])
+        )
+    };
+    out.push(Finding::new(meta, what, evidence));
 }

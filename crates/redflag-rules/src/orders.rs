@@ -1,0 +1,299 @@
+//! A person's real order history, for the advisory's "go to Your Orders to verify" check.
+//!
+//! It comes from Amazon's "Request your data" export (`Retail.OrderHistory.*.csv`, or the
+//! older "Items" report), in any of its column variants, or from order numbers the person
+//! types or pastes. Parsing is lenient: unknown columns are ignored, a row without an order
+//! number is skipped, and text that is not a CSV is read as a list of order numbers.
+
+use regex::Regex;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+/// Any Amazon-style order number (3-7-7, digital `D01-`).
+static ORDER_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(?:\d{3}|D01)-\d{7}-\d{7}\b").expect("valid pattern"));
+
+/// Most orders read from one history (a decade of heavy shopping is well below this).
+pub const MAX_ORDERS: usize = 100_000;
+
+/// One order of the history.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Order {
+    /// The order number, as in the history.
+    pub id: String,
+    /// The order date, as written in the history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Product names of its items.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<String>,
+    /// Amounts it was charged, in cents: each item's total and the order's total.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub amounts_cents: Vec<i64>,
+}
+
+/// A person's real orders.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct OrderHistory {
+    /// The orders, in the order first seen.
+    pub orders: Vec<Order>,
+}
+
+/// Why an order history could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OrdersError {
+    /// Nothing in the text looks like an order number.
+    #[error("no order numbers (like 112-1234567-1234567) found in the order history")]
+    NoOrders,
+    /// More orders than [`MAX_ORDERS`].
+    #[error("the order history has more than {MAX_ORDERS} orders")]
+    TooMany,
+}
+
+impl OrderHistory {
+    /// A history of bare order numbers (no dates, items or amounts).
+    pub fn from_ids<I, S>(ids: I) -> OrderHistory
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let mut h = OrderHistory::default();
+        for id in ids {
+            h.entry(&id.into());
+        }
+        h
+    }
+
+    /// Reads an order history: the "Request your data" order CSV (any variant; the header
+    /// row names the columns) or any text listing order numbers.
+    pub fn parse(text: &str) -> Result<OrderHistory, OrdersError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let h = parse_csv(text).unwrap_or_else(|| {
+            OrderHistory::from_ids(ORDER_NUMBER.find_iter(text).map(|m| m.as_str()))
+        });
+        if h.orders.is_empty() {
+            return Err(OrdersError::NoOrders);
+        }
+        if h.orders.len() > MAX_ORDERS {
+            return Err(OrdersError::TooMany);
+        }
+        Ok(h)
+    }
+
+    /// The order numbers.
+    pub fn order_ids(&self) -> impl Iterator<Item = &str> {
+        self.orders.iter().map(|o| o.id.as_str())
+    }
+
+    /// The order with this number (compared without punctuation or case).
+    pub fn find(&self, id: &str) -> Option<&Order> {
+        let key = order_key(id);
+        self.orders.iter().find(|o| order_key(&o.id) == key)
+    }
+
+    /// Whether any order was read with amounts (a bare list of numbers has none).
+    pub fn has_amounts(&self) -> bool {
+        self.orders.iter().any(|o| !o.amounts_cents.is_empty())
+    }
+
+    /// Whether any order was read with product names.
+    pub fn has_items(&self) -> bool {
+        self.orders.iter().any(|o| !o.items.is_empty())
+    }
+
+    fn entry(&mut self, id: &str) -> &mut Order {
+        let key = order_key(id);
+        let i = match self.orders.iter().position(|o| order_key(&o.id) == key) {
+            Some(i) => i,
+            None => {
+                self.orders.push(Order {
+                    id: id.trim().to_string(),
+                    ..Order::default()
+                });
+                self.orders.len() - 1
+            }
+        };
+        &mut self.orders[i]
+    }
+}
+
+/// An order number reduced to its letters and digits, upper case.
+pub fn order_key(id: &str) -> String {
+    id.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_uppercase()
+}
+
+/// A money amount as written in an export or a message (`$1,299.00`, `1299`, `1.299,00 €`),
+/// in cents.
+pub fn amount_cents(s: &str) -> Option<i64> {
+    let t: String = s
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '.' || *c == ',' || *c == '-')
+        .collect();
+    if t.is_empty() || !t.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    // The last separator followed by exactly two digits is the decimal point.
+    let (int, frac) = match t.rfind(['.', ',']) {
+        Some(i) if t.len() - i - 1 == 2 => (&t[..i], &t[i + 1..]),
+        _ => (t.as_str(), "0"),
+    };
+    let int: String = int.chars().filter(char::is_ascii_digit).collect();
+    let whole: i64 = if int.is_empty() { 0 } else { int.parse().ok()? };
+    let cents: i64 = frac.parse().ok()?;
+    let v = whole.checked_mul(100)?.checked_add(cents)?;
+    Some(if t.starts_with('-') { -v } else { v })
+}
+
+/// Which column holds what, from the header row.
+#[derive(Default)]
+struct Columns {
+    id: Option<usize>,
+    date: Option<usize>,
+    item: Option<usize>,
+    amounts: Vec<usize>,
+}
+
+fn columns(header: &csv::StringRecord) -> Columns {
+    let mut c = Columns::default();
+    for (i, name) in header.iter().enumerate() {
+        let n: String = name
+            .trim()
+            .trim_start_matches('\u{feff}')
+            .to_ascii_lowercase()
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect();
+        match n.as_str() {
+            "orderid" | "ordernumber" | "orderno" | "order" => c.id = c.id.or(Some(i)),
+            "orderdate" | "date" | "orderplaceddate" => c.date = c.date.or(Some(i)),
+            "productname" | "title" | "item" | "itemname" | "description" | "product" => {
+                c.item = c.item.or(Some(i));
+            }
+            "totalowed"
+            | "itemtotal"
+            | "totalcharged"
+            | "total"
+            | "ordertotal"
+            | "amount"
+            | "itemsubtotal"
+            | "shipmentitemsubtotal"
+            | "unitprice"
+            | "purchaseprice"
+            | "purchasepriceperunit"
+            | "subtotal" => c.amounts.push(i),
+            _ => {}
+        }
+    }
+    c
+}
+
+/// Reads a CSV export whose header names an order-number column; `None` when the text is
+/// not such a CSV.
+fn parse_csv(text: &str) -> Option<OrderHistory> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(text.as_bytes());
+    let cols = columns(reader.headers().ok()?);
+    let id_col = cols.id?;
+    let mut h = OrderHistory::default();
+    // Per order: the sum of each row's largest amount (its total), and the row count.
+    let mut row_totals: BTreeMap<String, (i64, usize)> = BTreeMap::new();
+    for record in reader.records().take(MAX_ORDERS * 4) {
+        let Ok(record) = record else { continue };
+        let Some(id) = record.get(id_col).map(str::trim).filter(|s| !s.is_empty()) else {
+            continue;
+        };
+        let date = cols.date.and_then(|i| record.get(i)).map(str::trim);
+        let item = cols.item.and_then(|i| record.get(i)).map(str::trim);
+        let amounts: Vec<i64> = cols
+            .amounts
+            .iter()
+            .filter_map(|&i| record.get(i).and_then(amount_cents))
+            .filter(|&v| v > 0)
+            .collect();
+        if let Some(max) = amounts.iter().max() {
+            let t = row_totals.entry(order_key(id)).or_default();
+            t.0 = t.0.saturating_add(*max);
+            t.1 += 1;
+        }
+        let order = h.entry(id);
+        if order.date.is_none() {
+            order.date = date.filter(|d| !d.is_empty()).map(str::to_string);
+        }
+        if let Some(item) = item.filter(|s| !s.is_empty())
+            && !order.items.iter().any(|x| x == item)
+        {
+            order.items.push(item.to_string());
+        }
+        for a in amounts {
+            if !order.amounts_cents.contains(&a) {
+                order.amounts_cents.push(a);
+            }
+        }
+    }
+    // Each order's whole total also counts: a message may quote it rather than an item's.
+    for o in &mut h.orders {
+        if let Some(&(total, rows)) = row_totals.get(&order_key(&o.id))
+            && rows > 1
+            && !o.amounts_cents.contains(&total)
+        {
+            o.amounts_cents.push(total);
+        }
+    }
+    Some(h)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_request_your_data_export() {
+        let csv = "\u{feff}\"Website\",\"Order ID\",\"Order Date\",\"Currency\",\"Unit Price\",\"Total Owed\",\"Product Name\"\n\
+            \"Amazon.com\",\"112-1234567-1234567\",\"2026-10-01T10:00:00Z\",\"USD\",\"19.99\",\"21.59\",\"USB-C cable\"\n\
+            \"Amazon.com\",\"112-1234567-1234567\",\"2026-10-01T10:00:00Z\",\"USD\",\"5.00\",\"5.40\",\"Batteries\"\n\
+            \"Amazon.com\",\"D01-7654321-7654321\",\"2026-09-01\",\"USD\",\"\",\"'1,299.00'\",\"Kindle book\"\n";
+        let h = OrderHistory::parse(csv).unwrap();
+        assert_eq!(h.orders.len(), 2);
+        let o = h.find("112 1234567 1234567").unwrap();
+        assert_eq!(o.items, ["USB-C cable", "Batteries"]);
+        assert!(o.amounts_cents.contains(&2159));
+        assert!(o.amounts_cents.contains(&(2159 + 540)));
+        assert_eq!(
+            h.find("D01-7654321-7654321").unwrap().amounts_cents,
+            [129_900]
+        );
+        assert!(h.has_amounts() && h.has_items());
+    }
+
+    #[test]
+    fn reads_the_older_items_report_and_plain_lists() {
+        let csv = "Order Date,Order ID,Title,Category,Item Total\n09/14/25,113-0000001-0000001,Garden hose,Lawn,$34.50\n";
+        let h = OrderHistory::parse(csv).unwrap();
+        assert_eq!(h.orders[0].amounts_cents, [3450]);
+        assert_eq!(h.orders[0].date.as_deref(), Some("09/14/25"));
+        let h = OrderHistory::parse("my orders: 112-1234567-1234567, 113-7654321-7654321").unwrap();
+        assert_eq!(h.order_ids().count(), 2);
+        assert!(!h.has_amounts());
+        assert_eq!(
+            OrderHistory::parse("no orders here"),
+            Err(OrdersError::NoOrders)
+        );
+        assert_eq!(OrderHistory::parse(""), Err(OrdersError::NoOrders));
+    }
+
+    #[test]
+    fn amounts() {
+        assert_eq!(amount_cents("$1,299.00"), Some(129_900));
+        assert_eq!(amount_cents("1.299,00 €"), Some(129_900));
+        assert_eq!(amount_cents("$34"), Some(3400));
+        assert_eq!(amount_cents("USD 0.99"), Some(99));
+        assert_eq!(amount_cents("n/a"), None);
+        assert_eq!(amount_cents("99999999999999999999999"), None);
+    }
+}
