@@ -5,10 +5,12 @@
 //! kind (three scenario phrases, two pressure phrases) are not three times the evidence.
 //! So every point of the score is listed next to the finding that earned it.
 //!
-//! The text model's finding (`MDL001`) only adds weight to red flags: when no finding of
-//! severity low or above has points, the model's finding keeps 0 points.
+//! The text model's finding (`MDL001`) mostly only adds weight to red flags: when no finding
+//! of severity low or above has points, the model's finding keeps 0 points, unless the rule
+//! gave it [`MODEL_STANDALONE_POINTS`] (a 99% opinion on a message where nothing looks
+//! genuine), which makes the message "suspicious" and never more on its own.
 
-use redflag_rules::{Family, Finding, Severity};
+use redflag_rules::{Family, Finding, MODEL_STANDALONE_POINTS, Severity};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -88,7 +90,10 @@ pub(crate) fn score(findings: &[Finding]) -> (Vec<u8>, u8) {
             && findings[i].points > 0
     });
     if !has_red_flag {
-        best.retain(|_, i| findings[*i].rule.family != Family::Model);
+        best.retain(|_, i| {
+            findings[*i].rule.family != Family::Model
+                || findings[*i].points >= MODEL_STANDALONE_POINTS
+        });
     }
     let mut used: BTreeMap<Family, u32> = BTreeMap::new();
     let mut points = vec![0u8; findings.len()];

@@ -19,6 +19,31 @@ pub struct Common {
     pub risky_extensions: Vec<String>,
     /// Office endings that can carry macros.
     pub macro_extensions: Vec<String>,
+    /// Free app and page hosting (registrable domains or hosts).
+    pub free_hosting: Vec<String>,
+    /// Words a sender name may add to a company's name ("Support", "Team").
+    pub sender_name_filler: Vec<String>,
+    /// Other companies scammers pretend to be, with the domains they really send from.
+    pub other_brands: Vec<OtherBrand>,
+}
+
+/// A company other than the profile's brand, for the forged-sender check.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OtherBrand {
+    /// Its names, lowercase, as words of a display name.
+    pub names: Vec<String>,
+    /// The registrable domains it really sends from.
+    pub domains: Vec<String>,
+}
+
+/// Lowercase words separated by single spaces: what [`Common::brand_named`] compares.
+pub fn name_words(s: &str) -> String {
+    s.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 impl Common {
@@ -32,6 +57,8 @@ impl Common {
             ("risky_extensions", &c.risky_extensions),
             ("remote_tools", &c.remote_tools),
             ("macro_extensions", &c.macro_extensions),
+            ("free_hosting", &c.free_hosting),
+            ("sender_name_filler", &c.sender_name_filler),
         ] {
             if let Some(bad) = list
                 .iter()
@@ -44,7 +71,47 @@ impl Common {
                 ));
             }
         }
+        for b in &c.other_brands {
+            if b.names.is_empty()
+                || b.domains.is_empty()
+                || b.names.iter().any(|n| name_words(n).is_empty())
+                || b.domains
+                    .iter()
+                    .any(|d| d.is_empty() || *d != d.to_ascii_lowercase())
+            {
+                return Err(Error::invalid(
+                    "common.toml",
+                    "other_brands",
+                    format!("{:?} needs names and lowercase domains", b.names),
+                ));
+            }
+        }
         Ok(c)
+    }
+
+    /// True for a host on free app or page hosting.
+    pub fn is_free_hosting(&self, host: &str) -> bool {
+        crate::brand::in_domains(&self.free_hosting, host)
+    }
+
+    /// The other brand a display name is (`words` from [`name_words`]), with the name as
+    /// listed: the name holds the brand's name and otherwise only filler words ("Support",
+    /// "Team"), so "Lockergnome Apple Core" is not Apple.
+    pub fn brand_named(&self, words: &str) -> Option<(&OtherBrand, &str)> {
+        let padded = format!(" {words} ");
+        self.other_brands.iter().find_map(|b| {
+            b.names
+                .iter()
+                .find(|n| {
+                    let n = format!(" {} ", name_words(n));
+                    padded.contains(&n)
+                        && padded
+                            .replacen(&n, " ", 1)
+                            .split_whitespace()
+                            .all(|w| self.sender_name_filler.iter().any(|f| f == w))
+                })
+                .map(|n| (b, n.as_str()))
+        })
     }
 
     /// True for a free-mail registrable domain.

@@ -21,7 +21,7 @@ mod lang;
 
 pub use advice::{Advice, AlreadyStep};
 pub use brand::{Brand, BrandReport, NeverAsks};
-pub use common::Common;
+pub use common::{Common, OtherBrand, name_words};
 pub use lang::{LangPack, Spelling};
 
 use serde::Deserialize;

@@ -27,7 +27,7 @@ pub use context::{AuthStatus, BrandClaim, Context};
 pub use docs::rules_markdown;
 pub use orders::{MAX_ORDERS, Order, OrderHistory, OrdersError, amount_cents, order_key};
 pub use rules::orders::{OrderCheck, OrderMatch, check_orders};
-pub use rules::{MODEL_CHANNELS, RULES};
+pub use rules::{MODEL_CHANNELS, MODEL_STANDALONE_POINTS, RULES};
 
 use redflag_message::{Channel, Span};
 use serde::Serialize;

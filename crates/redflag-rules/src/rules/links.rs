@@ -388,3 +388,26 @@ rule! {
         links_finding(meta, out, &bad, "the real site is");
     },
 }
+
+rule! {
+    /// A link goes to free app or page hosting (`*.firebaseapp.com`, `*.web.app`,
+    /// `*.pages.dev`, `*.blogspot.com`, ...), where anyone can put up a page in a minute.
+    ///
+    /// **Why:** phishing pages are often parked on such hosts because they cost nothing and
+    /// inherit the host's good name. Real companies link to their own sites.
+    ///
+    /// **Example:** `https://account-verify-4411.web.app/login`.
+    ///
+    /// **Known false positives:** hobby sites, small shops and Google Sites pages shared by
+    /// friends; weak on its own.
+    pub struct FreeHostingLink;
+    id: "LNK011", name: "free-hosting-link", family: Links, severity: Low,
+    points: 15, channels: ALL, summary: "Links to a page on free hosting that anyone can set up",
+    check: |cx, meta, out| {
+        let bad: Vec<_> = web_links(cx)
+            .filter(|u| cx.profile.common.is_free_hosting(host(u)))
+            .map(|u| (u, format!("{} is free hosting", host(u))))
+            .collect();
+        links_finding(meta, out, &bad, "free hosting");
+    },
+}

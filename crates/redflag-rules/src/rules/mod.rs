@@ -7,7 +7,7 @@ mod impersonation;
 mod language;
 mod links;
 mod model;
-pub use model::MODEL_CHANNELS;
+pub use model::{MODEL_CHANNELS, MODEL_STANDALONE_POINTS};
 pub(crate) mod orders;
 mod payment;
 mod pressure;
@@ -47,6 +47,7 @@ pub static RULES: &[&dyn Rule] = &[
     &links::ObfuscatedLink,
     &links::RiskyTldLink,
     &links::LinkUserinfoTrick,
+    &links::FreeHostingLink,
     &model::ModelSaysScam,
     &orders::MalformedOrderNumber,
     &orders::OrderNotInHistory,
@@ -83,6 +84,9 @@ pub static RULES: &[&dyn Rule] = &[
     &sender::SenderAuthenticationFailed,
     &sender::SenderAuthenticationMissing,
     &sender::UnexpectedTextSender,
+    &sender::OtherBrandDisplayName,
+    &sender::MalformedSenderAddress,
+    &sender::FreeHostingSender,
     &pressure::DeadlinePressure,
     &pressure::SuspensionThreat,
     &pressure::LegalThreat,

@@ -1,5 +1,6 @@
 //! The statistical text model's opinion, as a finding like any other.
 
+use crate::helpers::phrase_hits;
 use crate::{Context, Evidence, Finding, RuleMeta, rule};
 use redflag_message::Channel;
 
@@ -10,21 +11,34 @@ pub const MODEL_CHANNELS: &[Channel] = &[Channel::Email, Channel::Sms, Channel::
 /// Probability at or above which the model's opinion counts, and the points it adds.
 const STEPS: [(f32, u8); 2] = [(0.97, 25), (0.90, 15)];
 
+/// Probability at or above which the model may speak alone, when nothing in the message
+/// looks genuine.
+const STANDALONE_AT: f32 = 0.99;
+
+/// Points of a model finding that stands alone: exactly "suspicious", never "scam". The
+/// scorer keeps a model finding with these points even without another red flag.
+pub const MODEL_STANDALONE_POINTS: u8 = 30;
+
 rule! {
     /// The text model (a small fastText classifier trained on public scam and legitimate
     /// messages) says the message reads like the scams it has seen.
     ///
     /// **Why:** the rules catch the advisory's red flags one by one; the model catches the
-    /// overall wording of scams the rules have no phrase for. It only adds weight (15 points
-    /// at 90% and 25 points at 97%), and only next to at least one red flag of low severity
-    /// or above; the rules carry the verdict.
+    /// overall wording of scams the rules have no phrase for. Mostly it only adds weight
+    /// (15 points at 90% and 25 points at 97%), next to at least one red flag of low
+    /// severity or above. At 99% it may make a message "suspicious" on its own (30
+    /// points, never "scam"), but only when nothing in the message looks genuine: not when
+    /// the email comes authenticated from the brand's own domain or the text from its short
+    /// code, not when every link goes to known companies' own sites, and not for a text
+    /// that gives no way to act (no link, number or address, and no words asking to reply,
+    /// call, click or pay).
     ///
     /// **Example:** `Dear user, your e-mail storage is almost full, click here to keep
     /// receiving messages` (probability 0.99).
     ///
     /// **Known false positives:** the shipped model learned from old legitimate mail
     /// (2002–2005 mailing lists) and more recent phishing, so modern marketing mail can read
-    /// as "scam-like" to it; that is why it cannot decide a verdict alone. A site can train
+    /// as "scam-like" to it; that is why it can never make a message a "scam" alone. A site can train
     /// its own model on its own mail with `redflag train` and use it with `--model`. It
     /// does not run on calls: the public training data has no legitimate calls.
     pub struct ModelSaysScam;
@@ -40,6 +54,12 @@ fn model_says_scam(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Find
     let Some(&(_, points)) = STEPS.iter().find(|(at, _)| p >= *at) else {
         return;
     };
+    let standalone = p >= STANDALONE_AT && !looks_genuine(cx) && gives_a_way_to_act(cx);
+    let points = if standalone {
+        MODEL_STANDALONE_POINTS
+    } else {
+        points
+    };
     let body = cx.msg.body_span();
     let evidence = if body.is_empty() { cx.content } else { body };
     out.push(
@@ -49,8 +69,55 @@ fn model_says_scam(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Find
                 "the text model gives it a {:.0}% chance of being a scam",
                 p * 100.0
             ),
-            vec![Evidence::with_note(evidence, "the whole text")],
+            vec![Evidence::with_note(
+                evidence,
+                if standalone {
+                    "the whole text (nothing in it looks genuine)"
+                } else {
+                    "the whole text"
+                },
+            )],
         )
         .points(points),
     );
+}
+
+/// A text can only hurt if it gives a way to act: a link, a number or an address, or words
+/// that ask the person to reply, call, click, claim or pay (the language pack's `MDL001`
+/// phrases). One without any (an order notice, a ringtone confirmation) is not flagged on
+/// the model's word alone. Any email qualifies: it can be answered.
+fn gives_a_way_to_act(cx: &Context<'_>) -> bool {
+    cx.msg.channel == Channel::Email
+        || !cx.ind.urls.is_empty()
+        || !cx.ind.phones.is_empty()
+        || !cx.ind.emails.is_empty()
+        || !phrase_hits(cx, "MDL001").is_empty()
+}
+
+/// Something in the message vouches for it: an authenticated sender on the brand's domain
+/// (or its SMS short code), or links that all go to known companies' own sites (a receipt
+/// from PayPal links to PayPal and to the eBay item).
+fn looks_genuine(cx: &Context<'_>) -> bool {
+    if cx.claim.sender_is_brand {
+        return true;
+    }
+    let hosts: Vec<&str> = cx
+        .ind
+        .urls
+        .iter()
+        .filter(|u| matches!(u.scheme.as_str(), "http" | "https" | ""))
+        .filter_map(|u| u.host.as_deref())
+        .collect();
+    if hosts.is_empty() {
+        return false;
+    }
+    let brand = &cx.profile.brand;
+    hosts.iter().all(|h| {
+        brand.is_legit_domain(h)
+            || cx.profile.common.other_brands.iter().any(|b| {
+                b.domains
+                    .iter()
+                    .any(|d| *h == d || h.ends_with(&format!(".{d}")))
+            })
+    })
 }

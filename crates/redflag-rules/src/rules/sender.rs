@@ -263,3 +263,101 @@ rule! {
         ));
     },
 }
+
+rule! {
+    /// The sender's display name names another well-known company (PayPal, DHL, Netflix,
+    /// a bank, a post office: the list is `other_brands` in the profile's `common.toml`),
+    /// but the address is not on one of that company's domains.
+    ///
+    /// **Why:** the same forgery as SND001, for the other companies these gangs pose as.
+    /// The advisory's red flag "forged email addresses" is not specific to Amazon.
+    ///
+    /// **Example:** `From: Correios <noreply@rastreio-pedido.online>`.
+    ///
+    /// **Known false positives:** a company writing from a new domain or a mailing service
+    /// the list does not know; a newsletter or person whose name contains a brand's name.
+    pub struct OtherBrandDisplayName;
+    id: "SND009", name: "other-brand-display-name", family: Sender, severity: High,
+    points: 35, channels: EMAIL, summary: "Sender name is a well-known company but the address is not theirs",
+    check: |cx, meta, out| {
+        let Some(m) = from(cx) else { return };
+        let Some(name) = m.name.as_deref() else { return };
+        let Some(domain) = domain_of(&m.address) else { return };
+        let words = redflag_profile::name_words(&redflag_extract::NormText::new(name).text);
+        let Some((brand, named)) = cx.profile.common.brand_named(&words) else { return };
+        let reg = registrable(domain).unwrap_or_else(|| domain.to_string());
+        if brand.domains.iter().any(|d| *d == reg || domain == d || domain.ends_with(&format!(".{d}"))) {
+            return;
+        }
+        out.push(Finding::new(
+            meta,
+            format!("named \"{}\" but sent from `{}`", quote(named), quote(&m.address)),
+            vec![Evidence::with_note(m.span, format!("{reg} is not {named}'s"))],
+        ));
+    },
+}
+
+rule! {
+    /// The sender's address is not a real internet address: its domain has no ending
+    /// (`noreply@correios`), ends in digits, or is written in styled look-alike letters.
+    ///
+    /// **Why:** mail between real companies always comes from a full domain. A From line
+    /// that cannot be replied to was typed by hand to show a name, which is forgery.
+    ///
+    /// **Example:** `From: Correios <taxa@pedidoretido188781463>`.
+    ///
+    /// **Known false positives:** mail from a program on the same machine (`root@localhost`),
+    /// which people rarely see.
+    pub struct MalformedSenderAddress;
+    id: "SND010", name: "malformed-sender-address", family: Sender, severity: Medium,
+    points: 30, channels: EMAIL, summary: "Sender address is not a real internet address",
+    check: |cx, meta, out| {
+        let Some(m) = from(cx) else { return };
+        let Some(domain) = domain_of(&m.address) else { return };
+        let domain = domain.trim_end_matches(['>', '.']);
+        if domain.is_empty() || domain == "localhost" {
+            return;
+        }
+        let styled = domain.chars().any(|c| ('\u{1D400}'..='\u{1D7FF}').contains(&c) || ('\u{FF01}'..='\u{FF5E}').contains(&c));
+        let tld = domain.rsplit('.').next().unwrap_or("");
+        let why = if styled {
+            "written in styled look-alike letters"
+        } else if !domain.contains('.') && !domain.starts_with('[') {
+            "has no ending such as .com"
+        } else if !tld.is_empty() && tld.chars().all(|c| c.is_ascii_digit()) && domain.parse::<std::net::Ipv4Addr>().is_err() {
+            "ends in digits"
+        } else {
+            return;
+        };
+        out.push(Finding::new(
+            meta,
+            format!("the sender address `{}` {why}", quote(&m.address)),
+            vec![Evidence::with_note(m.span, format!("the domain {why}"))],
+        ));
+    },
+}
+
+rule! {
+    /// The message was sent from a free app-hosting address (`noreply@my-app-12.firebaseapp.com`).
+    ///
+    /// **Why:** these default sender addresses come free with a hosting account; companies
+    /// send from their own domains. Scam kits use them because they pass authentication.
+    ///
+    /// **Example:** `From: Your Bonus <noreply@loco-b9f8c.firebaseapp.com>`.
+    ///
+    /// **Known false positives:** a small app's sign-up mail before it set up its domain.
+    pub struct FreeHostingSender;
+    id: "SND011", name: "free-hosting-sender", family: Sender, severity: Medium,
+    points: 30, channels: EMAIL, summary: "Sent from a free app-hosting address",
+    check: |cx, meta, out| {
+        let Some(m) = from(cx) else { return };
+        let Some(domain) = domain_of(&m.address) else { return };
+        if cx.profile.common.is_free_hosting(domain) {
+            out.push(Finding::new(
+                meta,
+                format!("sent from `{}`, a free app-hosting address", quote(&m.address)),
+                vec![Evidence::with_note(m.span, "free hosting, not a company's own domain")],
+            ));
+        }
+    },
+}
