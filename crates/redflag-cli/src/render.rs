@@ -107,6 +107,28 @@ pub(crate) fn report(out: &mut impl Write, r: &Report, color: bool) -> std::io::
             wrap(&also.join("; "), 2)
         )?;
     }
+    if let Some(o) = &r.orders {
+        let line = match (o.matched.first(), o.unmatched.first()) {
+            (Some(m), _) => format!(
+                "`{}` matches your order {} (by {}).",
+                m.claimed, m.order_id, m.by
+            ),
+            (None, Some(u)) => format!(
+                "`{u}` matches none of the {} orders in your history.",
+                o.orders_in_history
+            ),
+            (None, None) => format!(
+                "the message names no order number or amount to compare with your {} orders.",
+                o.orders_in_history
+            ),
+        };
+        writeln!(
+            out,
+            "\n{} {}",
+            st.paint(BOLD, "Your Orders:"),
+            wrap(&sanitize(&line), 2)
+        )?;
+    }
     if !r.notes.is_empty() {
         writeln!(out)?;
         for n in &r.notes {

@@ -286,6 +286,18 @@ fn site_options() {
     ]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["orders"]["matched"][0]["by"], "number", "{v}");
+    let o = redflag(&[
+        "check",
+        "--orders",
+        orders.to_str().unwrap(),
+        "--text",
+        "Amazon: your order 114-5550199-0000001 has shipped.",
+    ]);
+    assert!(
+        stdout(&o).contains("Your Orders: `114-5550199-0000001` matches none of the 1 orders"),
+        "{}",
+        stdout(&o)
+    );
     assert!(!v.to_string().contains("\"ORD002\""), "{v}");
 }
 
