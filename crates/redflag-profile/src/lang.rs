@@ -19,6 +19,13 @@ pub struct Spelling {
     pub min_share_percent: usize,
 }
 
+/// A file of extra phrases only (scam phrases in other languages).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPhrases {
+    phrases: BTreeMap<String, Vec<String>>,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawLang {
@@ -47,7 +54,20 @@ pub struct LangPack {
 impl LangPack {
     /// Parses a language pack and compiles its phrases (`{brand}` becomes the brand's names).
     pub fn from_toml(text: &str, brand: &Brand) -> Result<LangPack, Error> {
-        let raw: RawLang = parse_toml(FILE, text)?;
+        LangPack::from_tomls(text, &[], brand)
+    }
+
+    /// Parses a language pack plus files of extra phrases (`[phrases]` only, such as the
+    /// scam phrases of other languages in `lures-intl.toml`), merged per rule ID: messages in
+    /// other languages then trip the same rules, explained in the pack's language.
+    pub fn from_tomls(text: &str, extra: &[&str], brand: &Brand) -> Result<LangPack, Error> {
+        let mut raw: RawLang = parse_toml(FILE, text)?;
+        for e in extra {
+            let more: RawPhrases = parse_toml("extra phrases", e)?;
+            for (id, list) in more.phrases {
+                raw.phrases.entry(id).or_default().extend(list);
+            }
+        }
         let brand_alt = brand
             .names
             .iter()

@@ -31,6 +31,8 @@ use std::sync::{Arc, OnceLock};
 pub const AMAZON_TOML: &str = include_str!("../data/brands/amazon.toml");
 /// The embedded English language pack.
 pub const EN_TOML: &str = include_str!("../data/lang/en.toml");
+/// Scam phrases in other languages, merged into the language pack's rules.
+pub const LURES_INTL_TOML: &str = include_str!("../data/lang/lures-intl.toml");
 /// The embedded English advice.
 pub const EN_ADVICE_TOML: &str = include_str!("../data/lang/en-advice.toml");
 /// The embedded common facts.
@@ -206,7 +208,7 @@ impl Profile {
     ) -> Result<Profile, Error> {
         let brand = Brand::from_toml(brand)?;
         Ok(Profile {
-            lang: LangPack::from_toml(lang, &brand)?,
+            lang: LangPack::from_tomls(lang, &[LURES_INTL_TOML], &brand)?,
             advice: Advice::from_toml(advice)?,
             common: Common::from_toml(common)?,
             reports: Reports::from_toml(reports)?,
