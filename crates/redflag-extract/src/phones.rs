@@ -103,6 +103,13 @@ fn parse_e164(digits: &str) -> Parsed {
     }
 }
 
+/// False only for an 11-digit `1...` number whose area code or exchange starts with 0 or
+/// 1, which no valid North American number has.
+fn nanp_plausible(digits: &str) -> bool {
+    let b = digits.as_bytes();
+    !(b.len() == 11 && b[0] == b'1' && (b[1] < b'2' || b[4] < b'2'))
+}
+
 /// A digit, with whether it was written as a look-alike (`O`, `l`, full-width `８`).
 fn digit_of(c: char) -> Option<(char, bool)> {
     match c {
@@ -445,6 +452,11 @@ fn from_chunks(text: &str, chunks: &[Chunk], out: &mut Vec<PhoneRef>) {
                 continue;
             };
             if sh == Shape::Weak && glued {
+                continue;
+            }
+            // A weak shape must be a valid number: skip libphonenumber (the costliest step
+            // of extraction) when the NANP structure already rules that out.
+            if sh == Shape::Weak && !nanp_plausible(&digits) {
                 continue;
             }
             let parsed = parse_e164(&digits);
