@@ -4,7 +4,7 @@ use redflag_extract::Indicators;
 use redflag_message::Message;
 
 /// Most characters of body text the model reads.
-const MAX_BODY_CHARS: usize = 6000;
+const MAX_BODY_CHARS: usize = 3000;
 
 /// Builds the model's input for a message: the subject and body (lowercased, with email
 /// addresses and their domains replaced by `emailaddr` / `emaildomain`), then marker words
