@@ -31,7 +31,9 @@ rule! {
     /// the email comes authenticated from the brand's own domain or the text from its short
     /// code, not when every link goes to known companies' own sites, and not for a text
     /// that gives no way to act (no link, number or address, and no words asking to reply,
-    /// call, click or pay).
+    /// call, click or pay). When the sender or every link checks out, the opinion is
+    /// reported with no points at all: wording is weaker evidence than where a message
+    /// sends you.
     ///
     /// **Example:** `Dear user, your e-mail storage is almost full, click here to keep
     /// receiving messages` (probability 0.99).
@@ -54,9 +56,14 @@ fn model_says_scam(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Find
     let Some(&(_, points)) = STEPS.iter().find(|(at, _)| p >= *at) else {
         return;
     };
-    let standalone = p >= STANDALONE_AT && !looks_genuine(cx) && gives_a_way_to_act(cx);
+    let genuine = looks_genuine(cx);
+    let standalone = p >= STANDALONE_AT && !genuine && gives_a_way_to_act(cx);
+    // Wording is weaker evidence than where a message sends you: when the sender or every
+    // link checks out, the model's opinion is reported but adds nothing.
     let points = if standalone {
         MODEL_STANDALONE_POINTS
+    } else if genuine {
+        0
     } else {
         points
     };
@@ -73,6 +80,8 @@ fn model_says_scam(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Find
                 evidence,
                 if standalone {
                     "the whole text (nothing in it looks genuine)"
+                } else if genuine {
+                    "the whole text (no points: its sender or links check out)"
                 } else {
                     "the whole text"
                 },
