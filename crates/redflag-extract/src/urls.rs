@@ -323,7 +323,7 @@ const DOT: &str = r"(?:\.|\s?\[\.\]\s?|\s?\(\.\)\s?|\s?\{\.\}\s?|\s?\[dot\]\s?|\
 
 /// Cheap test for texts that may hold an obfuscated link or address.
 static OBF_HINT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)hxxp|h\*\*p|h\*\*\*p|fxp|\[\.\]|\(\.\)|\{\.\}|\bdot\b|\[:\]|\(:\)|\[at\]|\(at\)|\{at\}|\[@\]|\(@\)")
+    Regex::new(r"(?i)hxxp|h\*\*p|h\*\*\*p|fxp|https?\x20//|\[\.\]|\(\.\)|\{\.\}|\bdot\b|\[:\]|\(:\)|\[at\]|\(at\)|\{at\}|\[@\]|\(@\)")
         .expect("valid regex")
 });
 
@@ -331,7 +331,7 @@ static OBF_HINT: LazyLock<Regex> = LazyLock::new(|| {
 /// dots, optional path.
 static OBF_URL: LazyLock<Regex> = LazyLock::new(|| {
     let re = format!(
-        r"(?i)(?:(?P<scheme>h(?:xx|tt|\*\*|\*\*\*)ps?|fxp|ftp)\s?(?P<colon>\[:\]|\(:\)|\{{:\}}|:)\s?(?P<slashes>//|\[/\]\[/\]|\[//\]))?(?P<host>{LABEL}(?:{DOT}{LABEL})+)(?P<path>[/?#][^\s<>\x22']*)?"
+        r"(?i)(?:(?P<scheme>h(?:xx|tt|\*\*|\*\*\*)ps?|fxp|ftp)\s?(?P<colon>\[:\]|\(:\)|\{{:\}}|:|\x20)\s?(?P<slashes>//|\[/\]\[/\]|\[//\]))?(?P<host>{LABEL}(?:{DOT}{LABEL})+)(?P<path>[/?#][^\s<>\x22']*)?"
     );
     Regex::new(&re).expect("valid regex")
 });
@@ -781,6 +781,9 @@ mod tests {
         assert_eq!(u.registrable.as_deref(), Some("amaz0n-support.help"));
         assert!(u.obfuscated);
 
+        let u = one("ranking http //f.29s6.example/X8CrL today");
+        assert!(u.obfuscated);
+        assert_eq!(u.url, "http://f.29s6.example/X8CrL");
         let u = one("open hxxp://evil.example/x now");
         assert_eq!(u.url, "http://evil.example/x");
         assert!(u.obfuscated);

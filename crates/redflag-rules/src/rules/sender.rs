@@ -24,7 +24,7 @@ fn display_claims_brand(cx: &Context<'_>, m: &Mailbox) -> bool {
 
 rule! {
     /// The sender's display name says the brand, but the address is not on one of the
-    /// brand's domains.
+    /// brand's domains, or there is no address at all.
     ///
     /// **Why:** the advisory warns of "forged email addresses to make it look like the
     /// email is coming from Amazon.com". Most mail apps show only the name.
@@ -37,7 +37,19 @@ rule! {
     id: "SND001", name: "display-name-impersonation", family: Sender, severity: High,
     points: 40, channels: EMAIL, summary: "Sender name says Amazon but the address is not Amazon's",
     check: |cx, meta, out| {
-        let Some(m) = from(cx) else { return };
+        let Some(m) = from(cx) else {
+            // A From line with the brand's name and no address at all (`From: Amazon`).
+            if let Some(s) = cx.msg.sender.as_ref().filter(|_| cx.msg.email.is_some())
+                && cx.claim.claim_spans.iter().any(|c| s.span.contains(*c))
+            {
+                out.push(Finding::new(
+                    meta,
+                    format!("named {} but gives no sender address", cx.profile.brand.name),
+                    vec![Evidence::with_note(s.span, "no address to check or reply to")],
+                ));
+            }
+            return;
+        };
         let Some(domain) = domain_of(&m.address) else { return };
         if display_claims_brand(cx, m) && !cx.profile.brand.is_sender_domain(domain) {
             out.push(Finding::new(
@@ -180,7 +192,8 @@ rule! {
 
 rule! {
     /// The receiving server's authentication checks (DMARC, or both DKIM and SPF) failed for
-    /// the sender's domain.
+    /// the sender's domain, or SPF failed for an envelope sender on the brand's own domain
+    /// (`smtp.mailfrom=amazon.de` sent from a server Amazon does not use).
     ///
     /// **Why:** failed authentication means the From address is likely forged. It weighs
     /// more when the forged domain is the brand's own.
@@ -193,11 +206,21 @@ rule! {
     id: "SND006", name: "sender-authentication-failed", family: Sender, severity: High,
     points: 30, channels: EMAIL, summary: "Sender authentication (DMARC/DKIM/SPF) failed",
     check: |cx, meta, out| {
-        if cx.auth != AuthStatus::Fail {
+        let Some(ar) = cx.msg.email.as_ref().and_then(|e| e.auth_results.iter().find(|a| !a.results.is_empty())) else { return };
+        // SPF failing for an envelope sender on the brand's own domain is a forged brand
+        // address even when the From line shows none.
+        let brand = &cx.profile.brand;
+        let spf_brand_fail = ar.results.iter().any(|r| {
+            r.method == "spf"
+                && matches!(r.result.as_str(), "fail" | "softfail")
+                && r.props.iter().any(|(k, v)| {
+                    k == "smtp.mailfrom" && brand.is_sender_domain(v.rsplit_once('@').map_or(v.as_str(), |(_, d)| d))
+                })
+        });
+        if cx.auth != AuthStatus::Fail && !spf_brand_fail {
             return;
         }
-        let Some(ar) = cx.msg.email.as_ref().and_then(|e| e.auth_results.iter().find(|a| !a.results.is_empty())) else { return };
-        let brand_domain = from(cx).and_then(|m| domain_of(&m.address)).is_some_and(|d| cx.profile.brand.is_sender_domain(d));
+        let brand_domain = spf_brand_fail || from(cx).and_then(|m| domain_of(&m.address)).is_some_and(|d| brand.is_sender_domain(d));
         let f = Finding::new(meta, "the sender's authentication failed".to_string(), vec![Evidence::with_note(ar.span, "authentication failed")]);
         out.push(if brand_domain { f.points(60) } else { f });
     },
