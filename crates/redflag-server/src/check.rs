@@ -53,16 +53,22 @@ impl Checked {
 
 /// Checks a message on a blocking thread (analysis is CPU work), a bounded number at once.
 pub(crate) async fn run(state: &AppState, input: CheckInput) -> Result<Checked, ApiError> {
-    let _permit = state
+    // The permit moves into the task: a request that times out frees its place only when
+    // its analysis really ends.
+    let permit = state
         .inner
         .analyses
-        .acquire()
+        .clone()
+        .acquire_owned()
         .await
         .map_err(|e| ApiError::internal("analysis queue closed", &e))?;
     let engine = state.engine().clone();
-    tokio::task::spawn_blocking(move || check(&engine, input))
-        .await
-        .map_err(|e| ApiError::internal("analysis task failed", &e))?
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        check(&engine, input)
+    })
+    .await
+    .map_err(|e| ApiError::internal("analysis task failed", &e))?
 }
 
 fn check(engine: &redflag_engine::Engine, input: CheckInput) -> Result<Checked, ApiError> {

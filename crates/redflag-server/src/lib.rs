@@ -80,7 +80,7 @@ struct Inner {
     token: Option<auth::Token>,
     limiter: Option<ratelimit::RateLimiter>,
     /// Analyses run on blocking threads; this bounds how many at once.
-    analyses: Semaphore,
+    analyses: Arc<Semaphore>,
 }
 
 impl AppState {
@@ -104,7 +104,7 @@ impl AppState {
                 store,
                 token,
                 limiter: (rate_limit > 0).then(|| ratelimit::RateLimiter::new(rate_limit)),
-                analyses: Semaphore::new(parallel * 2),
+                analyses: Arc::new(Semaphore::new(parallel * 2)),
             }),
         }
     }

@@ -505,9 +505,24 @@ fn findings_view(report: &Report) -> Vec<FindingView> {
         .map(|f| FindingView {
             rule: f.rule.to_string(),
             explanation: f.explanation.clone(),
-            message: f.message.clone(),
+            message: plain_quotes(&f.message),
             points: f.points,
             evidence: f.evidence.iter().map(|e| quote(&e.text)).collect(),
+        })
+        .collect()
+}
+
+/// A finding's short message for people: the `code` quotes of the report become “quotes”.
+fn plain_quotes(s: &str) -> String {
+    let mut open = false;
+    s.chars()
+        .map(|c| {
+            if c == '`' {
+                open = !open;
+                if open { '\u{201c}' } else { '\u{201d}' }
+            } else {
+                c
+            }
         })
         .collect()
 }
@@ -987,7 +1002,7 @@ impl FindingView {
         FindingView {
             rule: s("rule"),
             explanation: s("explanation"),
-            message: s("message"),
+            message: plain_quotes(&s("message")),
             points: f
                 .get("points")
                 .and_then(serde_json::Value::as_u64)
@@ -1022,6 +1037,14 @@ mod tests {
         assert_eq!(again, h);
         let ids = OrderHistory::from_ids(["112-1234567-1234567"]);
         assert_eq!(OrderHistory::parse(&compact_orders_csv(&ids)).unwrap(), ids);
+    }
+
+    #[test]
+    fn code_quotes_become_plain_quotes() {
+        assert_eq!(
+            plain_quotes("gives `1-888` and `x`"),
+            "gives \u{201c}1-888\u{201d} and \u{201c}x\u{201d}"
+        );
     }
 
     #[test]

@@ -482,3 +482,47 @@ async fn hotline_ftc_and_7726_reports() {
     assert_eq!(s["send"], "+17185550163");
     assert!(s["steps"].as_array().unwrap().len() >= 2);
 }
+
+#[tokio::test]
+async fn a_hotline_without_email_takes_no_eml() {
+    let mut profile = (*redflag_engine::Profile::embedded()).clone();
+    profile.reports = profile
+        .reports
+        .clone()
+        .with_hotline_toml(
+            "[hotline]\nname = \"Springfield Fraud Line\"\nphone = \"(555) 010-0199\"\nhow = \"Call us.\"\n",
+        )
+        .unwrap();
+    let engine = Engine::new(std::sync::Arc::new(profile));
+    let app = redflag_server::app(redflag_server::AppState::new(engine, None, None, 0));
+    let a = send(
+        &app,
+        post_json(
+            "/api/v1/report/hotline",
+            &json!({"text": "Amazon: call 1-888-555-0199"}),
+        ),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(a.error_code(), "hotline_has_no_email");
+    assert!(
+        a.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("(555) 010-0199")
+    );
+    let page = send(
+        &app,
+        post_multipart(
+            "/check",
+            &[Part("message", None, b"Amazon: call 1-888-555-0199")],
+        ),
+    )
+    .await;
+    let html = page.text();
+    assert!(html.contains("To Springfield Fraud Line"));
+    assert!(
+        !html.contains("id=\"report-hotline\""),
+        "no email, no download"
+    );
+}
