@@ -49,6 +49,7 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .route("/hotline/cases/{id}", get(case_page))
         .route("/static/redflag.css", get(css))
         .route("/static/redflag.js", get(js))
+        .route("/favicon.ico", get(favicon))
         .merge(limited)
 }
 
@@ -707,18 +708,29 @@ fn logged_in(state: &AppState, headers: &HeaderMap) -> bool {
         .any(|v| token.check_session(v, auth::now()))
 }
 
-/// A state-changing request from a browser must come from this site. `Origin` is sent by
-/// browsers on every POST; non-browser clients without it are let through (the session
-/// cookie is `SameSite=Strict` besides).
+/// A state-changing request from a browser must come from this site. Browsers say where a
+/// request comes from in `Sec-Fetch-Site`; older ones only in `Origin`, which is `null` on
+/// this site's own forms because its pages send no referrer (`Referrer-Policy:
+/// no-referrer`), so `null` proves nothing either way. Requests that say nothing (not
+/// from a browser) pass: the session cookie is `SameSite=Strict` besides.
 fn same_origin(headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
-        return true;
+    let get = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
     };
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    let origin_host = origin
-        .split_once("://")
-        .map(|(_, rest)| rest.trim_end_matches('/'));
-    matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
+    if let Some(site) = get("sec-fetch-site") {
+        return matches!(site, "same-origin" | "none");
+    }
+    match get(header::ORIGIN.as_str()) {
+        None | Some("null") => true,
+        Some(origin) => {
+            let origin_host = origin
+                .split_once("://")
+                .map(|(_, rest)| rest.trim_end_matches('/'));
+            matches!((origin_host, get(header::HOST.as_str())), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
+        }
+    }
 }
 
 /// Whether the page was reached over HTTPS (directly or through a proxy that says so).
@@ -996,6 +1008,15 @@ async fn js() -> Response {
     static_file(JS, "text/javascript; charset=utf-8")
 }
 
+/// No icon: browsers ask for one on every page, and "nothing" is a fine answer.
+async fn favicon() -> Response {
+    (
+        StatusCode::NO_CONTENT,
+        [(header::CACHE_CONTROL, "public, max-age=86400")],
+    )
+        .into_response()
+}
+
 impl FindingView {
     pub(crate) fn from_json(f: &serde_json::Value) -> FindingView {
         let s = |k: &str| f.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
@@ -1062,7 +1083,14 @@ mod tests {
             HeaderValue::from_static("https://evil.example"),
         );
         assert!(!same_origin(&h));
+        // Our own forms send `Origin: null` (no-referrer pages).
         h.insert(header::ORIGIN, HeaderValue::from_static("null"));
+        assert!(same_origin(&h));
+        h.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
+        assert!(same_origin(&h));
+        h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
+        assert!(!same_origin(&h));
+        h.insert("sec-fetch-site", HeaderValue::from_static("same-site"));
         assert!(!same_origin(&h));
     }
 }

@@ -495,6 +495,10 @@ async fn static_files_and_missing_pages() {
         "text/javascript; charset=utf-8"
     );
     assert!(js.text().contains("data-copy"));
+    assert_eq!(
+        send(&app, get("/favicon.ico")).await.status,
+        StatusCode::NO_CONTENT
+    );
     let a = send(&app, get("/nowhere")).await;
     assert_eq!(a.status, StatusCode::NOT_FOUND);
     assert_safe_html(&a);
