@@ -77,7 +77,7 @@ struct Source {
 }
 
 pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
-    let profile = load_profile(&args)?;
+    let profile = load_profile(args.brands.as_deref(), args.hotline.as_deref())?;
     let engine =
         Engine::new(profile).with_model(crate::load_model(args.model.as_deref(), args.no_model)?);
     let orders = args
@@ -200,8 +200,13 @@ fn report_error(out: &mut impl Write, json: bool, name: &str, err: &str) -> anyh
     Ok(())
 }
 
-fn load_profile(args: &CheckArgs) -> anyhow::Result<Arc<Profile>> {
-    let mut profile = match &args.brands {
+/// The embedded profile, or the one given, with the hotline given (`--brands`,
+/// `--hotline`).
+pub(crate) fn load_profile(
+    brands: Option<&Path>,
+    hotline: Option<&Path>,
+) -> anyhow::Result<Arc<Profile>> {
+    let mut profile = match brands {
         Some(p) => {
             let text = std::fs::read_to_string(p)
                 .with_context(|| format!("cannot read the brand profile {}", p.display()))?;
@@ -210,7 +215,7 @@ fn load_profile(args: &CheckArgs) -> anyhow::Result<Arc<Profile>> {
         }
         None => (*Profile::embedded()).clone(),
     };
-    if let Some(p) = &args.hotline {
+    if let Some(p) = hotline {
         let text = std::fs::read_to_string(p)
             .with_context(|| format!("cannot read the hotline file {}", p.display()))?;
         profile.reports = profile

@@ -9,6 +9,7 @@ mod corpus;
 mod eval;
 mod orders;
 mod render;
+mod serve;
 mod train;
 
 use anyhow::Context as _;
@@ -44,6 +45,8 @@ enum Command {
     Eval(eval::EvalArgs),
     /// Train the text model on a labelled corpus index.
     Train(train::TrainArgs),
+    /// Run the web page and JSON API (and, with a token, the hotline's case store).
+    Serve(serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -132,5 +135,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Eval(args) => eval::run(args),
         Command::Train(args) => train::run(args),
+        Command::Serve(args) => serve::run(args),
     }
 }

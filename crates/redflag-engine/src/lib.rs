@@ -13,11 +13,13 @@
 #![deny(missing_docs)]
 
 mod advice;
+mod eml;
 mod input;
 mod outbound;
 mod report;
 mod score;
 
+pub use eml::{ATTACHMENT_NAME, DraftTo, EmailDraft, email_draft};
 pub use input::{InputError, InputOptions, read_input};
 pub use outbound::OutboundReport;
 pub use redflag_extract::{Indicators, extract};

@@ -37,12 +37,7 @@ pub(crate) fn build(profile: &Profile, msg: &Message, report: &Report) -> Vec<Ou
     let brand = &profile.brand;
     let summary = summary(profile, msg, report);
     let mut out = Vec::new();
-    let channel_word = match msg.channel {
-        Channel::Email => "email",
-        Channel::Sms => "text message",
-        Channel::Chat => "chat message",
-        Channel::Call => "phone call",
-    };
+    let channel_word = channel_word(msg.channel);
     if msg.channel == Channel::Email {
         out.push(OutboundReport {
             to: brand.id.clone(),
@@ -121,8 +116,18 @@ pub(crate) fn build(profile: &Profile, msg: &Message, report: &Report) -> Vec<Ou
     out
 }
 
+/// How a person names the channel: "email", "text message", "chat message", "phone call".
+pub(crate) fn channel_word(channel: Channel) -> &'static str {
+    match channel {
+        Channel::Email => "email",
+        Channel::Sms => "text message",
+        Channel::Chat => "chat message",
+        Channel::Call => "phone call",
+    }
+}
+
 /// The facts of the case in plain text, shared by every report.
-fn summary(profile: &Profile, msg: &Message, report: &Report) -> String {
+pub(crate) fn summary(profile: &Profile, msg: &Message, report: &Report) -> String {
     let mut s = String::new();
     let verdict = match report.verdict {
         Verdict::Scam => "a scam",

@@ -1,0 +1,77 @@
+//! `redflag serve`: the web page, the JSON API and the hotline's case store.
+
+use anyhow::Context as _;
+use clap::Args;
+use redflag_engine::Engine;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Args, Debug)]
+pub(crate) struct ServeArgs {
+    /// Where to listen.
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "IP:PORT")]
+    addr: SocketAddr,
+    /// The hotline's case store: a SQLite file (created on first run) or a
+    /// postgres://user:password@host/db URL. Only used with a token.
+    #[arg(long, default_value = "redflag.db", value_name = "FILE|URL")]
+    db: String,
+    /// The hotline's token, for the case API (`Authorization: Bearer`) and the hotline view.
+    /// Without one, cases are off. Prefer the environment variable: command lines are
+    /// visible to other users.
+    #[arg(
+        long,
+        env = "REDFLAG_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
+    token: Option<String>,
+    /// Requests per minute per client IP on the public endpoints (check, reports, the
+    /// form); 0 turns the limit off.
+    #[arg(long, default_value_t = redflag_server::DEFAULT_RATE_LIMIT, value_name = "N")]
+    rate_limit: u32,
+    /// Use another local fraud hotline (TOML with a [hotline] table).
+    #[arg(long, value_name = "FILE")]
+    hotline: Option<PathBuf>,
+    /// Use another brand profile (TOML, same format as the embedded amazon.toml).
+    #[arg(long, value_name = "FILE")]
+    brands: Option<PathBuf>,
+    /// Use this text model instead of the embedded one.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_model")]
+    model: Option<PathBuf>,
+    /// Use no text model: red flags only.
+    #[arg(long)]
+    no_model: bool,
+}
+
+pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    init_logs();
+    let profile = crate::check::load_profile(args.brands.as_deref(), args.hotline.as_deref())?;
+    let engine =
+        Engine::new(profile).with_model(crate::load_model(args.model.as_deref(), args.no_model)?);
+    let config = redflag_server::Config {
+        addr: args.addr,
+        db: args.db,
+        token: args.token,
+        rate_limit: args.rate_limit,
+        engine,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(redflag_server::serve(config))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Logs to standard error; `RUST_LOG` chooses what (default: `info`).
+fn init_logs() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr)
+        .try_init();
+}

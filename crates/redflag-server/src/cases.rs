@@ -1,0 +1,444 @@
+//! The hotline's case API: save a check (with the person's consent), list and read cases,
+//! the indicators that come back, and a CSV export. Every route needs the token.
+
+use crate::AppState;
+use crate::api::{ChannelName, CheckRequest};
+use crate::check::{self, Checked};
+use crate::error::{ApiError, ErrorBody};
+use crate::page::MAX_NOTE_CHARS;
+use axum::Json;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use chrono::SecondsFormat;
+use redflag_store::{CaseId, NewCase, Store};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// Refuses case requests without the token: 503 `cases_disabled` when the server has none,
+/// 401 `unauthorized` otherwise. Failed attempts count against the client's rate limit.
+pub(crate) async fn require_token(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let Some((_, token)) = state.cases() else {
+        return ApiError::cases_disabled().into_response();
+    };
+    let auth = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    if !token.matches_bearer(auth) {
+        if let Some(limiter) = state.limiter()
+            && let Err(wait) = limiter.check(crate::ratelimit::client_ip(&req))
+        {
+            return ApiError::rate_limited(wait).into_response();
+        }
+        return ApiError::unauthorized().into_response();
+    }
+    next.run(req).await
+}
+
+fn store(state: &AppState) -> Result<&Store, ApiError> {
+    state
+        .cases()
+        .map(|(s, _)| s)
+        .ok_or_else(ApiError::cases_disabled)
+}
+
+/// A case to save: a message to check, as for `/api/v1/check`, plus the person's consent.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CaseRequest {
+    /// The message as text (see `CheckRequest`).
+    text: Option<String>,
+    /// A raw email (.eml) as text.
+    email: Option<String>,
+    /// A raw email (.eml) in base64.
+    email_base64: Option<String>,
+    /// How it arrived.
+    channel: Option<ChannelName>,
+    /// Who sent it.
+    sender: Option<String>,
+    /// The subject, for a pasted email body.
+    subject: Option<String>,
+    /// Order numbers, typed or pasted.
+    order_numbers: Option<String>,
+    /// The Your Orders export (CSV).
+    orders_csv: Option<String>,
+    /// Must be `true`: the person agreed that the hotline keeps the message.
+    consent: Option<bool>,
+    /// The hotline's note, at most 2,000 characters.
+    note: Option<String>,
+}
+
+/// The saved case.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct SavedCase {
+    /// Its number.
+    pub(crate) id: i64,
+    /// `scam`, `suspicious` or `clean`.
+    pub(crate) verdict: &'static str,
+    /// 0 to 100.
+    pub(crate) score: u8,
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases",
+    tag = "cases",
+    summary = "Save a case",
+    description = "Checks the message and saves the case with its report and indicators (phone numbers, link domains and the sender). Needs the person's consent.",
+    request_body = CaseRequest,
+    security(("token" = [])),
+    responses(
+        (status = 201, description = "Saved; `Location` is the case", body = SavedCase),
+        (status = 400, description = "`consent_required`, or the body is not JSON (`invalid_request`)", body = ErrorBody),
+        (status = 401, description = "No or wrong token (`unauthorized`)", body = ErrorBody),
+        (status = 422, description = "As for check", body = ErrorBody),
+        (status = 503, description = "No token configured (`cases_disabled`)", body = ErrorBody),
+    )
+)]
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    Json(req): Json<CaseRequest>,
+) -> Result<Response, ApiError> {
+    let store = store(&state)?;
+    if req.consent != Some(true) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "consent_required",
+            "A case is only saved when the person agreed: send \"consent\": true.",
+        ));
+    }
+    let note = req
+        .note
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string);
+    if note
+        .as_ref()
+        .is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS)
+    {
+        return Err(ApiError::bad_input(
+            "invalid_request",
+            format!("`note` is over {MAX_NOTE_CHARS} characters."),
+        ));
+    }
+    let check = CheckRequest {
+        text: req.text,
+        email: req.email,
+        email_base64: req.email_base64,
+        channel: req.channel,
+        sender: req.sender,
+        subject: req.subject,
+        order_numbers: req.order_numbers,
+        orders_csv: req.orders_csv,
+    };
+    let checked = check::run(&state, check.into_input()?).await?;
+    let saved = save(&state, store, &checked, note).await?;
+    let mut res = (StatusCode::CREATED, Json(&saved)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/cases/{}", saved.id)) {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(res)
+}
+
+/// Saves a checked message as a case (the caller has checked consent).
+pub(crate) async fn save(
+    state: &AppState,
+    store: &Store,
+    checked: &Checked,
+    note: Option<String>,
+) -> Result<SavedCase, ApiError> {
+    let mut case = NewCase::from_report(&checked.report, state.engine().profile());
+    case.sender = checked.sender();
+    case.subject = checked.msg.subject().map(|s| s.trim().to_string());
+    case.consent = true;
+    case.note = note;
+    let id = store
+        .save_case(&case)
+        .await
+        .map_err(|e| ApiError::internal("saving a case failed", &e))?;
+    tracing::info!(case = id.0, "case saved");
+    Ok(SavedCase {
+        id: id.0,
+        verdict: checked.report.verdict.as_str(),
+        score: checked.report.score,
+    })
+}
+
+/// Paging.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ListQuery {
+    /// How many cases (default 50, at most 500).
+    limit: Option<u32>,
+    /// How many of the newest to skip (default 0).
+    offset: Option<u64>,
+}
+
+/// A case without its report and text.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct CaseSummaryOut {
+    id: i64,
+    /// When it was saved, UTC (RFC 3339).
+    #[schema(example = "2026-11-24T09:30:00.000Z")]
+    created_at: String,
+    channel: ChannelName,
+    /// `scam`, `suspicious` or `clean`.
+    verdict: &'static str,
+    score: u8,
+    sender: Option<String>,
+    subject: Option<String>,
+    consent: bool,
+    note: Option<String>,
+}
+
+impl From<redflag_store::CaseSummary> for CaseSummaryOut {
+    fn from(c: redflag_store::CaseSummary) -> Self {
+        CaseSummaryOut {
+            id: c.id.0,
+            created_at: c.created_at.to_rfc3339_opts(SecondsFormat::Millis, true),
+            channel: match c.channel {
+                redflag_engine::Channel::Email => ChannelName::Email,
+                redflag_engine::Channel::Sms => ChannelName::Sms,
+                redflag_engine::Channel::Chat => ChannelName::Chat,
+                redflag_engine::Channel::Call => ChannelName::Call,
+            },
+            verdict: c.verdict.as_str(),
+            score: c.score,
+            sender: c.sender,
+            subject: c.subject,
+            consent: c.consent,
+            note: c.note,
+        }
+    }
+}
+
+/// A page of cases, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct CaseList {
+    cases: Vec<CaseSummaryOut>,
+    limit: u32,
+    offset: u64,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases",
+    tag = "cases",
+    summary = "List cases, newest first",
+    params(ListQuery),
+    security(("token" = [])),
+    responses(
+        (status = 200, description = "A page of cases", body = CaseList),
+        (status = 400, description = "Bad `limit` or `offset` (`invalid_request`)", body = ErrorBody),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 503, description = "`cases_disabled`", body = ErrorBody),
+    )
+)]
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<CaseList>, ApiError> {
+    let limit = q.limit.unwrap_or(50).min(redflag_store::MAX_LIST_LIMIT);
+    let offset = q.offset.unwrap_or(0);
+    let cases = store(&state)?
+        .list_cases(limit, offset)
+        .await
+        .map_err(|e| ApiError::internal("listing cases failed", &e))?;
+    Ok(Json(CaseList {
+        cases: cases.into_iter().map(CaseSummaryOut::from).collect(),
+        limit,
+        offset,
+    }))
+}
+
+/// An indicator of a case.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct IndicatorOut {
+    /// `phone`, `domain` or `sender`.
+    #[schema(example = "phone")]
+    kind: &'static str,
+    #[schema(example = "+18885550199")]
+    value: String,
+}
+
+/// A case in full.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct CaseOut {
+    #[serde(flatten)]
+    summary: CaseSummaryOut,
+    /// The report as saved (see `/api/v1/check`).
+    report: serde_json::Value,
+    /// The message as checked.
+    message_text: String,
+    indicators: Vec<IndicatorOut>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases/{id}",
+    tag = "cases",
+    summary = "One case, with its report, text and indicators",
+    params(("id" = i64, Path, description = "The case number")),
+    security(("token" = [])),
+    responses(
+        (status = 200, description = "The case", body = CaseOut),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 404, description = "No such case (`not_found`)", body = ErrorBody),
+        (status = 503, description = "`cases_disabled`", body = ErrorBody),
+    )
+)]
+pub(crate) async fn get(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<CaseOut>, ApiError> {
+    let no_case = || ApiError::not_found("There is no such case.");
+    let id: i64 = id.parse().map_err(|_| no_case())?;
+    let case = store(&state)?
+        .get_case(CaseId(id))
+        .await
+        .map_err(|e| ApiError::internal("reading a case failed", &e))?
+        .ok_or_else(no_case)?;
+    Ok(Json(CaseOut {
+        summary: case.summary.into(),
+        report: case.report,
+        message_text: case.message_text,
+        indicators: case
+            .indicators
+            .into_iter()
+            .map(|i| IndicatorOut {
+                kind: i.kind.as_str(),
+                value: i.value,
+            })
+            .collect(),
+    }))
+}
+
+/// How often an indicator came back.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct IndicatorCountOut {
+    /// `phone`, `domain` or `sender`.
+    kind: &'static str,
+    value: String,
+    /// In how many cases.
+    count: u64,
+    /// When the first case with it was saved, UTC.
+    first_seen: String,
+    /// When the last case with it was saved, UTC.
+    last_seen: String,
+}
+
+/// Indicators, most frequent first.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct IndicatorList {
+    indicators: Vec<IndicatorCountOut>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/indicators",
+    tag = "cases",
+    summary = "Phone numbers, domains and senders across cases, most frequent first",
+    security(("token" = [])),
+    responses(
+        (status = 200, description = "Every indicator with its case count", body = IndicatorList),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 503, description = "`cases_disabled`", body = ErrorBody),
+    )
+)]
+pub(crate) async fn indicators(
+    State(state): State<AppState>,
+) -> Result<Json<IndicatorList>, ApiError> {
+    let list = store(&state)?
+        .indicators()
+        .await
+        .map_err(|e| ApiError::internal("counting indicators failed", &e))?;
+    Ok(Json(IndicatorList {
+        indicators: list
+            .into_iter()
+            .map(|i| IndicatorCountOut {
+                kind: i.kind.as_str(),
+                value: i.value,
+                count: i.count,
+                first_seen: i.first_seen.to_rfc3339_opts(SecondsFormat::Millis, true),
+                last_seen: i.last_seen.to_rfc3339_opts(SecondsFormat::Millis, true),
+            })
+            .collect(),
+    }))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases.csv",
+    tag = "cases",
+    summary = "Every case as CSV",
+    description = "One row per case, oldest first: id, created_at, channel, verdict, score, sender, subject, consent, note, phones, domains, senders, rules, message. Cells a spreadsheet would run as a formula start with `'`.",
+    security(("token" = [])),
+    responses(
+        (status = 200, description = "The CSV", content_type = "text/csv", body = String),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 503, description = "`cases_disabled`", body = ErrorBody),
+    )
+)]
+pub(crate) async fn export(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let csv = store(&state)?
+        .export_csv()
+        .await
+        .map_err(|e| ApiError::internal("CSV export failed", &e))?;
+    Ok(csv_response(csv))
+}
+
+pub(crate) fn csv_response(csv: String) -> Response {
+    crate::api::no_store(
+        (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"redflag-cases.csv\"",
+                ),
+            ],
+            csv,
+        )
+            .into_response(),
+    )
+}
+
+/// The findings of a saved report, for the page, with their evidence spans.
+pub(crate) fn findings_of(
+    report: &serde_json::Value,
+) -> Vec<(crate::page::FindingView, Vec<(usize, usize)>)> {
+    report
+        .get("findings")
+        .and_then(|f| f.as_array())
+        .map(|fs| {
+            fs.iter()
+                .map(|f| {
+                    let spans = f
+                        .get("evidence")
+                        .and_then(|e| e.as_array())
+                        .map(|es| {
+                            es.iter()
+                                .filter_map(|e| {
+                                    let n = |k: &str| {
+                                        e.get(k)
+                                            .and_then(serde_json::Value::as_u64)
+                                            .and_then(|v| usize::try_from(v).ok())
+                                    };
+                                    Some((n("start")?, n("end")?))
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    (crate::page::FindingView::from_json(f), spans)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}

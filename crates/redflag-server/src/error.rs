@@ -1,0 +1,293 @@
+//! Errors: the API's `{"error": {"code", "message"}}` answers, the page's plain error pages,
+//! and the middleware that gives every error (axum's rejections, the body limit, the
+//! timeout) one of those two shapes.
+
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use std::net::SocketAddr;
+use utoipa::ToSchema;
+
+/// Why the server could not start or stopped.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServerError {
+    /// The address could not be bound (in use, or not allowed).
+    #[error("cannot listen on {addr}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The case store could not be opened.
+    #[error("cannot open the case store")]
+    Store(#[from] redflag_store::StoreError),
+    /// Serving failed.
+    #[error("the server failed")]
+    Serve(#[source] std::io::Error),
+}
+
+/// An API error: a status, a stable code and a sentence in plain words.
+#[derive(Debug)]
+pub(crate) struct ApiError {
+    pub(crate) status: StatusCode,
+    pub(crate) code: &'static str,
+    pub(crate) message: String,
+    pub(crate) retry_after: Option<u64>,
+}
+
+/// The error body.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ErrorBody {
+    pub(crate) error: ErrorDetail,
+}
+
+/// What went wrong.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ErrorDetail {
+    /// Stable, snake_case: `invalid_request`, `empty_message`, `not_a_message`,
+    /// `not_utf8`, `invalid_orders`, `consent_required`, `unauthorized`, `not_found`,
+    /// `method_not_allowed`, `too_large`, `unsupported_media_type`, `rate_limited`,
+    /// `hotline_has_no_email`, `cases_disabled`, `timeout`, `internal`.
+    #[schema(example = "empty_message")]
+    pub(crate) code: String,
+    /// What went wrong, in plain words.
+    #[schema(example = "The message is empty.")]
+    pub(crate) message: String,
+}
+
+impl ApiError {
+    pub(crate) fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            retry_after: None,
+        }
+    }
+
+    pub(crate) fn bad_input(code: &'static str, message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+    }
+
+    pub(crate) fn not_found(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+
+    /// A server-side failure: logged here (without personal data), answered generically.
+    pub(crate) fn internal(what: &str, err: &dyn std::error::Error) -> Self {
+        let mut chain = err.to_string();
+        let mut source = err.source();
+        while let Some(s) = source {
+            chain.push_str(": ");
+            chain.push_str(&s.to_string());
+            source = s.source();
+        }
+        tracing::error!(error = %chain, "{what}");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Something went wrong on the server. Please try again later.",
+        )
+    }
+
+    pub(crate) fn rate_limited(retry_after: u64) -> Self {
+        ApiError {
+            retry_after: Some(retry_after),
+            ..ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                format!("Too many requests. Please wait {retry_after} seconds and try again."),
+            )
+        }
+    }
+
+    pub(crate) fn cases_disabled() -> Self {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "cases_disabled",
+            "The case store is off: the server was started without a token.",
+        )
+    }
+
+    pub(crate) fn unauthorized() -> Self {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "This needs the hotline's token: send it as `Authorization: Bearer <token>`.",
+        )
+    }
+
+    /// The error for a status that a layer or axum produced without a body we control.
+    fn for_status(status: StatusCode, detail: Option<String>) -> Self {
+        let (code, message) = match status {
+            StatusCode::PAYLOAD_TOO_LARGE => (
+                "too_large",
+                format!(
+                    "The request is over the {} MiB limit.",
+                    crate::MAX_BODY_BYTES / (1024 * 1024)
+                ),
+            ),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+                "unsupported_media_type",
+                "Send JSON with `Content-Type: application/json`.".to_string(),
+            ),
+            StatusCode::NOT_FOUND => ("not_found", "There is nothing at this address.".into()),
+            StatusCode::METHOD_NOT_ALLOWED => (
+                "method_not_allowed",
+                "This address does not take that method.".into(),
+            ),
+            StatusCode::REQUEST_TIMEOUT | StatusCode::SERVICE_UNAVAILABLE => (
+                "timeout",
+                format!(
+                    "The request took longer than {} seconds.",
+                    crate::REQUEST_TIMEOUT.as_secs()
+                ),
+            ),
+            s if s.is_client_error() => (
+                "invalid_request",
+                detail
+                    .filter(|d| !d.is_empty())
+                    .unwrap_or_else(|| "The request could not be read.".into()),
+            ),
+            _ => (
+                "internal",
+                "Something went wrong on the server. Please try again later.".into(),
+            ),
+        };
+        ApiError::new(status, code, message)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code.to_string(),
+                message: self.message,
+            },
+        };
+        let mut res = (self.status, axum::Json(body)).into_response();
+        if let Some(secs) = self.retry_after {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        if self.status == StatusCode::UNAUTHORIZED {
+            res.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"redflag hotline\""),
+            );
+        }
+        res
+    }
+}
+
+/// Anything nobody routes: JSON under `/api/`, a page elsewhere.
+pub(crate) async fn not_found(req: Request) -> Response {
+    if is_api(req.uri().path()) {
+        ApiError::not_found("There is nothing at this address.").into_response()
+    } else {
+        crate::page::error_page(
+            StatusCode::NOT_FOUND,
+            "Page not found",
+            "There is nothing at this address.",
+        )
+    }
+}
+
+pub(crate) fn is_api(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/")
+}
+
+/// Gives errors that carry no body of ours (axum's rejections, the body limit, the timeout,
+/// a wrong method) the API's JSON shape under `/api/`, and a page elsewhere.
+pub(crate) async fn finish_errors(req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    let method = req.method().clone();
+    let res = next.run(req).await;
+    let status = res.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return res;
+    }
+    let ours = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| !ct.starts_with("text/plain"));
+    if ours {
+        return res;
+    }
+    let retry_after = res.headers().get(header::RETRY_AFTER).cloned();
+    let allow = res.headers().get(header::ALLOW).cloned();
+    // Rejection texts are short; they say what was wrong with the request.
+    let detail = axum::body::to_bytes(res.into_body(), 4096)
+        .await
+        .ok()
+        .map(|b| String::from_utf8_lossy(&b).trim().to_string());
+    let mut out = if is_api(&path) {
+        ApiError::for_status(status, detail).into_response()
+    } else {
+        let err = ApiError::for_status(status, None);
+        crate::page::error_for(&method, &path, status, &err.message)
+    };
+    if let Some(v) = retry_after {
+        out.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    if let Some(v) = allow {
+        out.headers_mut().insert(header::ALLOW, v);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::Router;
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use axum::routing::get;
+    use http_body_util::BodyExt as _;
+    use std::time::Duration;
+    use tower::ServiceExt as _;
+
+    /// The timeout layer answers a bare 503; it becomes `timeout` under `/api/` and a page
+    /// elsewhere.
+    #[tokio::test]
+    async fn timeouts_get_the_error_shape() {
+        let slow = || async {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            "late"
+        };
+        let app = Router::new()
+            .route("/api/v1/slow", get(slow))
+            .route("/slow", get(slow))
+            .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+                StatusCode::SERVICE_UNAVAILABLE,
+                Duration::from_millis(20),
+            ))
+            .layer(axum::middleware::from_fn(super::finish_errors));
+        let res = app
+            .clone()
+            .oneshot(Request::get("/api/v1/slow").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        let j: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(j["error"]["code"], "timeout");
+        let res = app
+            .oneshot(Request::get("/slow").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(
+            res.headers()[axum::http::header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
+    }
+}

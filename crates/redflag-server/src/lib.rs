@@ -1,0 +1,238 @@
+//! redflag's web server: a plain web page where anyone checks a message, a JSON API that
+//! does the same (`/api/v1`, documented at `/api/openapi.json`), ready-to-send reports, and
+//! for the fraud hotline, behind a token, a case store with the indicators that come back
+//! across cases.
+//!
+//! [`app`] builds the whole service as an axum `Router`, so tests drive it in process;
+//! [`serve`] opens the store, binds the address and runs it until SIGTERM or Ctrl-C, then
+//! lets requests in flight finish and closes the store.
+//!
+//! **Invariant:** this is the only crate that does network IO. Analysis stays in
+//! `redflag-engine` (pure); database IO stays in `redflag-store`.
+//!
+//! **Invariant:** nothing a person sends is logged: logs carry the method, path, status
+//! and latency only. Message text is never rendered as HTML, and links in it are never
+//! made clickable.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod api;
+mod auth;
+mod cases;
+mod check;
+mod error;
+mod highlight;
+mod openapi;
+mod page;
+mod ratelimit;
+mod security;
+
+pub use error::ServerError;
+pub use openapi::openapi;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use redflag_engine::Engine;
+use redflag_store::Store;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+
+/// Largest request body: 10 MiB (an email with attachments, or an order history).
+pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
+
+/// Longest a request may take before it is answered with `timeout`.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// The rate limit when none is given: requests per minute per client on the public
+/// endpoints.
+pub const DEFAULT_RATE_LIMIT: u32 = 60;
+
+/// How the server runs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where to listen (`127.0.0.1:8080`).
+    pub addr: SocketAddr,
+    /// The case store: a SQLite file path, a `sqlite:` URL or a `postgres://` URL. Only
+    /// opened when a token is set.
+    pub db: String,
+    /// The hotline's token. Without one, the case endpoints answer 503 `cases_disabled`.
+    pub token: Option<String>,
+    /// Requests per minute per client IP on the public endpoints; 0 turns the limit off.
+    pub rate_limit: u32,
+    /// The analysis engine (profile, hotline, text model).
+    pub engine: Engine,
+}
+
+/// What every request handler shares. Cloning is cheap.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    engine: Engine,
+    store: Option<Store>,
+    token: Option<auth::Token>,
+    limiter: Option<ratelimit::RateLimiter>,
+    /// Analyses run on blocking threads; this bounds how many at once.
+    analyses: Arc<Semaphore>,
+}
+
+impl AppState {
+    /// The state for [`app`]. `store` and `token` go together: with no token the case
+    /// endpoints are off whatever the store. `rate_limit` is requests per minute per
+    /// client IP on the public endpoints (0: no limit).
+    pub fn new(
+        engine: Engine,
+        store: Option<Store>,
+        token: Option<&str>,
+        rate_limit: u32,
+    ) -> AppState {
+        let token = token
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(auth::Token::new);
+        let parallel = std::thread::available_parallelism().map_or(2, |n| n.get());
+        AppState {
+            inner: Arc::new(Inner {
+                engine,
+                store,
+                token,
+                limiter: (rate_limit > 0).then(|| ratelimit::RateLimiter::new(rate_limit)),
+                analyses: Arc::new(Semaphore::new(parallel * 2)),
+            }),
+        }
+    }
+
+    pub(crate) fn engine(&self) -> &Engine {
+        &self.inner.engine
+    }
+
+    /// The case store, when cases are on (a token is set and a store was given).
+    pub(crate) fn cases(&self) -> Option<(&Store, &auth::Token)> {
+        match (&self.inner.store, &self.inner.token) {
+            (Some(s), Some(t)) => Some((s, t)),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn limiter(&self) -> Option<&ratelimit::RateLimiter> {
+        self.inner.limiter.as_ref()
+    }
+}
+
+/// The whole service: the page, its static files, the API and the OpenAPI document, with
+/// body limit, timeout, security headers, uniform errors and request logs.
+pub fn app(state: AppState) -> Router {
+    use tower_http::timeout::TimeoutLayer;
+
+    use axum::middleware::{from_fn, from_fn_with_state};
+
+    let (public, _) = openapi::public_api().split_for_parts();
+    let (cases, _) = openapi::case_api().split_for_parts();
+    let (other, _) = openapi::other_api().split_for_parts();
+    let router = Router::new()
+        .merge(public.route_layer(from_fn_with_state(state.clone(), ratelimit::limit)))
+        .merge(cases.route_layer(from_fn_with_state(state.clone(), cases::require_token)))
+        .merge(other)
+        .merge(page::router(&state))
+        .route("/api/openapi.json", axum::routing::get(openapi::serve))
+        .fallback(error::not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(from_fn(error::finish_errors))
+        .layer(from_fn(security::headers))
+        .with_state(state);
+    security::with_request_logs(router)
+}
+
+/// Opens the store (when a token is set), listens on `config.addr` and serves until SIGTERM
+/// or Ctrl-C. Requests in flight finish before the store closes, so a case being saved is
+/// never lost.
+pub async fn serve(config: Config) -> Result<(), ServerError> {
+    let token = config
+        .token
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    let store = match token {
+        Some(t) => {
+            if t.len() < 16 {
+                tracing::warn!(
+                    "the hotline token is shorter than 16 characters; use a long random one"
+                );
+            }
+            let store = Store::open(&config.db).await?;
+            tracing::info!(backend = store.backend(), "case store open");
+            Some(store)
+        }
+        None => {
+            tracing::info!("no token: the case endpoints and the hotline view are off");
+            None
+        }
+    };
+    let state = AppState::new(config.engine, store, token, config.rate_limit);
+    let listener = TcpListener::bind(config.addr)
+        .await
+        .map_err(|source| ServerError::Bind {
+            addr: config.addr,
+            source,
+        })?;
+    serve_with(listener, state, shutdown_signal()).await
+}
+
+/// Serves `state` on `listener` until `shutdown` completes, then waits for requests in
+/// flight and closes the store.
+pub async fn serve_with(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
+    let addr = listener.local_addr().map_err(ServerError::Serve)?;
+    tracing::info!(%addr, "listening");
+    let store = state.inner.store.clone();
+    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    let result = axum::serve(listener, service)
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(ServerError::Serve);
+    if let Some(store) = store {
+        store.close().await;
+        tracing::info!("case store closed");
+    }
+    tracing::info!("stopped");
+    result
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

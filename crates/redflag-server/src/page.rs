@@ -1,0 +1,1096 @@
+//! The web page: a form anyone can use without JavaScript, the result with every warning
+//! sign explained and marked in the message, the reports, and the hotline's view.
+//!
+//! Everything from a message reaches HTML through askama's escaping or
+//! [`highlight`](crate::highlight), which escapes too: message HTML is never rendered and
+//! links are never made clickable.
+
+use crate::api::{self, ReportTo, Sms7726Steps};
+use crate::check::{self, CheckInput, Checked};
+use crate::error::ApiError;
+use crate::highlight::{Mark, highlight};
+use crate::{AppState, auth, ratelimit};
+use askama::Template;
+use axum::Router;
+use axum::extract::multipart::{Multipart, MultipartRejection};
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use base64::Engine as _;
+use redflag_engine::{Channel, OrderHistory, Report};
+use serde::Deserialize;
+
+/// Largest original message the result page carries back in its report and save forms;
+/// past it, the forms carry the text as checked.
+const CARRY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// Longest note a hotline may keep with a case.
+pub(crate) const MAX_NOTE_CHARS: usize = 2000;
+
+/// Most recent cases and indicators shown on the hotline view.
+const HOTLINE_ROWS: usize = 100;
+
+pub(crate) fn router(state: &AppState) -> Router<AppState> {
+    let limited = Router::new()
+        .route("/check", post(check_form))
+        .route("/report/{to}", post(report_form))
+        .route("/hotline/login", post(login))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ratelimit::limit,
+        ));
+    Router::new()
+        .route("/", get(index))
+        .route("/hotline", get(hotline))
+        .route("/hotline/logout", post(logout))
+        .route("/hotline/cases", post(save_case))
+        .route("/hotline/cases.csv", get(export_csv))
+        .route("/hotline/cases/{id}", get(case_page))
+        .route("/static/redflag.css", get(css))
+        .route("/static/redflag.js", get(js))
+        .route("/favicon.ico", get(favicon))
+        .merge(limited)
+}
+
+// ---------------------------------------------------------------- templates
+
+#[derive(Template)]
+#[template(path = "index.html")]
+struct IndexPage {
+    error: Option<String>,
+    form: FormValues,
+}
+
+/// What the form held, to show it again with an error.
+#[derive(Debug, Clone)]
+struct FormValues {
+    message: String,
+    channel: String,
+    sender: String,
+    order_numbers: String,
+}
+
+impl Default for FormValues {
+    fn default() -> Self {
+        FormValues {
+            message: String::new(),
+            channel: "auto".into(),
+            sender: String::new(),
+            order_numbers: String::new(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    title: &'a str,
+    message: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "result.html")]
+struct ResultPage {
+    verdict: &'static str,
+    verdict_label: &'static str,
+    explanation: String,
+    score: u8,
+    notes: Vec<String>,
+    steps: Vec<String>,
+    findings: Vec<FindingView>,
+    model: Option<String>,
+    message_html: String,
+    already: Vec<AlreadyView>,
+    orders: Option<OrdersView>,
+    carry: Carry,
+    brand_name: String,
+    brand_id: String,
+    brand_email: String,
+    brand_web: String,
+    is_email: bool,
+    ftc_text: String,
+    ftc_how: String,
+    ftc_web: String,
+    sms7726: Sms7726Steps,
+    hotline_name: String,
+    hotline_how: Option<String>,
+    hotline_has_email: bool,
+    logged_in: bool,
+}
+
+pub(crate) struct FindingView {
+    rule: String,
+    explanation: String,
+    message: String,
+    points: u8,
+    evidence: Vec<String>,
+}
+
+struct AlreadyView {
+    key: String,
+    title: String,
+    steps: Vec<String>,
+    relevant: bool,
+}
+
+struct OrdersView {
+    orders_in_history: usize,
+    no_match: bool,
+    matched: Vec<OrderMatchView>,
+    unmatched: Vec<String>,
+}
+
+struct OrderMatchView {
+    claimed: String,
+    order_id: String,
+    by: &'static str,
+}
+
+/// The message and options, carried back in hidden fields by the report and save forms.
+#[derive(Debug, Default)]
+struct Carry {
+    message: Option<String>,
+    message_base64: Option<String>,
+    channel: String,
+    sender: Option<String>,
+    order_numbers: Option<String>,
+    orders_csv: Option<String>,
+    /// The original was too big to carry: the forms carry the text as checked.
+    reduced: bool,
+}
+
+#[derive(Template)]
+#[template(path = "hotline.html")]
+struct HotlinePage {
+    disabled: bool,
+    logged_in: bool,
+    error: Option<String>,
+    saved: Option<i64>,
+    cases: Vec<CaseRow>,
+    indicators: Vec<IndicatorRow>,
+}
+
+struct CaseRow {
+    id: i64,
+    created_at: String,
+    channel: &'static str,
+    verdict: &'static str,
+    verdict_label: &'static str,
+    score: u8,
+    sender: String,
+    subject: String,
+    note: String,
+}
+
+struct IndicatorRow {
+    kind: &'static str,
+    value: String,
+    count: u64,
+    first_seen: String,
+    last_seen: String,
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+struct CasePage {
+    id: i64,
+    verdict: &'static str,
+    verdict_label: &'static str,
+    score: u8,
+    created_at: String,
+    channel: &'static str,
+    sender: String,
+    subject: String,
+    consent: bool,
+    note: String,
+    indicators: Vec<(&'static str, String)>,
+    findings: Vec<FindingView>,
+    message_html: String,
+}
+
+fn render(status: StatusCode, t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Html("<!doctype html><title>Error</title><p>Something went wrong.</p>"),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// A plain page with a title and a sentence.
+pub(crate) fn error_page(status: StatusCode, title: &str, message: &str) -> Response {
+    render(status, &ErrorPage { title, message })
+}
+
+/// The page for an error a layer produced (body limit, timeout, wrong method): the form
+/// again for the form's own routes, else a plain page.
+pub(crate) fn error_for(
+    method: &Method,
+    path: &str,
+    status: StatusCode,
+    message: &str,
+) -> Response {
+    match (method, path) {
+        (&Method::POST, "/check") => form_error(status, message, FormValues::default()),
+        (&Method::POST, "/hotline/login") => render(
+            status,
+            &HotlinePage {
+                error: Some(message.to_string()),
+                ..HotlinePage::login()
+            },
+        ),
+        _ => error_page(status, "Something went wrong", message),
+    }
+}
+
+/// 429 for the page's routes, with `Retry-After`.
+pub(crate) fn rate_limited_page(path: &str, wait: u64) -> Response {
+    let message =
+        format!("Too many tries from your connection. Please wait {wait} seconds and try again.");
+    let mut res = error_for(&Method::POST, path, StatusCode::TOO_MANY_REQUESTS, &message);
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+    res
+}
+
+/// The form again, with what was typed and an error in plain words. The page contract
+/// allows 400 and 413 for the person's mistakes; server trouble keeps its own status.
+fn form_error(status: StatusCode, message: &str, form: FormValues) -> Response {
+    let status = match status {
+        StatusCode::UNPROCESSABLE_ENTITY => StatusCode::BAD_REQUEST,
+        s => s,
+    };
+    render(
+        status,
+        &IndexPage {
+            error: Some(message.to_string()),
+            form,
+        },
+    )
+}
+
+// ---------------------------------------------------------------- the form and the result
+
+async fn index() -> Response {
+    render(
+        StatusCode::OK,
+        &IndexPage {
+            error: None,
+            form: FormValues::default(),
+        },
+    )
+}
+
+/// What the check form sent.
+#[derive(Default)]
+struct CheckForm {
+    values: FormValues,
+    file: Option<Vec<u8>>,
+    orders_file: Option<Vec<u8>>,
+}
+
+async fn read_check_form(
+    mut mp: Multipart,
+    form: &mut CheckForm,
+) -> Result<(), (StatusCode, String)> {
+    let too_big = || {
+        (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "That is too big: the limit is {} MiB in all.",
+                crate::MAX_BODY_BYTES / (1024 * 1024)
+            ),
+        )
+    };
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => return Ok(()),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_big()),
+            Err(_) => {
+                return Err((
+                    StatusCode::BAD_REQUEST,
+                    "The form could not be read. Please try again.".into(),
+                ));
+            }
+        };
+        let name = field.name().unwrap_or("").to_string();
+        let bytes = match field.bytes().await {
+            Ok(b) => b,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_big()),
+            Err(_) => {
+                return Err((
+                    StatusCode::BAD_REQUEST,
+                    "The form could not be read. Please try again.".into(),
+                ));
+            }
+        };
+        let text = || String::from_utf8_lossy(&bytes).into_owned();
+        match name.as_str() {
+            "message" => form.values.message = text(),
+            "channel" => form.values.channel = text(),
+            "sender" => form.values.sender = text(),
+            "order_numbers" => form.values.order_numbers = text(),
+            "file" if !bytes.is_empty() => form.file = Some(bytes.to_vec()),
+            "orders_file" if !bytes.is_empty() => form.orders_file = Some(bytes.to_vec()),
+            _ => {}
+        }
+    }
+}
+
+fn parse_channel(s: &str) -> Result<Option<Channel>, ()> {
+    match s.trim() {
+        "" | "auto" => Ok(None),
+        "email" => Ok(Some(Channel::Email)),
+        "sms" => Ok(Some(Channel::Sms)),
+        "chat" => Ok(Some(Channel::Chat)),
+        "call" => Ok(Some(Channel::Call)),
+        _ => Err(()),
+    }
+}
+
+fn some_text(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+async fn check_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    mp: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let mut form = CheckForm::default();
+    let mp = match mp {
+        Ok(mp) => mp,
+        Err(_) => {
+            return form_error(
+                StatusCode::BAD_REQUEST,
+                "The form could not be read. Please try again.",
+                form.values,
+            );
+        }
+    };
+    if let Err((status, message)) = read_check_form(mp, &mut form).await {
+        return form_error(status, &message, form.values);
+    }
+    let v = &form.values;
+    let pasted = !v.message.trim().is_empty();
+    let bytes = match (form.file.take(), pasted) {
+        (Some(_), true) => {
+            return form_error(
+                StatusCode::BAD_REQUEST,
+                "Please either paste the message or choose a file, not both.",
+                form.values,
+            );
+        }
+        (Some(file), false) => file,
+        (None, true) => v.message.clone().into_bytes(),
+        (None, false) => {
+            return form_error(
+                StatusCode::BAD_REQUEST,
+                "The message is empty. Paste the message, or choose a saved email or text file.",
+                form.values,
+            );
+        }
+    };
+    let Ok(channel) = parse_channel(&v.channel) else {
+        return form_error(
+            StatusCode::BAD_REQUEST,
+            "Please choose how the message reached you.",
+            form.values,
+        );
+    };
+    let input = CheckInput {
+        bytes,
+        channel,
+        sender: some_text(&v.sender),
+        subject: None,
+        order_numbers: some_text(&v.order_numbers),
+        orders_csv: form
+            .orders_file
+            .as_deref()
+            .map(|b| String::from_utf8_lossy(b).into_owned()),
+    };
+    match check::run(&state, input).await {
+        Ok(checked) => {
+            let logged_in = logged_in(&state, &headers);
+            api::no_store(render(
+                StatusCode::OK,
+                &result_page(&state, &checked, logged_in),
+            ))
+        }
+        Err(e) => form_error(e.status, &e.message, form.values),
+    }
+}
+
+fn result_page(state: &AppState, checked: &Checked, logged_in: bool) -> ResultPage {
+    let profile = state.engine().profile();
+    let report = &checked.report;
+    let marks: Vec<Mark<'_>> = report
+        .findings
+        .iter()
+        .flat_map(|f| {
+            f.evidence.iter().map(|e| Mark {
+                rule: f.rule,
+                start: e.start,
+                end: e.end,
+            })
+        })
+        .collect();
+    let outbound = |to: &str| report.reports.iter().find(|r| r.to == to);
+    let hotline = &profile.reports.hotline;
+    ResultPage {
+        verdict: report.verdict.as_str(),
+        verdict_label: report.verdict_label,
+        explanation: report.advice.summary.clone(),
+        score: report.score,
+        notes: report.notes.iter().map(|n| n.message.clone()).collect(),
+        steps: report.advice.steps.clone(),
+        findings: findings_view(report),
+        model: report.model.as_ref().map(|m| m.summary.clone()),
+        message_html: highlight(&report.text, &marks),
+        already: report
+            .advice
+            .if_you_already
+            .iter()
+            .map(|a| AlreadyView {
+                key: a.key.clone(),
+                title: a.title.clone(),
+                steps: a.steps.clone(),
+                relevant: a.relevant,
+            })
+            .collect(),
+        orders: report.orders.as_ref().map(|o| OrdersView {
+            orders_in_history: o.orders_in_history,
+            no_match: o.no_match(),
+            matched: o
+                .matched
+                .iter()
+                .map(|m| OrderMatchView {
+                    claimed: m.claimed.clone(),
+                    order_id: m.order_id.clone(),
+                    by: m.by,
+                })
+                .collect(),
+            unmatched: o.unmatched.clone(),
+        }),
+        carry: carry(checked),
+        brand_name: profile.brand.name.clone(),
+        brand_id: profile.brand.id.clone(),
+        brand_email: profile.brand.report.email.clone(),
+        brand_web: profile.brand.report.web.clone(),
+        is_email: checked.original_email().is_some(),
+        ftc_text: outbound("ftc").map(|o| o.body.clone()).unwrap_or_default(),
+        ftc_how: profile.reports.ftc.how.clone().unwrap_or_default(),
+        ftc_web: profile.reports.ftc.web.clone().unwrap_or_default(),
+        sms7726: api::sms7726_steps(profile, checked),
+        hotline_name: hotline.name.clone(),
+        hotline_how: outbound("hotline")
+            .map(|o| o.how.clone())
+            .filter(|h| !h.is_empty()),
+        hotline_has_email: hotline.email.is_some(),
+        logged_in,
+    }
+}
+
+fn findings_view(report: &Report) -> Vec<FindingView> {
+    report
+        .findings
+        .iter()
+        .map(|f| FindingView {
+            rule: f.rule.to_string(),
+            explanation: f.explanation.clone(),
+            message: plain_quotes(&f.message),
+            points: f.points,
+            evidence: f.evidence.iter().map(|e| quote(&e.text)).collect(),
+        })
+        .collect()
+}
+
+/// A finding's short message for people: the `code` quotes of the report become “quotes”.
+fn plain_quotes(s: &str) -> String {
+    let mut open = false;
+    s.chars()
+        .map(|c| {
+            if c == '`' {
+                open = !open;
+                if open { '\u{201c}' } else { '\u{201d}' }
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// Evidence as a one-line quote of at most 300 characters.
+fn quote(s: &str) -> String {
+    let one_line: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() > 300 {
+        let cut: String = one_line.chars().take(300).collect();
+        format!("{cut}…")
+    } else {
+        one_line
+    }
+}
+
+fn carry(checked: &Checked) -> Carry {
+    let input = &checked.input;
+    let mut c = Carry {
+        channel: input.channel.map_or("auto", Channel::as_str).to_string(),
+        sender: input.sender.clone(),
+        order_numbers: input.order_numbers.clone(),
+        orders_csv: input
+            .orders_csv
+            .as_ref()
+            .and(checked.orders.as_ref())
+            .map(compact_orders_csv),
+        ..Carry::default()
+    };
+    if input.bytes.len() <= CARRY_LIMIT {
+        match std::str::from_utf8(&input.bytes) {
+            Ok(s) => c.message = Some(s.to_string()),
+            Err(_) => {
+                c.message_base64 =
+                    Some(base64::engine::general_purpose::STANDARD.encode(&input.bytes));
+            }
+        }
+    } else {
+        c.message = Some(checked.report.text.clone());
+        c.channel = checked.report.channel.as_str().to_string();
+        c.reduced = true;
+    }
+    c
+}
+
+/// The order history as a small CSV that `OrderHistory::parse` reads back the same: one row
+/// per item, the order's amounts on its first row.
+fn compact_orders_csv(h: &OrderHistory) -> String {
+    let amounts = h
+        .orders
+        .iter()
+        .map(|o| o.amounts_cents.len())
+        .max()
+        .unwrap_or(0);
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["Order ID", "Order Date", "Product Name"];
+    header.extend(std::iter::repeat_n("Total Owed", amounts));
+    if w.write_record(&header).is_err() {
+        return String::new();
+    }
+    for o in &h.orders {
+        let items: Vec<&str> = if o.items.is_empty() {
+            vec![""]
+        } else {
+            o.items.iter().map(String::as_str).collect()
+        };
+        for (i, item) in items.iter().enumerate() {
+            let mut row = vec![
+                o.id.clone(),
+                if i == 0 {
+                    o.date.clone().unwrap_or_default()
+                } else {
+                    String::new()
+                },
+                (*item).to_string(),
+            ];
+            if i == 0 {
+                row.extend(
+                    o.amounts_cents
+                        .iter()
+                        .map(|c| format!("{}.{:02}", c / 100, c % 100)),
+                );
+            }
+            row.resize(header.len(), String::new());
+            if w.write_record(&row).is_err() {
+                return String::new();
+            }
+        }
+    }
+    w.into_inner()
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .unwrap_or_default()
+}
+
+/// The fields the result page's forms send back.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct CarriedForm {
+    message: Option<String>,
+    message_base64: Option<String>,
+    channel: Option<String>,
+    sender: Option<String>,
+    order_numbers: Option<String>,
+    orders_csv: Option<String>,
+    consent: Option<String>,
+    note: Option<String>,
+}
+
+impl CarriedForm {
+    fn input(&self) -> Result<CheckInput, ApiError> {
+        let bytes = match (&self.message, &self.message_base64) {
+            (_, Some(b)) => base64::engine::general_purpose::STANDARD
+                .decode(b.trim())
+                .map_err(|_| ApiError::bad_input("invalid_request", "The form was damaged."))?,
+            (Some(m), None) => m.clone().into_bytes(),
+            (None, None) => Vec::new(),
+        };
+        let channel = parse_channel(self.channel.as_deref().unwrap_or("auto"))
+            .map_err(|()| ApiError::bad_input("invalid_request", "The form was damaged."))?;
+        Ok(CheckInput {
+            bytes,
+            channel,
+            sender: self.sender.as_deref().and_then(some_text),
+            subject: None,
+            order_numbers: self.order_numbers.as_deref().and_then(some_text),
+            orders_csv: self.orders_csv.clone().filter(|s| !s.trim().is_empty()),
+        })
+    }
+}
+
+async fn report_form(
+    State(state): State<AppState>,
+    Path(to): Path<String>,
+    Form(form): Form<CarriedForm>,
+) -> Response {
+    let result = async {
+        let to = ReportTo::parse(&to, state.engine().profile())?;
+        let checked = check::run(&state, form.input()?).await?;
+        api::report_response(&state, &checked, to)
+    }
+    .await;
+    result.unwrap_or_else(|e| page_error(&e))
+}
+
+fn page_error(e: &ApiError) -> Response {
+    let status = match e.status {
+        StatusCode::UNPROCESSABLE_ENTITY => StatusCode::BAD_REQUEST,
+        s => s,
+    };
+    let title = match status {
+        StatusCode::NOT_FOUND => "Not found",
+        s if s.is_server_error() => "Something went wrong",
+        _ => "That did not work",
+    };
+    error_page(status, title, &e.message)
+}
+
+// ---------------------------------------------------------------- the hotline's view
+
+impl HotlinePage {
+    fn login() -> HotlinePage {
+        HotlinePage {
+            disabled: false,
+            logged_in: false,
+            error: None,
+            saved: None,
+            cases: Vec::new(),
+            indicators: Vec::new(),
+        }
+    }
+}
+
+/// Whether the request carries a valid hotline session.
+fn logged_in(state: &AppState, headers: &HeaderMap) -> bool {
+    let Some((_, token)) = state.cases() else {
+        return false;
+    };
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|c| auth::cookie(c, auth::COOKIE))
+        .any(|v| token.check_session(v, auth::now()))
+}
+
+/// A state-changing request from a browser must come from this site. Browsers say where a
+/// request comes from in `Sec-Fetch-Site`; older ones only in `Origin`, which is `null` on
+/// this site's own forms because its pages send no referrer (`Referrer-Policy:
+/// no-referrer`), so `null` proves nothing either way. Requests that say nothing (not
+/// from a browser) pass: the session cookie is `SameSite=Strict` besides.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let get = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    if let Some(site) = get("sec-fetch-site") {
+        return matches!(site, "same-origin" | "none");
+    }
+    match get(header::ORIGIN.as_str()) {
+        None | Some("null") => true,
+        Some(origin) => {
+            let origin_host = origin
+                .split_once("://")
+                .map(|(_, rest)| rest.trim_end_matches('/'));
+            matches!((origin_host, get(header::HOST.as_str())), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
+        }
+    }
+}
+
+/// Whether the page was reached over HTTPS (directly or through a proxy that says so).
+fn is_https(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|p| p.trim().eq_ignore_ascii_case("https"))
+}
+
+fn session_cookie(value: &str, max_age: u64, https: bool) -> HeaderValue {
+    let secure = if https { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}",
+        auth::COOKIE
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+#[derive(Deserialize)]
+struct HotlineQuery {
+    saved: Option<i64>,
+}
+
+async fn hotline(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HotlineQuery>,
+) -> Response {
+    let Some((store, _)) = state.cases() else {
+        return render(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &HotlinePage {
+                disabled: true,
+                ..HotlinePage::login()
+            },
+        );
+    };
+    if !logged_in(&state, &headers) {
+        return render(StatusCode::OK, &HotlinePage::login());
+    }
+    let cases = match store.list_cases(HOTLINE_ROWS as u32, 0).await {
+        Ok(c) => c,
+        Err(e) => return page_error(&ApiError::internal("listing cases failed", &e)),
+    };
+    let indicators = match store.indicators().await {
+        Ok(i) => i,
+        Err(e) => return page_error(&ApiError::internal("counting indicators failed", &e)),
+    };
+    let page = HotlinePage {
+        disabled: false,
+        logged_in: true,
+        error: None,
+        saved: q.saved,
+        cases: cases
+            .into_iter()
+            .map(|c| CaseRow {
+                id: c.id.0,
+                created_at: time(c.created_at),
+                channel: c.channel.as_str(),
+                verdict: c.verdict.as_str(),
+                verdict_label: c.verdict.label(),
+                score: c.score,
+                sender: c.sender.unwrap_or_default(),
+                subject: c.subject.unwrap_or_default(),
+                note: c.note.unwrap_or_default(),
+            })
+            .collect(),
+        indicators: indicators
+            .into_iter()
+            .take(HOTLINE_ROWS)
+            .map(|i| IndicatorRow {
+                kind: i.kind.as_str(),
+                value: i.value,
+                count: i.count,
+                first_seen: time(i.first_seen),
+                last_seen: time(i.last_seen),
+            })
+            .collect(),
+    };
+    api::no_store(render(StatusCode::OK, &page))
+}
+
+fn time(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M").to_string()
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    token: String,
+}
+
+async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let Some((_, token)) = state.cases() else {
+        return render(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &HotlinePage {
+                disabled: true,
+                ..HotlinePage::login()
+            },
+        );
+    };
+    if !token.matches(&form.token) {
+        tracing::warn!("hotline sign-in with a wrong token");
+        return render(
+            StatusCode::UNAUTHORIZED,
+            &HotlinePage {
+                error: Some("That token is not right. Please check it and try again.".into()),
+                ..HotlinePage::login()
+            },
+        );
+    }
+    let Some(session) = token.new_session(auth::now()) else {
+        return page_error(&ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Could not start a session. Please try again.",
+        ));
+    };
+    let mut res = Redirect::to("/hotline").into_response();
+    res.headers_mut().insert(
+        header::SET_COOKIE,
+        session_cookie(&session, auth::SESSION_SECS, is_https(&headers)),
+    );
+    res
+}
+
+async fn logout(headers: HeaderMap) -> Response {
+    let mut res = Redirect::to("/hotline").into_response();
+    res.headers_mut().insert(
+        header::SET_COOKIE,
+        session_cookie("", 0, is_https(&headers)),
+    );
+    res
+}
+
+async fn save_case(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<CarriedForm>,
+) -> Response {
+    let Some((store, _)) = state.cases() else {
+        return page_error(&ApiError::cases_disabled());
+    };
+    if !logged_in(&state, &headers) || !same_origin(&headers) {
+        return error_page(
+            StatusCode::UNAUTHORIZED,
+            "Please sign in",
+            "Saving a case needs the hotline sign-in. Sign in at /hotline, then check the message again.",
+        );
+    }
+    if !matches!(form.consent.as_deref(), Some("yes" | "on" | "true")) {
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "Consent needed",
+            "A case is only saved when the person agreed: tick the box and try again.",
+        );
+    }
+    let note = form.note.as_deref().and_then(some_text);
+    if note
+        .as_ref()
+        .is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS)
+    {
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "Note too long",
+            "The note is too long: keep it under 2,000 characters.",
+        );
+    }
+    let result = async {
+        let checked = check::run(&state, form.input()?).await?;
+        crate::cases::save(&state, store, &checked, note).await
+    }
+    .await;
+    match result {
+        Ok(saved) => Redirect::to(&format!("/hotline/cases/{}", saved.id)).into_response(),
+        Err(e) => page_error(&e),
+    }
+}
+
+async fn case_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let Some((store, _)) = state.cases() else {
+        return page_error(&ApiError::cases_disabled());
+    };
+    if !logged_in(&state, &headers) {
+        return Redirect::to("/hotline").into_response();
+    }
+    let Ok(id) = id.parse::<i64>() else {
+        return error_page(StatusCode::NOT_FOUND, "Not found", "There is no such case.");
+    };
+    let case = match store.get_case(redflag_store::CaseId(id)).await {
+        Ok(Some(c)) => c,
+        Ok(None) => {
+            return error_page(StatusCode::NOT_FOUND, "Not found", "There is no such case.");
+        }
+        Err(e) => return page_error(&ApiError::internal("reading a case failed", &e)),
+    };
+    let findings = crate::cases::findings_of(&case.report);
+    let marks: Vec<Mark<'_>> = findings
+        .iter()
+        .flat_map(|(f, spans)| {
+            spans.iter().map(|&(start, end)| Mark {
+                rule: f.rule.as_str(),
+                start,
+                end,
+            })
+        })
+        .collect();
+    let message_html = highlight(&case.message_text, &marks);
+    let s = &case.summary;
+    let page = CasePage {
+        id: s.id.0,
+        verdict: s.verdict.as_str(),
+        verdict_label: s.verdict.label(),
+        score: s.score,
+        created_at: time(s.created_at),
+        channel: s.channel.as_str(),
+        sender: s.sender.clone().unwrap_or_default(),
+        subject: s.subject.clone().unwrap_or_default(),
+        consent: s.consent,
+        note: s.note.clone().unwrap_or_default(),
+        indicators: case
+            .indicators
+            .iter()
+            .map(|i| (i.kind.as_str(), i.value.clone()))
+            .collect(),
+        message_html,
+        findings: findings.into_iter().map(|(f, _)| f).collect(),
+    };
+    api::no_store(render(StatusCode::OK, &page))
+}
+
+async fn export_csv(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let Some((store, _)) = state.cases() else {
+        return page_error(&ApiError::cases_disabled());
+    };
+    if !logged_in(&state, &headers) {
+        return Redirect::to("/hotline").into_response();
+    }
+    match store.export_csv().await {
+        Ok(csv) => crate::cases::csv_response(csv),
+        Err(e) => page_error(&ApiError::internal("CSV export failed", &e)),
+    }
+}
+
+// ---------------------------------------------------------------- static files
+
+const CSS: &str = include_str!("../static/redflag.css");
+const JS: &str = include_str!("../static/redflag.js");
+
+fn static_file(body: &'static str, content_type: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn css() -> Response {
+    static_file(CSS, "text/css; charset=utf-8")
+}
+
+async fn js() -> Response {
+    static_file(JS, "text/javascript; charset=utf-8")
+}
+
+/// No icon: browsers ask for one on every page, and "nothing" is a fine answer.
+async fn favicon() -> Response {
+    (
+        StatusCode::NO_CONTENT,
+        [(header::CACHE_CONTROL, "public, max-age=86400")],
+    )
+        .into_response()
+}
+
+impl FindingView {
+    pub(crate) fn from_json(f: &serde_json::Value) -> FindingView {
+        let s = |k: &str| f.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+        FindingView {
+            rule: s("rule"),
+            explanation: s("explanation"),
+            message: plain_quotes(&s("message")),
+            points: f
+                .get("points")
+                .and_then(serde_json::Value::as_u64)
+                .and_then(|p| u8::try_from(p).ok())
+                .unwrap_or(0),
+            evidence: f
+                .get("evidence")
+                .and_then(|e| e.as_array())
+                .map(|es| {
+                    es.iter()
+                        .filter_map(|e| e.get("text").and_then(|t| t.as_str()))
+                        .map(quote)
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_orders_read_back_the_same() {
+        let csv = "Order ID,Order Date,Product Name,Total Owed,Unit Price\n\
+                   112-1234567-1234567,2026-01-02,Kettle,\"$1,299.00\",$1299.00\n\
+                   112-1234567-1234567,2026-01-02,Cable,$9.99,$9.99\n\
+                   113-7654321-7654321,2026-02-03,Book,$0.05,\n";
+        let h = OrderHistory::parse(csv).unwrap();
+        let again = OrderHistory::parse(&compact_orders_csv(&h)).unwrap();
+        assert_eq!(again, h);
+        let ids = OrderHistory::from_ids(["112-1234567-1234567"]);
+        assert_eq!(OrderHistory::parse(&compact_orders_csv(&ids)).unwrap(), ids);
+    }
+
+    #[test]
+    fn code_quotes_become_plain_quotes() {
+        assert_eq!(
+            plain_quotes("gives `1-888` and `x`"),
+            "gives \u{201c}1-888\u{201d} and \u{201c}x\u{201d}"
+        );
+    }
+
+    #[test]
+    fn same_origin_checks_the_host() {
+        let mut h = HeaderMap::new();
+        assert!(same_origin(&h), "no Origin: not a browser form");
+        h.insert(header::HOST, HeaderValue::from_static("127.0.0.1:8080"));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://127.0.0.1:8080"),
+        );
+        assert!(same_origin(&h));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://evil.example"),
+        );
+        assert!(!same_origin(&h));
+        // Our own forms send `Origin: null` (no-referrer pages).
+        h.insert(header::ORIGIN, HeaderValue::from_static("null"));
+        assert!(same_origin(&h));
+        h.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
+        assert!(same_origin(&h));
+        h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
+        assert!(!same_origin(&h));
+        h.insert("sec-fetch-site", HeaderValue::from_static("same-site"));
+        assert!(!same_origin(&h));
+    }
+}
