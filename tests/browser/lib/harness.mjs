@@ -146,7 +146,17 @@ export async function startServer({ extraArgs = [] } = {}) {
 export async function launchBrowser() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ['--no-sandbox'],
+    // This machine has no network but the package registries: keep Chromium from trying
+    // (Google lookups, component updates, sync), which otherwise refuses many connections.
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     headless: true,
   });
 }
