@@ -191,6 +191,10 @@ describe('check page', () => {
       assert.ok(ftc.readOnly, '#report-ftc-text is not readonly');
       assert.ok(ftc.value.trim().length > 20, '#report-ftc-text is empty');
       assert.ok(await page.$('#copy-ftc'), 'no #copy-ftc button');
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.baseURL });
+      await page.click('#copy-ftc');
+      const copied = await page.evaluate(() => navigator.clipboard.readText());
+      assert.equal(copied.trim(), ftc.value.trim(), '#copy-ftc did not copy the FTC text');
       assert.ok(await page.$('#report-sms7726'), 'no #report-sms7726');
       assert.ok(await page.$('#report-hotline'), 'no #report-hotline');
 
@@ -237,6 +241,26 @@ describe('check page', () => {
       assert.match(body, /amazon-accounts-secure\.com/, 'the attached original is not the uploaded email');
 
       assertNoSurprises(seen, 'scam email');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('with order numbers from Your Orders, the result checks the order the message names', async () => {
+    const { context, page, seen } = await openPage(browser, server.baseURL);
+    try {
+      await page.goto('/');
+      await page.setInputFiles('#file', join(FIXTURES, 'email/scam-account-locked.eml'));
+      // Not the order the scam names (112-4938201-5528917): that order is not in the history.
+      await page.fill('#order-numbers', '113-2046810-1357913\n114-9876543-2109876');
+      await submitCheck(page);
+      await screenshot(page, 'orders-check');
+      assert.equal(await page.$('#form-error'), null, 'the form came back with an error');
+      assert.ok(await page.$('#orders-check'), 'no #orders-check although order numbers were given');
+      const text = await page.innerText('#orders-check');
+      assert.ok(text.trim().length > 10, '#orders-check is empty');
+      assert.match(text, /112-4938201-5528917/, '#orders-check does not name the order from the message');
+      assertNoSurprises(seen, 'orders check');
     } finally {
       await context.close();
     }
