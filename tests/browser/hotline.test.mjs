@@ -68,7 +68,12 @@ async function saveCase(page) {
   await consent.check();
   const button = await form.$('button[type=submit], input[type=submit], button:not([type])');
   assert.ok(button, 'no submit button in #save-case');
-  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), button.click()]);
+  const [res] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), button.click()]);
+  const status = res?.status() ?? 0;
+  if (status >= 400) {
+    const text = (await page.innerText('main').catch(() => page.innerText('body'))).trim();
+    assert.fail(`saving the case answered HTTP ${status}: ${text.slice(0, 300)}`);
+  }
 }
 
 describe('hotline view', () => {

@@ -82,7 +82,8 @@ export async function startServer({ extraArgs = [] } = {}) {
   const bin = serverBinary();
   const dir = mkdtempSync(join(tmpdir(), 'redflag-browser-'));
   const dbPath = join(dir, 'redflag.sqlite');
-  const token = randomBytes(18).toString('base64url');
+  // Hex: a base64url token can start with '-' and be read as an option.
+  const token = randomBytes(18).toString('hex');
   const port = await freePort();
   const addr = `127.0.0.1:${port}`;
   const args = ['serve', '--addr', addr, '--db', dbPath, '--token', token, '--rate-limit', '0', ...extraArgs];
