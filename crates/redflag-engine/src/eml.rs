@@ -398,7 +398,7 @@ mod tests {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../tests/fixtures")
             .join(rel);
-        let raw = std::fs::read(path).expect("fixture");
+        let raw = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let opts = crate::InputOptions {
             channel,
             sender: Some("+13055550147".into()),
