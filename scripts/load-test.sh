@@ -5,8 +5,9 @@
 # database, then
 #   1. runs wrk (2 threads, 50 connections, 30 s, --latency) POSTing a realistic scam SMS as
 #      JSON to /api/v1/check and prints p50/p90/p99 latency and requests/s;
-#   2. sends 10,000 more checks (each wrk thread stops at its share, then wrk is ended) and prints
-#      the server's VmRSS/VmHWM from /proc/PID/status before, between and after.
+#   2. sends 10,000 more checks (each wrk thread stops at its share, then wrk is ended; the
+#      few answers already in flight are counted too, so it reports 10,000 and a handful)
+#      and prints the server's VmRSS/VmHWM from /proc/PID/status before, between and after.
 # Every response is checked: HTTP 200 and "verdict": "scam", else it counts as bad.
 #
 # Needs: wrk and curl (Debian: apt-get install -y wrk curl), cargo unless REDFLAG_BIN is set.
