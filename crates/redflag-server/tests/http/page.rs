@@ -249,6 +249,8 @@ async fn an_uploaded_email_and_a_genuine_one() {
             .unwrap()
             .contains("No red flags found")
     );
+    // A clean verdict never sits above a list headed "warning signs".
+    assert!(!html.contains("The warning signs"), "{html}");
 }
 
 #[tokio::test]
