@@ -35,6 +35,9 @@ pub struct OtherBrand {
     pub names: Vec<String>,
     /// The registrable domains it really sends from.
     pub domains: Vec<String>,
+    /// `names` as padded [`name_words`] (` paypal `), computed at load.
+    #[serde(skip)]
+    padded: Vec<String>,
 }
 
 /// Lowercase words separated by single spaces: what [`Common::brand_named`] compares.
@@ -49,7 +52,14 @@ pub fn name_words(s: &str) -> String {
 impl Common {
     /// Parses and checks the common facts.
     pub fn from_toml(text: &str) -> Result<Common, Error> {
-        let c: Common = parse_toml("common.toml", text)?;
+        let mut c: Common = parse_toml("common.toml", text)?;
+        for b in &mut c.other_brands {
+            b.padded = b
+                .names
+                .iter()
+                .map(|n| format!(" {} ", name_words(n)))
+                .collect();
+        }
         for (field, list) in [
             ("free_mail", &c.free_mail),
             ("shorteners", &c.shorteners),
@@ -100,17 +110,16 @@ impl Common {
     pub fn brand_named(&self, words: &str) -> Option<(&OtherBrand, &str)> {
         let padded = format!(" {words} ");
         self.other_brands.iter().find_map(|b| {
-            b.names
+            b.padded
                 .iter()
-                .find(|n| {
-                    let n = format!(" {} ", name_words(n));
-                    padded.contains(&n)
+                .position(|n| {
+                    padded.contains(n.as_str())
                         && padded
-                            .replacen(&n, " ", 1)
+                            .replacen(n.as_str(), " ", 1)
                             .split_whitespace()
                             .all(|w| self.sender_name_filler.iter().any(|f| f == w))
                 })
-                .map(|n| (b, n.as_str()))
+                .map(|i| (b, b.names[i].as_str()))
         })
     }
 
