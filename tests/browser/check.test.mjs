@@ -5,34 +5,19 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   FIXTURES,
   fixture,
   expectedCases,
   fixtureWithVerdict,
-  launchBrowser,
   openPage,
   screenshot,
-  startServer,
+  serverAndBrowser,
   submitCheck,
 } from './lib/harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  const exit = await server?.stop();
-  if (exit && exit.signal !== 'SIGTERM' && exit.code !== 0) {
-    console.log(`redflag serve exited with ${JSON.stringify(exit)}; its log:\n${server.log()}`);
-  }
-});
+const env = serverAndBrowser();
 
 /** The script directive of a Content-Security-Policy header, or null. */
 function scriptDirective(csp) {
@@ -101,7 +86,7 @@ function assertNoSurprises(seen, what) {
 
 describe('check page', () => {
   test('the form has every field of the page contract, a strict CSP and no external assets', async () => {
-    const { context, page, seen } = await openPage(browser, server.baseURL);
+    const { context, page, seen } = await openPage(env.browser, env.server.baseURL);
     try {
       const res = await page.goto('/');
       assert.equal(res.status(), 200);
@@ -152,7 +137,7 @@ describe('check page', () => {
 
   test('a pasted scam SMS is a scam, with red flags, highlights, advice and what to do if you already answered', async () => {
     const sms = fixtureWithVerdict('sms', 'scam', { prefer: 'sms/scam-account-suspended-call.txt' });
-    const { context, page, seen } = await openPage(browser, server.baseURL);
+    const { context, page, seen } = await openPage(env.browser, env.server.baseURL);
     try {
       await page.goto('/');
       await page.fill('#message', fixture(sms.file));
@@ -191,7 +176,7 @@ describe('check page', () => {
       assert.ok(ftc.readOnly, '#report-ftc-text is not readonly');
       assert.ok(ftc.value.trim().length > 20, '#report-ftc-text is empty');
       assert.ok(await page.$('#copy-ftc'), 'no #copy-ftc button');
-      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.baseURL });
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.server.baseURL });
       await page.click('#copy-ftc');
       const copied = await page.evaluate(() => navigator.clipboard.readText());
       assert.equal(copied.trim(), ftc.value.trim(), '#copy-ftc did not copy the FTC text');
@@ -207,7 +192,7 @@ describe('check page', () => {
 
   test('an uploaded scam email is a scam, highlighted, and the Amazon report downloads an .eml', async () => {
     const eml = 'email/scam-account-locked.eml';
-    const { context, page, seen } = await openPage(browser, server.baseURL);
+    const { context, page, seen } = await openPage(env.browser, env.server.baseURL);
     try {
       await page.goto('/');
       await page.setInputFiles('#file', join(FIXTURES, eml));
@@ -247,7 +232,7 @@ describe('check page', () => {
   });
 
   test('with order numbers from Your Orders, the result checks the order the message names', async () => {
-    const { context, page, seen } = await openPage(browser, server.baseURL);
+    const { context, page, seen } = await openPage(env.browser, env.server.baseURL);
     try {
       await page.goto('/');
       await page.setInputFiles('#file', join(FIXTURES, 'email/scam-account-locked.eml'));
@@ -271,7 +256,7 @@ describe('check page', () => {
       (c) => c.file?.startsWith('email/') && /amazon/.test(c.file) && c.verdict === 'clean',
     );
     assert.ok(clean, 'no genuine Amazon email with verdict clean in expected.toml');
-    const { context, page, seen } = await openPage(browser, server.baseURL);
+    const { context, page, seen } = await openPage(env.browser, env.server.baseURL);
     try {
       await page.goto('/');
       await page.setInputFiles('#file', join(FIXTURES, clean.file));
@@ -305,7 +290,7 @@ describe('check page', () => {
       'Amazon Security: your account is locked. Call 1-888-555-0199 now or verify at ' +
       'http://amazon-verify-login.top/x ' +
       payloads.join(' ');
-    const { context, page, seen } = await openPage(browser, server.baseURL);
+    const { context, page, seen } = await openPage(env.browser, env.server.baseURL);
     try {
       await page.goto('/');
       await page.fill('#message', message);
@@ -337,7 +322,7 @@ describe('check page', () => {
   });
 
   test('a hostile HTML email (script, onload, hidden text) is shown as text, not rendered', async () => {
-    const { context, page, seen } = await openPage(browser, server.baseURL);
+    const { context, page, seen } = await openPage(env.browser, env.server.baseURL);
     try {
       await page.goto('/');
       await page.setInputFiles('#file', join(FIXTURES, 'email/hostile-html.eml'));
@@ -358,7 +343,7 @@ describe('check page', () => {
 
   test('without JavaScript the check still works', async () => {
     const sms = fixtureWithVerdict('sms', 'scam', { prefer: 'sms/scam-package-fee.txt' });
-    const { context, page, seen } = await openPage(browser, server.baseURL, { javaScriptEnabled: false });
+    const { context, page, seen } = await openPage(env.browser, env.server.baseURL, { javaScriptEnabled: false });
     try {
       await page.goto('/');
       await page.fill('#message', fixture(sms.file));
@@ -383,7 +368,7 @@ describe('check page', () => {
   });
 
   test('an empty check re-shows the form with an error', async () => {
-    const { context, page, seen } = await openPage(browser, server.baseURL);
+    const { context, page, seen } = await openPage(env.browser, env.server.baseURL);
     try {
       await page.goto('/');
       // Skip the browser's own required-field check, if the form has one, to see the server's.
@@ -405,7 +390,7 @@ describe('check page', () => {
   });
 
   test('keyboard and screen reader: labelled fields, Tab reaches the button, verdict is a status', async () => {
-    const { context, page, seen } = await openPage(browser, server.baseURL);
+    const { context, page, seen } = await openPage(env.browser, env.server.baseURL);
     try {
       await page.goto('/');
       const unlabelled = await page.$$eval('input, textarea, select', (els) =>

@@ -2,32 +2,17 @@
 // the caller's consent), and find the case and its phone number and domain in the tables.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   digits,
   fixture,
-  launchBrowser,
   openPage,
   screenshot,
-  startServer,
+  serverAndBrowser,
   submitCheck,
 } from './lib/harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  const exit = await server?.stop();
-  if (exit && exit.signal !== 'SIGTERM' && exit.code !== 0) {
-    console.log(`redflag serve exited with ${JSON.stringify(exit)}; its log:\n${server.log()}`);
-  }
-});
+const env = serverAndBrowser();
 
 /** Fill the login form on /hotline with `token` and submit it. */
 async function logIn(page, token) {
@@ -78,7 +63,7 @@ async function saveCase(page) {
 
 describe('hotline view', () => {
   test('without the token: a login form, no cases, and a wrong token does not get in', async () => {
-    const { context, page, seen } = await openPage(browser, server.baseURL);
+    const { context, page, seen } = await openPage(env.browser, env.server.baseURL);
     try {
       const res = await page.goto('/hotline');
       assert.ok(res.headers()['content-security-policy'], 'no CSP on /hotline');
@@ -86,7 +71,7 @@ describe('hotline view', () => {
       assert.equal(await page.$('#cases'), null, '#cases shown without logging in');
       assert.equal(await page.$('#indicators'), null, '#indicators shown without logging in');
 
-      await logIn(page, `${server.token}-wrong`);
+      await logIn(page, `${env.server.token}-wrong`);
       await screenshot(page, 'hotline-wrong-token');
       assert.equal(await page.$('#cases'), null, 'a wrong token got in');
 
@@ -101,9 +86,9 @@ describe('hotline view', () => {
   });
 
   test('log in, save cases with consent, see them and their phone number and domain', async () => {
-    const { context, page, seen } = await openPage(browser, server.baseURL);
+    const { context, page, seen } = await openPage(env.browser, env.server.baseURL);
     try {
-      await logIn(page, server.token);
+      await logIn(page, env.server.token);
       await screenshot(page, 'hotline-empty');
       assert.ok(await page.$('#cases'), 'no #cases after logging in');
       assert.ok(await page.$('#indicators'), 'no #indicators after logging in');

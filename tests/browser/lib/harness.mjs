@@ -5,6 +5,7 @@
 // target/debug/redflag, relative paths taken from the repository root) and the browser from
 // CHROMIUM_PATH (default /usr/bin/chromium).
 
+import { after, before } from 'node:test';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -144,6 +145,27 @@ export async function startServer({ extraArgs = [] } = {}) {
 }
 
 /** Launch Debian's Chromium headless (playwright-core never downloads a browser). */
+/**
+ * One server and one browser for a test file: registers node:test `before` and `after` hooks
+ * and returns an object whose `server` and `browser` are set once `before` has run. At the
+ * end the browser closes and the server gets SIGTERM; an unclean exit prints its log.
+ */
+export function serverAndBrowser() {
+  const env = { server: undefined, browser: undefined };
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    const exit = await env.server?.stop();
+    if (exit && exit.signal !== 'SIGTERM' && exit.code !== 0) {
+      console.log(`redflag serve exited with ${JSON.stringify(exit)}; its log:\n${env.server.log()}`);
+    }
+  });
+  return env;
+}
+
 export async function launchBrowser() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
