@@ -40,6 +40,13 @@ pub struct OtherBrand {
     padded: Vec<String>,
 }
 
+impl OtherBrand {
+    /// True when the host is one of the brand's domains or below one.
+    pub fn owns(&self, host: &str) -> bool {
+        crate::brand::in_domains(&self.domains, host)
+    }
+}
+
 /// Lowercase words separated by single spaces: what [`Common::brand_named`] compares.
 pub fn name_words(s: &str) -> String {
     s.to_lowercase()
@@ -97,6 +104,11 @@ impl Common {
             }
         }
         Ok(c)
+    }
+
+    /// True when the host belongs to one of the other brands (`other_brands`).
+    pub fn is_other_brand_host(&self, host: &str) -> bool {
+        self.other_brands.iter().any(|b| b.owns(host))
     }
 
     /// True for a host on free app or page hosting.

@@ -121,12 +121,7 @@ fn looks_genuine(cx: &Context<'_>) -> bool {
         return false;
     }
     let brand = &cx.profile.brand;
-    hosts.iter().all(|h| {
-        brand.is_legit_domain(h)
-            || cx.profile.common.other_brands.iter().any(|b| {
-                b.domains
-                    .iter()
-                    .any(|d| *h == d || h.ends_with(&format!(".{d}")))
-            })
-    })
+    hosts
+        .iter()
+        .all(|h| brand.is_legit_domain(h) || cx.profile.common.is_other_brand_host(h))
 }

@@ -308,10 +308,10 @@ rule! {
         let Some(domain) = domain_of(&m.address) else { return };
         let words = redflag_profile::name_words(&redflag_extract::NormText::new(name).text);
         let Some((brand, named)) = cx.profile.common.brand_named(&words) else { return };
-        let reg = registrable(domain).unwrap_or_else(|| domain.to_string());
-        if brand.domains.iter().any(|d| *d == reg || domain == d || domain.ends_with(&format!(".{d}"))) {
+        if brand.owns(domain) {
             return;
         }
+        let reg = registrable(domain).unwrap_or_else(|| domain.to_string());
         out.push(Finding::new(
             meta,
             format!("named \"{}\" but sent from `{}`", quote(named), quote(&m.address)),
