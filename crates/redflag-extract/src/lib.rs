@@ -16,9 +16,9 @@ mod phones;
 mod urls;
 
 pub use domain::{is_ip_host, registrable_domain, skeleton_eq, to_unicode_host};
-pub use money::MoneyRef;
+pub use money::{MoneyRef, parse_amount};
 pub use norm::{NormText, leet};
-pub use orders::OrderRef;
+pub use orders::{OrderRef, amazon_order_numbers};
 pub use phones::{PhoneKind, PhoneRef};
 pub use urls::{EmailRef, UrlRef, UrlSource};
 

@@ -58,6 +58,22 @@ fn currency(s: &str) -> Option<&'static str> {
     })
 }
 
+/// Reads an amount written on its own, as in a spreadsheet cell or an export (`$1,299.00`,
+/// `1.299,00 €`, `-5.00`, `34`), as hundredths: currency signs and words are ignored, a
+/// leading `-` makes it negative. `None` without digits or on overflow.
+pub fn parse_amount(s: &str) -> Option<i64> {
+    let t: String = s
+        .chars()
+        .filter(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-'))
+        .collect();
+    let negative = t.starts_with('-');
+    let t = t.trim_matches(['.', ',', '-']);
+    if !t.bytes().any(|b| b.is_ascii_digit()) || t.contains('-') {
+        return None;
+    }
+    cents(t).map(|v| if negative { -v } else { v })
+}
+
 /// Reads a matched number as hundredths. `None` on overflow.
 fn cents(n: &str) -> Option<i64> {
     // The decimal separator: the last `.` or `,` followed by one or two digits at the end.

@@ -18,6 +18,11 @@ pub struct OrderRef {
 static AMAZON_ORDER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b(?:\d{3}|D\d{2})-\d{7}-\d{7}\b").expect("valid regex"));
 
+/// Every Amazon-shaped order number in a text, as written (for lists a person pastes).
+pub fn amazon_order_numbers(text: &str) -> impl Iterator<Item = &str> {
+    AMAZON_ORDER.find_iter(text).map(|m| m.as_str())
+}
+
 /// "order", "order number", "order #", "order ID", "order no." and the like, then a token
 /// (up to 40 characters, optionally starting with `#`).
 static AFTER_KEYWORD: LazyLock<Regex> = LazyLock::new(|| {

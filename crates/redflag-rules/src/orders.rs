@@ -5,14 +5,8 @@
 //! types or pastes. Parsing is lenient: unknown columns are ignored, a row without an order
 //! number is skipped, and text that is not a CSV is read as a list of order numbers.
 
-use regex::Regex;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
-
-/// Any Amazon-style order number (3-7-7, digital `D01-`).
-static ORDER_NUMBER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(?:\d{3}|D01)-\d{7}-\d{7}\b").expect("valid pattern"));
 
 /// Most orders read from one history (a decade of heavy shopping is well below this).
 pub const MAX_ORDERS: usize = 100_000;
@@ -69,9 +63,8 @@ impl OrderHistory {
     /// row names the columns) or any text listing order numbers.
     pub fn parse(text: &str) -> Result<OrderHistory, OrdersError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let h = parse_csv(text).unwrap_or_else(|| {
-            OrderHistory::from_ids(ORDER_NUMBER.find_iter(text).map(|m| m.as_str()))
-        });
+        let h = parse_csv(text)
+            .unwrap_or_else(|| OrderHistory::from_ids(redflag_extract::amazon_order_numbers(text)));
         if h.orders.is_empty() {
             return Err(OrdersError::NoOrders);
         }
@@ -126,26 +119,10 @@ pub fn order_key(id: &str) -> String {
         .to_ascii_uppercase()
 }
 
-/// A money amount as written in an export or a message (`$1,299.00`, `1299`, `1.299,00 €`),
-/// in cents.
+/// A money amount as written in an export (`$1,299.00`, `1.299,00 €`), in cents: the
+/// extraction crate's reading of amounts.
 pub fn amount_cents(s: &str) -> Option<i64> {
-    let t: String = s
-        .chars()
-        .filter(|c| c.is_ascii_digit() || *c == '.' || *c == ',' || *c == '-')
-        .collect();
-    if t.is_empty() || !t.chars().any(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    // The last separator followed by exactly two digits is the decimal point.
-    let (int, frac) = match t.rfind(['.', ',']) {
-        Some(i) if t.len() - i - 1 == 2 => (&t[..i], &t[i + 1..]),
-        _ => (t.as_str(), "0"),
-    };
-    let int: String = int.chars().filter(char::is_ascii_digit).collect();
-    let whole: i64 = if int.is_empty() { 0 } else { int.parse().ok()? };
-    let cents: i64 = frac.parse().ok()?;
-    let v = whole.checked_mul(100)?.checked_add(cents)?;
-    Some(if t.starts_with('-') { -v } else { v })
+    redflag_extract::parse_amount(s)
 }
 
 /// Which column holds what, from the header row.
