@@ -183,6 +183,8 @@ struct AttachmentInfo {
 #[derive(Debug, Default)]
 struct Draft {
     from: Option<Addr>,
+    /// How many entries the `From` header lists.
+    from_entries: usize,
     reply_to: Vec<Addr>,
     return_path: Option<String>,
     /// Unfolded `Authentication-Results` values.
@@ -322,12 +324,29 @@ fn addr_of(a: &mail_parser::Addr<'_>) -> Addr {
     }
 }
 
+/// The sender among a `From` header's entries: the first one with an address, named by the
+/// first entry when that is a bare name (`From: Gift Team, <a@b.example>` is read as the name
+/// `Gift Team`, the address `a@b.example`), else the first entry.
+fn pick_from(mut entries: Vec<Addr>) -> Option<Addr> {
+    let i = entries.iter().position(|a| a.address.is_some()).unwrap_or(0);
+    if i >= entries.len() {
+        return None;
+    }
+    let name = entries[..i].iter().find_map(|a| a.name.clone());
+    let mut chosen = entries.swap_remove(i);
+    if chosen.name.is_none() {
+        chosen.name = name;
+    }
+    Some(chosen)
+}
+
 fn read_headers(m: &MimeMessage<'_>, d: &mut Draft) {
-    d.from = m
+    let from: Vec<Addr> = m
         .from()
-        .and_then(|a| a.first())
-        .map(addr_of)
-        .filter(|a| !a.is_empty());
+        .map(|a| a.iter().map(addr_of).filter(|a| !a.is_empty()).collect())
+        .unwrap_or_default();
+    d.from_entries = from.len();
+    d.from = pick_from(from);
     d.reply_to = m
         .reply_to()
         .map(|list| {
@@ -619,6 +638,7 @@ fn render(d: Draft) -> Message {
         subject: d.subject.clone(),
         html: d.html,
         forwarded: d.forwarded,
+        from_entries: d.from_entries,
         ..EmailMeta::default()
     };
     let mut sender = None;
@@ -1127,6 +1147,20 @@ A refund of $1,499.00 was issued by mistake. Call 1-888-555-0199 to reverse it.
         let m = parse("Dear customer: your order is held\n\nPay now");
         assert!(codes(&m).contains(&"malformed-headers"));
         assert!(m.body().starts_with("Dear customer: your order is held"));
+    }
+
+    #[test]
+    fn from_line_with_several_entries_keeps_name_and_address() {
+        let m = parse(
+            "From: Voucher Team, <service@shop-mail.example.>, Voucher Team,\n <service@shop-mail.example>\nSubject: Voucher\n\nClaim it.\n",
+        );
+        let e = m.email.as_ref().unwrap();
+        let from = e.from.as_ref().unwrap();
+        assert_eq!(from.name.as_deref(), Some("Voucher Team"));
+        assert_eq!(from.address, "service@shop-mail.example.");
+        assert_eq!(e.from_entries, 4);
+        let one = parse("From: \"Smith, Anna\" <anna@example.org>\nSubject: Hi\n\nHello.\n");
+        assert_eq!(one.email.as_ref().unwrap().from_entries, 1);
     }
 
     #[test]

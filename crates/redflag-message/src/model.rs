@@ -194,6 +194,10 @@ pub struct EmailMeta {
     /// True when the analysed message was found inside a forward (message/rfc822 part or an
     /// inline "Forwarded message" block); the headers above are then the inner message's.
     pub forwarded: bool,
+    /// How many entries the `From` header lists (names and addresses). Real mail has one;
+    /// `From: Gift Team, <a@b.example>, Gift Team` is typed to show a name.
+    #[serde(default)]
+    pub from_entries: usize,
 }
 
 /// A link found in HTML: where it goes and what it says.

@@ -322,20 +322,33 @@ rule! {
 
 rule! {
     /// The sender's address is not a real internet address: its domain has no ending
-    /// (`noreply@correios`), ends in digits, or is written in styled look-alike letters.
+    /// (`noreply@correios`), ends in digits, or is written in styled look-alike letters; or
+    /// the From line lists several entries (`From: Gift Team, <service@shop.example>, Gift
+    /// Team`) to show a name where a real From line has one sender.
     ///
-    /// **Why:** mail between real companies always comes from a full domain. A From line
-    /// that cannot be replied to was typed by hand to show a name, which is forgery.
+    /// **Why:** mail between real companies always comes from a full domain and one sender.
+    /// A From line that cannot be replied to, or that strings names and addresses together,
+    /// was typed by hand to show a name, which is forgery.
     ///
     /// **Example:** `From: Correios <taxa@pedidoretido188781463>`.
     ///
     /// **Known false positives:** mail from a program on the same machine (`root@localhost`),
-    /// which people rarely see.
+    /// which people rarely see; a message written jointly by two people (RFC 5322 allows a
+    /// From line with several authors, though mail programs do not offer it).
     pub struct MalformedSenderAddress;
     id: "SND010", name: "malformed-sender-address", family: Sender, severity: Medium,
     points: 30, channels: EMAIL, summary: "Sender address is not a real internet address",
     check: |cx, meta, out| {
         let Some(m) = from(cx) else { return };
+        let entries = cx.msg.email.as_ref().map_or(0, |e| e.from_entries);
+        if entries > 1 {
+            out.push(Finding::new(
+                meta,
+                format!("the From line lists {entries} senders instead of one"),
+                vec![Evidence::with_note(m.span, "a From line typed to show a name")],
+            ));
+            return;
+        }
         let Some(domain) = domain_of(&m.address) else { return };
         let domain = domain.trim_end_matches(['>', '.']);
         if domain.is_empty() || domain == "localhost" {
