@@ -15,7 +15,8 @@ use std::collections::BTreeMap;
 pub enum AuthStatus {
     /// DMARC passed, or DKIM/SPF passed aligned with the `From` domain.
     Pass,
-    /// DMARC failed, or both DKIM and SPF failed.
+    /// DMARC failed, Microsoft's composite authentication (`compauth`) failed, or both DKIM
+    /// and SPF failed.
     Fail,
     /// No usable `Authentication-Results` (not an email, or not recorded).
     Unknown,
@@ -311,6 +312,15 @@ fn auth_status(msg: &Message) -> AuthStatus {
             "fail" => return AuthStatus::Fail,
             _ => {}
         }
+    }
+    // Microsoft's composite authentication: its own verdict on the From domain, the one
+    // behind Outlook's "this sender failed our fraud detection checks" banner.
+    if ar
+        .results
+        .iter()
+        .any(|r| r.method == "compauth" && r.result == "fail")
+    {
+        return AuthStatus::Fail;
     }
     let dkim_pass = ar
         .results

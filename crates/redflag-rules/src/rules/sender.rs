@@ -191,9 +191,10 @@ rule! {
 }
 
 rule! {
-    /// The receiving server's authentication checks (DMARC, or both DKIM and SPF) failed for
-    /// the sender's domain, or SPF failed for an envelope sender on the brand's own domain
-    /// (`smtp.mailfrom=amazon.de` sent from a server Amazon does not use).
+    /// The receiving server's authentication checks (DMARC, Microsoft's composite
+    /// authentication `compauth`, or both DKIM and SPF) failed for the sender's domain, or
+    /// SPF failed for an envelope sender on the brand's own domain (`smtp.mailfrom=amazon.de`
+    /// sent from a server Amazon does not use).
     ///
     /// **Why:** failed authentication means the From address is likely forged. It weighs
     /// more when the forged domain is the brand's own.
@@ -201,7 +202,8 @@ rule! {
     /// **Example:** `Authentication-Results: mx.example; dmarc=fail header.from=amazon.com`.
     ///
     /// **Known false positives:** forwarded mail and some mailing lists break DKIM and SPF;
-    /// DMARC-aware servers account for that.
+    /// DMARC-aware servers account for that. A small company whose mail setup is broken
+    /// fails `compauth` too (Outlook then shows the same warning banner).
     pub struct SenderAuthenticationFailed;
     id: "SND006", name: "sender-authentication-failed", family: Sender, severity: High,
     points: 30, channels: EMAIL, summary: "Sender authentication (DMARC/DKIM/SPF) failed",
