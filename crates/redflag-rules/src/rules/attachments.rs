@@ -40,7 +40,8 @@ rule! {
     /// **Example:** `Attachment: Amazon_Invoice_8841.html`.
     ///
     /// **Known false positives:** zip files between colleagues; calendar and contact cards
-    /// are not counted.
+    /// are not counted, nor is a nameless HTML part (a second copy of the body that some
+    /// mail programs send).
     pub struct RiskyAttachmentType;
     id: "ATT001", name: "risky-attachment-type", family: Attachments, severity: High,
     points: 35, channels: EMAIL, summary: "Has an attachment that can run code or open a web page",
@@ -54,6 +55,11 @@ rule! {
                 let ext = extension(&a.name);
                 if ext.as_ref().is_some_and(|e| risky.contains(e)) {
                     return Some((a, format!(".{} file", ext.unwrap_or_default())));
+                }
+                // A nameless HTML part is a body the mail program shows inline, not a
+                // file to open.
+                if a.name.trim().is_empty() && a.sniffed_type == "html" {
+                    return None;
                 }
                 matches!(a.sniffed_type.as_str(), "html" | "exe" | "elf" | "rar" | "7z" | "iso")
                     .then(|| (a, format!("really a {} file", a.sniffed_type)))
