@@ -526,6 +526,11 @@ fn keypad(c: char) -> Option<char> {
 /// Toll-free area codes in North America.
 const TOLL_FREE: &[&str] = &["800", "888", "877", "866", "855", "844", "833"];
 
+/// Currency names that follow an amount, never a vanity number's letters.
+const CURRENCY_WORDS: &[&str] = &[
+    "euro", "euros", "eur", "usd", "dollar", "dollars", "gbp", "pound", "pounds", "reais", "real",
+];
+
 /// Vanity numbers in the text.
 fn vanity(text: &str, out: &mut Vec<PhoneRef>) {
     for c in VANITY.captures_iter(text) {
@@ -550,6 +555,16 @@ fn vanity(text: &str, out: &mut Vec<PhoneRef>) {
         let one_sep = c
             .name("one")
             .is_some_and(|m| m.as_str().ends_with([' ', '.', '-']));
+        // `1.330 Euro`, `1 500 dollars`: an amount, not a number spelled in letters.
+        let first_word = tail
+            .as_str()
+            .split(|ch: char| !ch.is_alphabetic())
+            .find(|w| !w.is_empty())
+            .unwrap_or("")
+            .to_lowercase();
+        if CURRENCY_WORDS.contains(&first_word.as_str()) {
+            continue;
+        }
         let parens = area.as_str().starts_with('(');
         let dashed = c
             .name("sep")
@@ -718,6 +733,12 @@ mod tests {
         let p = one("Call １-８８８-２８０-４３３１");
         assert_eq!(p.e164.as_deref(), Some("+18882804331"));
         assert!(p.obfuscated);
+    }
+
+    #[test]
+    fn amounts_are_not_vanity_numbers() {
+        assert!(phones("a bundle for 1.330 Euro inc. VAT").is_empty());
+        assert!(phones("only 1 500 dollars").is_empty());
     }
 
     #[test]

@@ -327,13 +327,23 @@ rule! {
     /// **Example:** `Visit amazon-refund[.]help to claim.`
     ///
     /// **Known false positives:** security researchers and IT staff share defanged links on
-    /// purpose; not a consumer scenario.
+    /// purpose; not a consumer scenario. People write `example dot com` in ordinary mail
+    /// and say it on the phone, so an address written only with the word "dot" weighs 10
+    /// points; brackets and `hxxp` weigh 30.
     pub struct ObfuscatedLink;
     id: "LNK008", name: "obfuscated-link", family: Links, severity: Medium,
     points: 30, channels: ALL, summary: "Writes a web address in a disguised way",
     check: |cx, meta, out| {
         let bad: Vec<_> = cx.ind.urls.iter().filter(|u| u.obfuscated).map(|u| (u, format!("really {}", u.url))).collect();
+        let defanged = bad.iter().any(|(u, _)| {
+            let written = cx.msg.text.get(u.span.range()).unwrap_or_default();
+            written.contains(['[', '(', '{', '*']) || !written.to_ascii_lowercase().contains("dot")
+        });
+        let before = out.len();
         links_finding(meta, out, &bad, "disguised link");
+        if !defanged && let Some(f) = out.get_mut(before) {
+            f.points = 10;
+        }
     },
 }
 
