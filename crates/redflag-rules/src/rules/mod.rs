@@ -87,6 +87,7 @@ pub static RULES: &[&dyn Rule] = &[
     &sender::OtherBrandDisplayName,
     &sender::MalformedSenderAddress,
     &sender::FreeHostingSender,
+    &sender::RiskyTldSender,
     &pressure::DeadlinePressure,
     &pressure::SuspensionThreat,
     &pressure::LegalThreat,

@@ -332,6 +332,9 @@ rule! {
     /// A From line that cannot be replied to, or that strings names and addresses together,
     /// was typed by hand to show a name, which is forgery.
     ///
+    /// A domain spelled out in one-letter labels (`offers@h.a.d.o.a.n.example`) counts too:
+    /// it is generated to dodge block lists.
+    ///
     /// **Example:** `From: Correios <taxa@pedidoretido188781463>`.
     ///
     /// **Known false positives:** mail from a program on the same machine (`root@localhost`),
@@ -358,8 +361,11 @@ rule! {
         }
         let styled = domain.chars().any(|c| ('\u{1D400}'..='\u{1D7FF}').contains(&c) || ('\u{FF01}'..='\u{FF5E}').contains(&c));
         let tld = domain.rsplit('.').next().unwrap_or("");
+        let single_letter_labels = domain.split('.').filter(|l| l.chars().count() == 1).count();
         let why = if styled {
             "written in styled look-alike letters"
+        } else if single_letter_labels >= 4 {
+            "is spelled out letter by letter (r.a.n.d.o.m)"
         } else if !domain.contains('.') && !domain.starts_with('[') {
             "has no ending such as .com"
         } else if !tld.is_empty() && tld.chars().all(|c| c.is_ascii_digit()) && domain.parse::<std::net::Ipv4Addr>().is_err() {
@@ -395,6 +401,37 @@ rule! {
                 meta,
                 format!("sent from `{}`, a free app-hosting address", quote(&m.address)),
                 vec![Evidence::with_note(m.span, "free hosting, not a company's own domain")],
+            ));
+        }
+    },
+}
+
+rule! {
+    /// The sender's domain ends in a cheap, heavily abused ending (`.shop`, `.xyz`, `.top`,
+    /// `.click`, ...: `risky_tlds` in the profile's `common.toml`, the list LNK009 uses).
+    ///
+    /// **Why:** bulk scam mail is sent from throw-away domains registered by the hundred on
+    /// such endings; established companies send from their long-standing domains.
+    ///
+    /// **Example:** `From: Reward Center <offers@mail.gift-center.shop>`.
+    ///
+    /// **Known false positives:** a small shop that chose a new ending for its name; the
+    /// points are low, so it only counts next to other red flags.
+    pub struct RiskyTldSender;
+    id: "SND012", name: "risky-tld-sender", family: Sender, severity: Low,
+    points: 15, channels: EMAIL, summary: "Sent from a domain on an ending popular with scammers",
+    check: |cx, meta, out| {
+        let Some(m) = from(cx) else { return };
+        let Some(domain) = domain_of(&m.address) else { return };
+        let domain = domain.trim_end_matches(['>', '.']);
+        if cx.profile.brand.is_legit_domain(domain) {
+            return;
+        }
+        if let Some(tld) = cx.profile.common.risky_tld(domain) {
+            out.push(Finding::new(
+                meta,
+                format!("sent from `{}`, a domain ending in .{tld}", quote(&m.address)),
+                vec![Evidence::with_note(m.span, format!(".{tld} is popular with scammers"))],
             ));
         }
     },
