@@ -202,3 +202,53 @@ rule! {
     points: 10, channels: ALL, summary: "Mailbox full, password expiring or email closing story",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "mailbox scare"),
 }
+
+rule! {
+    /// Offers dates, "singles near you", private messages from strangers or explicit
+    /// photos.
+    ///
+    /// **Why:** romance and dating bait leads to paid "dating sites" that take card details,
+    /// and to romance scams, which cost victims more than any other scam the FTC counts.
+    ///
+    /// **Example:** `Lonely women near you want to meet. See their photos.`
+    ///
+    /// **Known false positives:** a dating service you joined; ordinary mail rarely uses
+    /// these words.
+    pub struct DatingLure;
+    id: "SCN014", name: "dating-lure", family: Scenario, severity: Low,
+    points: 15, channels: ALL, summary: "Dating, singles or explicit-photo bait",
+    check: |cx, meta, out| phrase_rule(cx, meta, out, false, "dating bait"),
+}
+
+rule! {
+    /// Promises a windfall from a stranger: an inheritance, a donation, unclaimed funds, a
+    /// business or investment proposal, "money waiting for you".
+    ///
+    /// **Why:** the advance-fee fraud: the money never exists, and the fees, "taxes" and
+    /// bank details it asks for along the way are the point.
+    ///
+    /// **Example:** `I have decided to donate $2,500,000.00 to you. Reply with your details.`
+    ///
+    /// **Known false positives:** real business proposals from people you know.
+    pub struct WindfallLure;
+    id: "SCN015", name: "windfall-lure", family: Scenario, severity: Low,
+    points: 15, channels: ALL, summary: "Inheritance, donation or business-deal windfall from a stranger",
+    check: |cx, meta, out| phrase_rule(cx, meta, out, false, "windfall"),
+}
+
+rule! {
+    /// Promises crypto or investment riches: an airdrop to claim, staking rewards, a
+    /// Bitcoin balance, a trading robot, guaranteed returns, casino bonuses.
+    ///
+    /// **Why:** investment scams are the costliest fraud the FTC counts; "claim your
+    /// tokens" pages drain the wallet that connects to them.
+    ///
+    /// **Example:** `Claim 2,600 UNI now: your airdrop expires today.`
+    ///
+    /// **Known false positives:** news from an exchange you use (its own sender domain
+    /// then checks out).
+    pub struct InvestmentLure;
+    id: "SCN016", name: "investment-lure", family: Scenario, severity: Low,
+    points: 15, channels: ALL, summary: "Crypto, trading or casino riches",
+    check: |cx, meta, out| phrase_rule(cx, meta, out, false, "investment bait"),
+}
