@@ -1,7 +1,7 @@
 //! Links to phony sites: look-alike domains, homographs, the brand in a sub-domain or path,
 //! bare IP addresses, shorteners, disguised links and link text that lies.
 
-use crate::helpers::{Lookalike, lookalike, quote, registrable};
+use crate::helpers::{Lookalike, lookalike, phrase_hits, quote, registrable};
 use crate::{ALL, Context, Evidence, Finding, RuleMeta, rule};
 use redflag_extract::{UrlRef, UrlSource};
 use redflag_message::Channel;
@@ -420,4 +420,70 @@ rule! {
             .collect();
         links_finding(meta, out, &bad, "free hosting");
     },
+}
+
+rule! {
+    /// The message dangles bait (a prize, a date, a windfall, crypto or casino riches:
+    /// SCN009 and SCN014-016) and sends you to a link on a site that is not the sender's
+    /// own.
+    ///
+    /// **Why:** the bait is the story; the link is where the card details or the wallet
+    /// are taken. A company running a real promotion links to its own site.
+    ///
+    /// **Example:** `Congratulations, you have won a gift card! Claim it at
+    /// https://gift-claim.example.net` from `news@shop.example.com`.
+    ///
+    /// **Known false positives:** a newsletter's prize draw whose links go through a
+    /// mailing service's click tracker.
+    pub struct BaitLink;
+    id: "LNK012", name: "bait-link", family: Links, severity: Low,
+    points: 15, channels: ALL, summary: "Offers a prize or riches and links to another site",
+    check: bait_link,
+}
+
+/// The bait scenarios: offers of something for nothing.
+const BAITS: &[&str] = &["SCN009", "SCN014", "SCN015", "SCN016"];
+
+/// Prize words that friends and mailing lists use too: bait only beside other prize words,
+/// not alone.
+const WEAK_BAIT: &[&str] = &[
+    "congratulations", "felicitations", "félicitations", "parabéns", "parabens", "gefeliciteerd",
+    "felicidades", "felicitaciones", "herzlichen glückwunsch", "herzlichen gluckwunsch",
+    "free gift",
+];
+
+fn bait_link(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding>) {
+    let Some(bait) = BAITS.iter().find_map(|id| {
+        phrase_hits(cx, id).into_iter().find(|&s| {
+            let said = cx.text(s).split_whitespace().collect::<Vec<_>>().join(" ");
+            !WEAK_BAIT.contains(&said.to_lowercase().as_str())
+        })
+    }) else {
+        return;
+    };
+    let sender = cx
+        .msg
+        .email
+        .as_ref()
+        .and_then(|e| e.from.as_ref())
+        .and_then(|m| m.address.rsplit_once('@'))
+        .and_then(|(_, d)| registrable(d.trim_end_matches(['>', '.'])));
+    let brand = &cx.profile.brand;
+    let Some(link) = web_links(cx).find(|u| {
+        let h = host(u);
+        let reg = registrable(h);
+        !brand.is_legit_domain(h)
+            && !cx.profile.common.is_other_brand_host(h)
+            && (sender.is_none() || reg != sender)
+    }) else {
+        return;
+    };
+    out.push(Finding::new(
+        meta,
+        format!("offers `{}` and links to `{}`", quote(cx.text(bait)), quote(&shown(link))),
+        vec![
+            Evidence::with_note(bait, "the bait"),
+            Evidence::with_note(link.span, "a site that is not the sender's"),
+        ],
+    ));
 }

@@ -48,6 +48,7 @@ pub static RULES: &[&dyn Rule] = &[
     &links::RiskyTldLink,
     &links::LinkUserinfoTrick,
     &links::FreeHostingLink,
+    &links::BaitLink,
     &model::ModelSaysScam,
     &orders::MalformedOrderNumber,
     &orders::OrderNotInHistory,
