@@ -97,3 +97,91 @@ pub(crate) fn check(cx: &Context<'_>) -> Option<SpellCheck> {
         checked,
     })
 }
+
+/// Words disguised with look-alike letters: a capital `I` standing for `l` (`cIick`,
+/// `Iocked`, `AppIe`) or an `l` for `i` (`lnformation`), where the word only becomes an
+/// English word once the letter is put back. Each distinct word once, in text order.
+pub(crate) fn lookalike_letter_words(cx: &Context<'_>) -> Vec<Span> {
+    if cx.profile.lang.lang != "en" {
+        return Vec::new();
+    }
+    let Some(dict) = dictionary() else {
+        return Vec::new();
+    };
+    let content = cx.content;
+    let text = cx.text(content);
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for (off, word) in text.unicode_word_indices() {
+        let n = word.chars().count();
+        if !(4..=18).contains(&n) || !word.chars().all(|c| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        let Some(fixed) = restore_letters(word) else {
+            continue;
+        };
+        // A short capitalised word changed only at its start is more likely a name
+        // (`Iain`) than a disguise.
+        if n < 6 && word.starts_with('I') && fixed[1..] == plain_tail(word) {
+            continue;
+        }
+        let plain = word.to_lowercase();
+        if dict.check(&plain) || !dict.check(&fixed) {
+            continue;
+        }
+        if seen.insert(plain) {
+            let start = content.start + off;
+            out.push(Span::new(start, start + word.len()));
+        }
+    }
+    out
+}
+
+/// The word after its first letter, lowercased.
+fn plain_tail(word: &str) -> String {
+    word.chars().skip(1).collect::<String>().to_lowercase()
+}
+
+/// The word with its look-alike letters put back, lowercased, when it has any: a capital
+/// `I` after a lowercase letter or before lowercase letters (`temporariIy`, `Iocked`), or a
+/// leading `l` before a consonant (`lnformation`). `None` for a word without them.
+fn restore_letters(word: &str) -> Option<String> {
+    let chars: Vec<char> = word.chars().collect();
+    let mut changed = false;
+    let mut out = String::with_capacity(word.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let prev_lower = i > 0 && chars[i - 1].is_ascii_lowercase();
+        let next_lower = chars.get(i + 1).is_some_and(char::is_ascii_lowercase);
+        if c == 'I' && (prev_lower || (i == 0 && next_lower)) {
+            out.push('l');
+            changed = true;
+        } else if c == 'l'
+            && i == 0
+            && chars
+                .get(1)
+                .is_some_and(|n| matches!(n, 'n' | 'm' | 'd' | 't' | 's'))
+        {
+            out.push('i');
+            changed = true;
+        } else {
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    changed.then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::restore_letters;
+
+    #[test]
+    fn look_alike_letters_are_put_back() {
+        assert_eq!(restore_letters("temporariIy").as_deref(), Some("temporarily"));
+        assert_eq!(restore_letters("Iocked").as_deref(), Some("locked"));
+        assert_eq!(restore_letters("AppIe").as_deref(), Some("apple"));
+        assert_eq!(restore_letters("lnformation").as_deref(), Some("information"));
+        assert_eq!(restore_letters("Idea").as_deref(), Some("ldea"));
+        assert_eq!(restore_letters("IBM"), None);
+        assert_eq!(restore_letters("locked"), None);
+    }
+}

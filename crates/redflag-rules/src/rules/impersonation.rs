@@ -161,3 +161,33 @@ fn brand_scare_with_call_to_action(
         ],
     ));
 }
+
+rule! {
+    /// Writes ordinary words with look-alike letters: a capital `I` for a lowercase `l`
+    /// (`your account was Iocked`, `cIick the Iink`) or an `l` for an `i` (`lnformation`).
+    ///
+    /// **Why:** on screen the words read normally; to a spam filter they are unknown words.
+    /// Nobody types that by accident, so it is a deliberate disguise. Two or more such words
+    /// weigh 30 points, one weighs 15.
+    ///
+    /// **Example:** `Your AppIe ID has been Iocked temporariIy. CIick the Iink below.`
+    ///
+    /// **Known false positives:** text copied from a bad OCR scan; code with names such as
+    /// `getItem` is not counted (the letter must make an English word).
+    pub struct LookalikeLetters;
+    id: "IMP004", name: "look-alike-letters", family: Impersonation, severity: Medium,
+    points: 30, channels: ALL, summary: "Writes words with look-alike letters (I for l) to slip past filters",
+    check: |cx, meta, out| {
+        let words = crate::spelling::lookalike_letter_words(cx);
+        if words.is_empty() {
+            return;
+        }
+        let shown: Vec<String> = words.iter().take(5).map(|s| format!("`{}`", quote(cx.text(*s)))).collect();
+        let f = Finding::new(
+            meta,
+            format!("writes words with look-alike letters: {}", shown.join(", ")),
+            words.iter().take(8).map(|&s| Evidence::with_note(s, "look-alike letters")).collect(),
+        );
+        out.push(if words.len() >= 2 { f } else { f.points(15) });
+    },
+}

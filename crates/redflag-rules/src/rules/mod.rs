@@ -34,6 +34,7 @@ pub static RULES: &[&dyn Rule] = &[
     &impersonation::ClaimsBrand,
     &impersonation::ObfuscatedBrandName,
     &impersonation::BrandScareWithCallToAction,
+    &impersonation::LookalikeLetters,
     &language::SpellingMistakes,
     &language::GrammarMistakes,
     &language::GenericGreeting,
