@@ -216,7 +216,7 @@ rule! {
     /// these words.
     pub struct DatingLure;
     id: "SCN014", name: "dating-lure", family: Scenario, severity: Low,
-    points: 15, channels: ALL, summary: "Dating, singles or explicit-photo bait",
+    points: 20, channels: ALL, summary: "Dating, singles or explicit-photo bait",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "dating bait"),
 }
 
@@ -232,7 +232,7 @@ rule! {
     /// **Known false positives:** real business proposals from people you know.
     pub struct WindfallLure;
     id: "SCN015", name: "windfall-lure", family: Scenario, severity: Low,
-    points: 15, channels: ALL, summary: "Inheritance, donation or business-deal windfall from a stranger",
+    points: 20, channels: ALL, summary: "Inheritance, donation or business-deal windfall from a stranger",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "windfall"),
 }
 
