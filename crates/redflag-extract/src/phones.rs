@@ -573,6 +573,11 @@ fn vanity(text: &str, out: &mut Vec<PhoneRef>) {
         if !(one || parens || (dashed && TOLL_FREE.contains(&area_digits))) {
             continue;
         }
+        // `1920 FARRIOR AVE` is a house number and a street: a `1` glued to the area code is
+        // a prefix only before a toll-free code (`1800 FLOWERS`).
+        if one && !one_sep && !parens && !TOLL_FREE.contains(&area_digits) {
+            continue;
+        }
         // Keep the tail's words up to the 7th keypad digit; a vanity number spells at least
         // 7 characters, 3 of them letters, all capitals unless a `1-` prefix says "phone".
         let mut keys = String::new();
@@ -745,6 +750,7 @@ mod tests {
     fn postal_codes_are_not_vanity_numbers() {
         assert!(raws("Registered office: L-1855 Luxembourg. Share capital").is_empty());
         assert!(raws("Call 1855 Luxembourg office").is_empty());
+        assert!(raws("Deliver to 1920 FARRIOR AVE SE").is_empty());
     }
 
     #[test]

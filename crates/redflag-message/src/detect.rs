@@ -129,6 +129,11 @@ fn looks_like_email(b: &[u8]) -> bool {
         if line.starts_with([' ', '\t']) {
             continue;
         }
+        // A MIME boundary right after the headers (the blank line before it was lost in a
+        // trimmed or pasted source) ends the header block too.
+        if line.starts_with("--") && headers > 0 {
+            break;
+        }
         let Some(colon) = line.find(':') else {
             return false;
         };
@@ -176,6 +181,10 @@ mod tests {
         assert_eq!(
             detect_kind(b"Note: call me back\nok").unwrap(),
             InputKind::Text
+        );
+        assert_eq!(
+            detect_kind(b"From: a@b.com\nSubject: x\nContent-Type: multipart/mixed; boundary=\"b\"\n--b\nContent-Type: text/plain\n\nhi\n--b--\n").unwrap(),
+            InputKind::Email
         );
         assert_eq!(
             detect_kind(br#"{"participants":[],"messages":[]}"#).unwrap(),

@@ -64,6 +64,10 @@ pub fn parse_email(raw: &[u8]) -> Result<Message, Error> {
         Some(at) => (&raw[..at], true),
         None => (raw, false),
     };
+    // Headers that run straight into the first MIME boundary (a hand-trimmed or pasted
+    // source) get the blank line they lost, so the parts are read, not the raw source.
+    let repaired = blank_line_before_boundary(mime_raw);
+    let mime_raw = repaired.as_deref().unwrap_or(mime_raw);
     let mut draft = match parse_mime(mime_raw) {
         Some(m) if has_known_headers(&m) => from_mime(&m),
         _ => from_plain(raw),
@@ -107,6 +111,57 @@ fn nesting_cut(raw: &[u8]) -> Option<usize> {
         i += 1;
     }
     None
+}
+
+/// When the header block declares a multipart `boundary` and its first boundary line comes
+/// before any blank line (the blank line that ends the headers is missing), the input with
+/// a blank line inserted before that boundary line; otherwise `None`.
+fn blank_line_before_boundary(raw: &[u8]) -> Option<Vec<u8>> {
+    let mut boundary: Option<Vec<u8>> = None;
+    let mut pos = 0;
+    while pos < raw.len() {
+        let end = raw[pos..]
+            .iter()
+            .position(|&c| c == b'\n')
+            .map_or(raw.len(), |i| pos + i + 1);
+        let line = raw[pos..end].strip_suffix(b"\n").unwrap_or(&raw[pos..end]);
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() {
+            return None;
+        }
+        if let Some(b) = &boundary
+            && line.len() >= b.len() + 2
+            && line.starts_with(b"--")
+            && &line[2..2 + b.len()] == b.as_slice()
+        {
+            let mut out = Vec::with_capacity(raw.len() + 1);
+            out.extend_from_slice(&raw[..pos]);
+            out.push(b'\n');
+            out.extend_from_slice(&raw[pos..]);
+            return Some(out);
+        }
+        if boundary.is_none() {
+            boundary = boundary_param(line);
+        }
+        pos = end;
+    }
+    None
+}
+
+/// The value of a `boundary=` parameter on a header line (quoted or not).
+fn boundary_param(line: &[u8]) -> Option<Vec<u8>> {
+    let lower = line.to_ascii_lowercase();
+    let at = lower.windows(9).position(|w| w == b"boundary=")? + 9;
+    let rest = &line[at..];
+    let value: Vec<u8> = if let Some(q) = rest.strip_prefix(b"\"") {
+        q.iter().take_while(|&&c| c != b'"').copied().collect()
+    } else {
+        rest.iter()
+            .take_while(|&&c| !c.is_ascii_whitespace() && c != b';')
+            .copied()
+            .collect()
+    };
+    (!value.is_empty()).then_some(value)
 }
 
 /// Runs mail-parser. It is written not to panic; a panic is caught anyway and the input is
@@ -1161,6 +1216,16 @@ A refund of $1,499.00 was issued by mistake. Call 1-888-555-0199 to reverse it.
         assert_eq!(e.from_entries, 4);
         let one = parse("From: \"Smith, Anna\" <anna@example.org>\nSubject: Hi\n\nHello.\n");
         assert_eq!(one.email.as_ref().unwrap().from_entries, 1);
+    }
+
+    #[test]
+    fn missing_blank_line_before_the_first_boundary_is_repaired() {
+        let raw = "From: Shop <orders@example.com>\nSubject: Shipped\nMIME-Version: 1.0\nContent-Type: multipart/alternative;\n\tboundary=\"----=_b1\"\n------=_b1\nContent-Type: text/plain; charset=utf-8\n\nPlain part.\n------=_b1\nContent-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n<p>See <a href=3D\"https://www.example.com/track\">tracking</a>, caf=C3=A9.</p>\n------=_b1--\n";
+        let m = parse(raw);
+        assert!(m.text.contains("café"), "{}", m.text);
+        assert!(!m.text.contains("=3D"), "{}", m.text);
+        assert!(!m.text.contains("Content-Type"), "{}", m.text);
+        assert_eq!(blank_line_before_boundary(b"From: a@b.c\n\nbody"), None);
     }
 
     #[test]

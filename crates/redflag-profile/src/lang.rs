@@ -106,11 +106,14 @@ impl LangPack {
                 })?;
                 // Whole words: a word boundary at each end, unless the pattern starts or ends
                 // with an anchor, a boundary, a space or an escaped punctuation mark (next to
-                // which a boundary would never match).
+                // which a boundary would never match), or is written in a script without
+                // spaces between words.
+                let unspaced = p.chars().any(unspaced_script);
                 let start = if p.starts_with('^')
                     || p.starts_with(r"\b")
                     || p.starts_with(' ')
                     || escaped_punct_at_start(&p)
+                    || unspaced
                 {
                     ""
                 } else {
@@ -120,6 +123,7 @@ impl LangPack {
                     || p.ends_with(r"\b")
                     || p.ends_with(' ')
                     || escaped_punct_at_end(&p)
+                    || unspaced
                 {
                     ""
                 } else {
@@ -163,6 +167,19 @@ impl LangPack {
 fn escaped_punct_at_start(p: &str) -> bool {
     let mut c = p.chars();
     c.next() == Some('\\') && c.next().is_some_and(|x| !x.is_ascii_alphanumeric())
+}
+
+/// A letter of a script written without spaces between words (Chinese, Japanese kana,
+/// Thai): "whole words" means nothing there, so a phrase written in one gets no word
+/// boundaries (`请按9` must match inside `了解详情请按9了`).
+fn unspaced_script(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30FF}' // Hiragana, Katakana
+        | '\u{3400}'..='\u{4DBF}' // CJK Extension A
+        | '\u{4E00}'..='\u{9FFF}' // CJK Unified Ideographs
+        | '\u{F900}'..='\u{FAFF}' // CJK Compatibility Ideographs
+        | '\u{0E00}'..='\u{0E7F}' // Thai
+    )
 }
 
 /// `...\)`, `...\.`: the pattern ends with an escaped punctuation mark.

@@ -280,6 +280,23 @@ mod tests {
     }
 
     #[test]
+    fn phrases_in_unspaced_scripts_match_inside_a_run_of_text() {
+        let p = Profile::load(
+            AMAZON_TOML,
+            EN_TOML,
+            EN_ADVICE_TOML,
+            COMMON_TOML,
+            REPORTS_TOML,
+        )
+        .unwrap();
+        let press = p.lang.phrases("PHN003").unwrap();
+        // Chinese has no spaces between words: the phrase sits inside a run of characters.
+        assert!(press.is_match("了解详情请按9由人工客服"));
+        // Latin phrases stay whole words.
+        assert!(!press.is_match("impress 1 person"));
+    }
+
+    #[test]
     fn hotline_can_be_replaced() {
         let r = Reports::from_toml(REPORTS_TOML).unwrap();
         let r = r

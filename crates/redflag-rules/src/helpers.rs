@@ -35,6 +35,21 @@ fn find_phrases(cx: &Context<'_>, id: &str) -> Vec<Span> {
     out
 }
 
+/// The scam stories: every scenario except a plain order confirmation, a job offer and a
+/// mailbox scare (a breach, a charge, a failed order, a held package, a locked account, a
+/// renewal, a refund, a prize, a payment problem, tech support).
+pub(crate) const SCAM_STORIES: &[&str] = &[
+    "SCN001", "SCN002", "SCN003", "SCN004", "SCN006", "SCN007", "SCN008", "SCN009", "SCN011",
+    "SCN012",
+];
+
+/// The first place the message tells one of the [`SCAM_STORIES`].
+pub(crate) fn scam_story(cx: &Context<'_>) -> Option<Span> {
+    SCAM_STORIES
+        .iter()
+        .find_map(|id| phrase_hits(cx, id).into_iter().next())
+}
+
 /// A span without white space at either end.
 pub(crate) fn trim_span(text: &str, span: Span) -> Span {
     let Some(s) = text.get(span.range()) else {
@@ -88,6 +103,33 @@ pub(crate) fn negated(cx: &Context<'_>, span: Span) -> bool {
         "scam",
     ];
     NEG.iter().any(|n| before.contains(n))
+}
+
+/// The lowercase text from the start of `span`'s sentence up to `span` (a sentence ends at
+/// `. `, `!`, `?` or a line break; `Rs.2` does not end one).
+pub(crate) fn sentence_before(cx: &Context<'_>, span: Span) -> String {
+    let text = &cx.msg.text;
+    let mut start = span.start.saturating_sub(160);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    let before = &text[start..span.start];
+    let cut = [". ", "! ", "? ", "\n"]
+        .iter()
+        .filter_map(|sep| before.rfind(sep).map(|i| i + sep.len()))
+        .max()
+        .unwrap_or(0);
+    before[cut..].trim_start().to_lowercase()
+}
+
+/// The lowercase word right after `span`, if any.
+pub(crate) fn next_word(cx: &Context<'_>, span: Span) -> String {
+    cx.msg.text[span.end..]
+        .trim_start_matches([' ', '\t'])
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("")
+        .to_lowercase()
 }
 
 /// Quotes evidence text for a finding message: trimmed, one line, at most 60 characters.

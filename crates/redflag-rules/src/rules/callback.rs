@@ -1,9 +1,9 @@
 //! Callback numbers: phone numbers to call that are not the brand's.
 
-use crate::helpers::{phrase_finding, phrase_hits, quote};
+use crate::helpers::{phrase_finding, phrase_hits, phrase_rule, quote, request_hits, scam_story};
 use crate::{ALL, CALL, Context, Evidence, Finding, RuleMeta, rule};
 use redflag_extract::PhoneRef;
-use redflag_message::SectionKind;
+use redflag_message::{SectionKind, Span};
 
 /// Phone numbers in the subject or body (not the sender or caller line).
 fn content_phones<'a>(cx: &'a Context<'_>) -> impl Iterator<Item = &'a PhoneRef> {
@@ -24,8 +24,10 @@ rule! {
     /// **Example:** `Amazon Security: call 1-888-555-0199 to cancel the order.`
     ///
     /// **Known false positives:** a seller's or driver's number in a real marketplace
-    /// message. In mail from the brand's own domain it weighs 30 points instead of 45: still
-    /// enough for "suspicious", because scammers abuse real Amazon mail.
+    /// message. In mail from the brand's own domain it counts only next to a scam story (a
+    /// charge, a renewal, a refund...) or a request for money, which is what scammers stuff
+    /// into real Amazon mail; a number in a genuine notice's footer does not count. There it
+    /// weighs 30 points instead of 45: still enough for "suspicious".
     pub struct CallbackNumberNotBrand;
     id: "PHN001", name: "callback-number-not-brand", family: Callback, severity: High,
     points: 45, channels: ALL, summary: "Gives a callback number that is not Amazon's",
@@ -41,6 +43,13 @@ fn callback_number_not_brand(cx: &Context<'_>, meta: &'static RuleMeta, out: &mu
         .filter(|p| !p.e164.as_deref().is_some_and(|e| brand.is_brand_phone(e)))
         .collect();
     let Some(first) = bad.first() else { return };
+    // In mail from the brand's own servers a number counts when the text also tells a scam
+    // story or asks for money: that is what a scammer stuffs into a gift note or a seller
+    // field. A number in a genuine notice's footer ("questions? call customer service at
+    // ...") comes with neither.
+    if cx.claim.sender_is_brand && scam_story(cx).is_none() && money_request(cx).is_none() {
+        return;
+    }
     let evidence = bad
         .iter()
         .take(6)
@@ -67,6 +76,14 @@ fn callback_number_not_brand(cx: &Context<'_>, meta: &'static RuleMeta, out: &mu
     } else {
         f
     });
+}
+
+/// The first request for money outside the brand's website (gift cards, codes, crypto,
+/// transfers, fees).
+fn money_request(cx: &Context<'_>) -> Option<Span> {
+    ["PAY001", "PAY002", "PAY003", "PAY004", "PAY005"]
+        .iter()
+        .find_map(|id| request_hits(cx, id).into_iter().next())
 }
 
 rule! {
@@ -131,6 +148,30 @@ rule! {
         let boost = cx.claim.claims;
         out.extend(phrase_finding(cx, meta, &hits, "robocall prompt").map(|f| if boost { f.points(45) } else { f }));
     },
+}
+
+rule! {
+    /// A call pitches a way out of debt or a deal: settling your tax debt, student-loan
+    /// forgiveness, a lower interest rate, "50% off" your bill, an extended car warranty or a
+    /// free vacation.
+    ///
+    /// **Why:** these are the robocall pitches the FTC sues over: a recorded call that tries
+    /// to sell something is illegal unless you agreed to it in writing, and the "relief" or
+    /// "discount" is bait for fees, card numbers and account details. Scam calls pose as the
+    /// IRS, a loan servicer, a card issuer or your TV provider to make the offer believable.
+    ///
+    /// **Example:** `Your account is qualified for 50% off. To avail the discount, kindly call
+    /// us back at 888-555-0147.`
+    ///
+    /// **Known false positives:** a call from your own lender or provider about options on
+    /// your account. Real calls you expect (an appointment reminder, a pharmacy's refill
+    /// notice, a school closure) do not pitch debt relief or discounts. It weighs 20 points,
+    /// so it needs a second red flag (a callback number, a key to press, pressure or a threat)
+    /// to make a call suspicious.
+    pub struct RobocallSalesPitch;
+    id: "PHN005", name: "robocall-sales-pitch", family: Callback, severity: Medium,
+    points: 20, channels: CALL, summary: "Call pitches debt relief, a lower rate, a discount or a warranty",
+    check: |cx, meta, out| phrase_rule(cx, meta, out, false, "sales pitch"),
 }
 
 rule! {

@@ -4,7 +4,7 @@
 //! All of these skip negated phrases, so "Amazon will never ask for your password" in a real
 //! message is not a request.
 
-use crate::helpers::phrase_rule;
+use crate::helpers::{next_word, phrase_finding, phrase_rule, request_hits};
 use crate::{ALL, rule};
 
 rule! {
@@ -121,9 +121,22 @@ rule! {
     ///
     /// **Example:** `Verify your account information to avoid suspension.`
     ///
-    /// **Known false positives:** sign-up confirmations you requested.
+    /// **Known false positives:** sign-up confirmations you requested. A mailing footer's
+    /// "update your email preferences" (or profile, settings) is not a request to verify, and
+    /// is not counted.
     pub struct AsksToVerifyAccount;
     id: "CRD008", name: "asks-to-verify-account", family: Credentials, severity: Medium,
     points: 20, channels: ALL, summary: "Asks you to verify or update your account information",
-    check: |cx, meta, out| phrase_rule(cx, meta, out, true, "asks to verify your account"),
+    check: |cx, meta, out| {
+        // "You can unsubscribe or update your email preferences at any time."
+        const FOOTER: &[&str] = &["preferences", "preference", "profile", "settings", "subscription", "subscriptions"];
+        let hits: Vec<_> = request_hits(cx, meta.id)
+            .into_iter()
+            .filter(|s| {
+                !(cx.text(*s).to_lowercase().starts_with("update")
+                    && FOOTER.contains(&next_word(cx, *s).as_str()))
+            })
+            .collect();
+        out.extend(phrase_finding(cx, meta, &hits, "asks to verify your account"));
+    },
 }

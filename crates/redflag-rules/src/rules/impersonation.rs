@@ -1,6 +1,6 @@
 //! Impersonation: the message claims to be the brand, or disguises the brand's name.
 
-use crate::helpers::{phrase_hits, quote};
+use crate::helpers::{phrase_hits, quote, scam_story};
 use crate::{ALL, Context, Evidence, Finding, RuleMeta, rule};
 
 rule! {
@@ -124,14 +124,7 @@ fn brand_scare_with_call_to_action(
         return;
     }
     // Scenario phrases other than a plain order confirmation or job offer.
-    const SCARES: &[&str] = &[
-        "SCN001", "SCN002", "SCN003", "SCN004", "SCN006", "SCN007", "SCN008", "SCN009", "SCN011",
-        "SCN012",
-    ];
-    let Some(scare) = SCARES
-        .iter()
-        .find_map(|id| phrase_hits(cx, id).into_iter().next())
-    else {
+    let Some(scare) = scam_story(cx) else {
         return;
     };
     let brand = &cx.profile.brand;

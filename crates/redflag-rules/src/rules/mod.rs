@@ -63,6 +63,7 @@ pub static RULES: &[&dyn Rule] = &[
     &callback::CallThisNumber,
     &callback::PressToConnect,
     &callback::ObfuscatedPhoneNumber,
+    &callback::RobocallSalesPitch,
     &remote::RemoteAccessRequest,
     &remote::SoftwareInstallRequest,
     &scenario::SecurityBreachLure,

@@ -16,7 +16,9 @@ rule! {
     ///
     /// **Known false positives:** other companies' order numbers in a message that merely
     /// mentions the brand, and marketplace sellers' references in real Amazon mail (15
-    /// points instead of 30 in mail from the brand's own domain).
+    /// points instead of 30 in mail from the brand's own domain). A message that also quotes
+    /// a well-formed Amazon order number is not flagged: the odd number is then a seller's
+    /// own reference.
     pub struct MalformedOrderNumber;
     id: "ORD001", name: "malformed-order-number", family: Orders, severity: Medium,
     points: 30, channels: ALL, summary: "Quotes an order number that is not in Amazon's format",
@@ -28,11 +30,21 @@ fn malformed_order_number(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut V
         return;
     }
     let brand = &cx.profile.brand;
-    let bad: Vec<_> = cx
+    let orders: Vec<_> = cx
         .ind
         .orders
         .iter()
-        .filter(|o| cx.in_content(o.span) && !brand.is_order_number(&o.value))
+        .filter(|o| cx.in_content(o.span))
+        .collect();
+    // A real marketplace notice quotes Amazon's order number and, next to it, the seller's own
+    // reference ("Example Shop Order #: 33333"). With a well-formed number present, the
+    // others are someone else's references, not a made-up Amazon order.
+    if orders.iter().any(|o| brand.is_order_number(&o.value)) {
+        return;
+    }
+    let bad: Vec<_> = orders
+        .into_iter()
+        .filter(|o| !brand.is_order_number(&o.value))
         .collect();
     if let Some(first) = bad.first() {
         let evidence = bad

@@ -1,9 +1,9 @@
 //! Payment outside the brand's website: gift cards, card codes, crypto, wires and payment
 //! apps, fees, odd purchases.
 
-use crate::helpers::phrase_rule;
-use crate::{ALL, rule};
-use redflag_message::Channel;
+use crate::helpers::{phrase_finding, phrase_rule, request_hits, sentence_before};
+use crate::{ALL, Context, rule};
+use redflag_message::{Channel, Span};
 
 rule! {
     /// Asks you to buy gift cards or pay with them.
@@ -79,11 +79,33 @@ rule! {
     ///
     /// **Example:** `Pay a $1.99 redelivery fee to receive your package.`
     ///
-    /// **Known false positives:** real bills you expect.
+    /// **Known false positives:** real bills you expect. A fee the sentence says is being
+    /// refunded (`Refund of $2 towards your card verification fee will be credited`) is not
+    /// a request.
     pub struct FeeRequest;
     id: "PAY005", name: "fee-request", family: Payment, severity: Medium,
     points: 25, channels: ALL, summary: "Asks for a fee or an unpaid balance",
-    check: |cx, meta, out| phrase_rule(cx, meta, out, true, "asks for a fee"),
+    check: |cx, meta, out| {
+        let hits: Vec<Span> = request_hits(cx, meta.id)
+            .into_iter()
+            .filter(|s| !refunded_fee(cx, *s))
+            .collect();
+        out.extend(phrase_finding(cx, meta, &hits, "asks for a fee"));
+    },
+}
+
+/// The sentence is about giving a fee back: it opens with "refund of" / "reversal of".
+fn refunded_fee(cx: &Context<'_>, span: Span) -> bool {
+    let before = sentence_before(cx, span);
+    [
+        "refund of ",
+        "refund for ",
+        "reversal of ",
+        "reimbursement of ",
+        "your refund of ",
+    ]
+    .iter()
+    .any(|p| before.starts_with(p))
 }
 
 rule! {
