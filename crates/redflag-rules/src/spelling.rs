@@ -99,7 +99,7 @@ pub(crate) fn check(cx: &Context<'_>) -> Option<SpellCheck> {
 }
 
 /// Words disguised with look-alike letters: a capital `I` standing for `l` (`cIick`,
-/// `Iocked`, `AppIe`) or an `l` for `i` (`lnformation`), where the word only becomes an
+/// `Iocked`, `AppIe`), an `l` for `i` (`lnformation`) or a zero for `o` (`0ne`, `0f`), where the word only becomes an
 /// English word once the letter is put back. Each distinct word once, in text order.
 pub(crate) fn lookalike_letter_words(cx: &Context<'_>) -> Vec<Span> {
     if cx.profile.lang.lang != "en" {
@@ -112,9 +112,33 @@ pub(crate) fn lookalike_letter_words(cx: &Context<'_>) -> Vec<Span> {
     let text = cx.text(content);
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
-    for (off, word) in text.unicode_word_indices() {
+    // ASCII letter-and-digit runs: `_0ne_Year_0f_` is three words, not one.
+    let words = text
+        .char_indices()
+        .filter(|&(i, c)| {
+            c.is_ascii_alphanumeric()
+                && text[..i]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|p| !p.is_ascii_alphanumeric())
+        })
+        .map(|(i, _)| {
+            let end = text[i..]
+                .find(|c: char| !c.is_ascii_alphanumeric())
+                .map_or(text.len(), |e| i + e);
+            (i, &text[i..end])
+        });
+    for (off, word) in words {
         let n = word.chars().count();
-        if !(4..=18).contains(&n) || !word.chars().all(|c| c.is_ascii_alphabetic()) {
+        let letters = word.chars().filter(char::is_ascii_alphabetic).count();
+        // Two-character words only as the short words scammers spell with a zero (`0f`).
+        let short_word = matches!(word, "0f" | "0n" | "0r");
+        if !(2..=18).contains(&n)
+            || (letters < 2 && !short_word)
+            || !word.chars().all(|c| c.is_ascii_alphabetic() || c == '0')
+            // `C0N`, `W0K`: short capital codes, not words.
+            || (n < 4 && !short_word && !word.chars().any(|c| c.is_ascii_lowercase()))
+        {
             continue;
         }
         let Some(fixed) = restore_letters(word) else {
@@ -152,11 +176,16 @@ fn restore_letters(word: &str) -> Option<String> {
     for (i, &c) in chars.iter().enumerate() {
         let prev_lower = i > 0 && chars[i - 1].is_ascii_lowercase();
         let next_lower = chars.get(i + 1).is_some_and(char::is_ascii_lowercase);
-        if c == 'I' && (prev_lower || (i == 0 && next_lower)) {
+        let next_alpha = chars.get(i + 1).is_some_and(char::is_ascii_alphabetic);
+        if c == '0' && (prev_lower || next_alpha) {
+            out.push('o');
+            changed = true;
+        } else if c == 'I' && (prev_lower || (i == 0 && next_lower)) {
             out.push('l');
             changed = true;
         } else if c == 'l'
             && i == 0
+            && chars.len() >= 5
             && chars
                 .get(1)
                 .is_some_and(|n| matches!(n, 'n' | 'm' | 'd' | 't' | 's'))
@@ -183,5 +212,7 @@ mod tests {
         assert_eq!(restore_letters("Idea").as_deref(), Some("ldea"));
         assert_eq!(restore_letters("IBM"), None);
         assert_eq!(restore_letters("locked"), None);
+        assert_eq!(restore_letters("0ne").as_deref(), Some("one"));
+        assert_eq!(restore_letters("2000"), None);
     }
 }
