@@ -150,6 +150,10 @@ pub(crate) fn lookalike_letter_words(cx: &Context<'_>) -> Vec<Span> {
             continue;
         }
         let plain = word.to_lowercase();
+        // The brand's own name in disguise is IMP002's finding.
+        if fixed.eq_ignore_ascii_case(&cx.profile.brand.name) {
+            continue;
+        }
         if dict.check(&plain) || !dict.check(&fixed) {
             continue;
         }
