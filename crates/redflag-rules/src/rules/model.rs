@@ -1,7 +1,7 @@
 //! The statistical text model's opinion, as a finding like any other.
 
 use crate::helpers::phrase_hits;
-use crate::{Context, Evidence, Finding, RuleMeta, rule};
+use crate::{AuthStatus, Context, Evidence, Finding, RuleMeta, rule};
 use redflag_message::Channel;
 
 /// Channels the shipped model has seen both scams and legitimate messages of. Its training
@@ -105,7 +105,8 @@ fn gives_a_way_to_act(cx: &Context<'_>) -> bool {
 
 /// Something in the message vouches for it: an authenticated sender on the brand's domain
 /// (or its SMS short code), or links that all go to known companies' own sites (a receipt
-/// from PayPal links to PayPal and to the eBay item).
+/// from PayPal links to PayPal and to the eBay item), unless the email comes from an
+/// unauthenticated stranger's domain that copied a company's footer.
 fn looks_genuine(cx: &Context<'_>) -> bool {
     if cx.claim.sender_is_brand {
         return true;
@@ -121,6 +122,23 @@ fn looks_genuine(cx: &Context<'_>) -> bool {
         return false;
     }
     let brand = &cx.profile.brand;
+    // Links to known companies vouch for a message from one of them, or from a sender the
+    // receiving server authenticated; not for a stranger who copied a company's footer.
+    let from_domain = cx
+        .msg
+        .email
+        .as_ref()
+        .and_then(|e| e.from.as_ref())
+        .and_then(|m| m.address.rsplit_once('@'))
+        .map(|(_, d)| d.trim_end_matches(['>', '.']));
+    if let Some(d) = from_domain
+        && cx.auth != AuthStatus::Pass
+        && !brand.is_legit_domain(d)
+        && !brand.is_sender_domain(d)
+        && !cx.profile.common.is_other_brand_host(d)
+    {
+        return false;
+    }
     hosts
         .iter()
         .all(|h| brand.is_legit_domain(h) || cx.profile.common.is_other_brand_host(h))
