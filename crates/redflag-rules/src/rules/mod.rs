@@ -14,6 +14,7 @@ mod pressure;
 mod remote;
 mod scenario;
 mod sender;
+mod texts;
 
 use crate::Rule;
 
@@ -34,6 +35,7 @@ pub static RULES: &[&dyn Rule] = &[
     &impersonation::ClaimsBrand,
     &impersonation::ObfuscatedBrandName,
     &impersonation::BrandScareWithCallToAction,
+    &texts::OtherBrandLink,
     &language::SpellingMistakes,
     &language::GrammarMistakes,
     &language::GenericGreeting,
@@ -48,6 +50,9 @@ pub static RULES: &[&dyn Rule] = &[
     &links::RiskyTldLink,
     &links::LinkUserinfoTrick,
     &links::FreeHostingLink,
+    &texts::LinkActivationTrick,
+    &texts::LureWithLink,
+    &texts::GibberishDomainLink,
     &model::ModelSaysScam,
     &orders::MalformedOrderNumber,
     &orders::OrderNotInHistory,
