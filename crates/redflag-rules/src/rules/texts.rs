@@ -41,7 +41,7 @@ rule! {
     ///
     /// **Known false positives:** none known.
     pub struct LinkActivationTrick;
-    id: "LNK012", name: "link-activation-trick", family: Links, severity: High,
+    id: "LNK015", name: "link-activation-trick", family: Links, severity: High,
     points: 30, channels: TEXTS, summary: "Tells you to reply or copy the link to make it work",
     check: |cx, meta, out| {
         let hits = phrase_hits(cx, meta.id);
@@ -184,7 +184,7 @@ rule! {
     /// UPS or IRS in capitals), and links to any well-known company's own site are fine
     /// (a store's text with a carrier's tracking link).
     pub struct OtherBrandLink;
-    id: "IMP004", name: "other-brand-link", family: Impersonation, severity: Medium,
+    id: "IMP005", name: "other-brand-link", family: Impersonation, severity: Medium,
     points: 30, channels: TEXTS, summary: "A text names a company but links to another site",
     check: other_brand_link,
 }
