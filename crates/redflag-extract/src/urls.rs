@@ -180,6 +180,24 @@ fn scheme_of(s: &str) -> Option<&str> {
     (rest.starts_with("//") || known).then_some(scheme)
 }
 
+/// Length of a word glued in front of a web link by punctuation (`me...http://x`,
+/// `here:https://x`), which the link finder reads as part of a made-up scheme; 0 when there
+/// is none.
+fn glued_word_len(s: &str) -> usize {
+    let Some(scheme) = scheme_of(s) else {
+        return 0;
+    };
+    let lower = scheme.to_ascii_lowercase();
+    for web in ["https", "http"] {
+        if let Some(head) = lower.strip_suffix(web)
+            && head.ends_with(|c: char| !c.is_ascii_alphanumeric())
+        {
+            return head.len();
+        }
+    }
+    0
+}
+
 /// The URL string to parse for an `href` or a text link: as written when it has a scheme,
 /// `http:` added to `//host` links, `http://` added to host-like links; relative links are
 /// returned as written.
@@ -603,7 +621,10 @@ pub(crate) fn find(msg: &Message) -> (Vec<UrlRef>, Vec<EmailRef>) {
     // 3. Plain links and addresses.
     for link in FINDER.links(text) {
         let raw = link.as_str();
-        let span = Span::new(link.start(), link.start() + trim_url_end(raw));
+        let glued = glued_word_len(raw);
+        let raw = &raw[glued..];
+        let start = link.start() + glued;
+        let span = Span::new(start, start + trim_url_end(raw));
         if span.is_empty() || taken.iter().any(|&t| overlaps(t, span)) {
             continue;
         }
@@ -750,6 +771,22 @@ mod tests {
         assert_eq!(
             spans("see https://en.wikipedia.org/wiki/Foo_(bar)."),
             ["https://en.wikipedia.org/wiki/Foo_(bar)"]
+        );
+    }
+
+    #[test]
+    fn words_glued_to_links() {
+        assert_eq!(
+            spans("Contact me back...http://ypzvtd.example/OmwsYW8"),
+            ["http://ypzvtd.example/OmwsYW8"]
+        );
+        assert_eq!(
+            one("Go here:https://x.example/a").host.as_deref(),
+            Some("x.example")
+        );
+        assert_eq!(
+            spans("svn+ssh://host.example/repo"),
+            ["svn+ssh://host.example/repo"]
         );
     }
 

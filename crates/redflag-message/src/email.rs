@@ -383,7 +383,10 @@ fn addr_of(a: &mail_parser::Addr<'_>) -> Addr {
 /// first entry when that is a bare name (`From: Gift Team, <a@b.example>` is read as the name
 /// `Gift Team`, the address `a@b.example`), else the first entry.
 fn pick_from(mut entries: Vec<Addr>) -> Option<Addr> {
-    let i = entries.iter().position(|a| a.address.is_some()).unwrap_or(0);
+    let i = entries
+        .iter()
+        .position(|a| a.address.is_some())
+        .unwrap_or(0);
     if i >= entries.len() {
         return None;
     }

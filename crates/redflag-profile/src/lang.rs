@@ -19,12 +19,18 @@ pub struct Spelling {
     pub min_share_percent: usize,
 }
 
-/// A file of extra phrases only (scam phrases in other languages).
+/// A file of extra phrases only (scam phrases in other languages, or of one channel).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawPhrases {
+    /// The channels the phrases apply to (`sms`, `chat`, ...); every channel when absent.
+    #[serde(default)]
+    channels: Vec<String>,
     phrases: BTreeMap<String, Vec<String>>,
 }
+
+/// Channel names an extra phrase file may be limited to.
+const CHANNELS: &[&str] = &["email", "sms", "chat", "call"];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -45,6 +51,9 @@ pub struct LangPack {
     pub name: String,
     /// Compiled phrases per rule ID.
     phrases: BTreeMap<String, Regex>,
+    /// Phrases of extra files limited to some channels: the channels, and the compiled
+    /// phrases per rule ID.
+    channel_phrases: Vec<(Vec<String>, BTreeMap<String, Regex>)>,
     /// Spelling settings.
     pub spelling: Spelling,
     /// Plain-language explanation per rule ID.
@@ -62,77 +71,41 @@ impl LangPack {
     /// other languages then trip the same rules, explained in the pack's language.
     pub fn from_tomls(text: &str, extra: &[&str], brand: &Brand) -> Result<LangPack, Error> {
         let mut raw: RawLang = parse_toml(FILE, text)?;
-        for e in extra {
-            let more: RawPhrases = parse_toml("extra phrases", e)?;
-            for (id, list) in more.phrases {
-                raw.phrases.entry(id).or_default().extend(list);
-            }
-        }
         let brand_alt = brand
             .names
             .iter()
             .map(|n| regex::escape(n))
             .collect::<Vec<_>>()
             .join("|");
+        let mut channel_phrases = Vec::new();
+        for e in extra {
+            let more: RawPhrases = parse_toml("extra phrases", e)?;
+            if more.channels.is_empty() {
+                for (id, list) in more.phrases {
+                    raw.phrases.entry(id).or_default().extend(list);
+                }
+                continue;
+            }
+            if let Some(bad) = more
+                .channels
+                .iter()
+                .find(|c| !CHANNELS.contains(&c.as_str()))
+            {
+                return Err(Error::invalid(
+                    "extra phrases",
+                    "channels",
+                    format!("`{bad}` is not a channel ({})", CHANNELS.join(", ")),
+                ));
+            }
+            let mut compiled = BTreeMap::new();
+            for (id, list) in more.phrases {
+                compiled.insert(id.clone(), compile_phrases(&id, &list, &brand_alt)?);
+            }
+            channel_phrases.push((more.channels, compiled));
+        }
         let mut phrases = BTreeMap::new();
         for (id, list) in raw.phrases {
-            check_id(&id)?;
-            if list.is_empty() {
-                return Err(Error::invalid(FILE, format!("phrases.{id}"), "is empty"));
-            }
-            let mut parts = Vec::with_capacity(list.len());
-            for p in &list {
-                // Upper case is allowed only in escapes like `\S` and `\D`.
-                let unescaped = p.replace('\\', "\u{0}");
-                let has_upper = unescaped.split('\u{0}').enumerate().any(|(i, part)| {
-                    let part = if i == 0 {
-                        part
-                    } else {
-                        part.get(1..).unwrap_or("")
-                    };
-                    part.chars().any(char::is_uppercase)
-                });
-                if p.trim().is_empty() || has_upper {
-                    return Err(Error::invalid(
-                        FILE,
-                        format!("phrases.{id}"),
-                        format!("`{p}` must be non-empty lowercase"),
-                    ));
-                }
-                let p = p.replace("{brand}", &format!("(?:{brand_alt})"));
-                // Each phrase must compile on its own, so an error names the phrase.
-                Regex::new(&p).map_err(|e| {
-                    Error::invalid(FILE, format!("phrases.{id}"), format!("`{p}`: {e}"))
-                })?;
-                // Whole words: a word boundary at each end, unless the pattern starts or ends
-                // with an anchor, a boundary, a space or an escaped punctuation mark (next to
-                // which a boundary would never match), or is written in a script without
-                // spaces between words.
-                let unspaced = p.chars().any(unspaced_script);
-                let start = if p.starts_with('^')
-                    || p.starts_with(r"\b")
-                    || p.starts_with(' ')
-                    || escaped_punct_at_start(&p)
-                    || unspaced
-                {
-                    ""
-                } else {
-                    r"\b"
-                };
-                let end = if p.ends_with('$')
-                    || p.ends_with(r"\b")
-                    || p.ends_with(' ')
-                    || escaped_punct_at_end(&p)
-                    || unspaced
-                {
-                    ""
-                } else {
-                    r"\b"
-                };
-                parts.push(format!("{start}(?:{p}){end}"));
-            }
-            let re = Regex::new(&format!("(?m){}", parts.join("|")))
-                .map_err(|e| Error::invalid(FILE, format!("phrases.{id}"), e.to_string()))?;
+            let re = compile_phrases(&id, &list, &brand_alt)?;
             phrases.insert(id, re);
         }
         for id in raw.explain.keys() {
@@ -142,25 +115,109 @@ impl LangPack {
             lang: raw.lang,
             name: raw.name,
             phrases,
+            channel_phrases,
             spelling: raw.spelling,
             explain: raw.explain,
         })
     }
 
-    /// The compiled phrases of a rule, if the pack has any.
+    /// The compiled phrases of a rule that apply on every channel, if the pack has any.
     pub fn phrases(&self, rule_id: &str) -> Option<&Regex> {
         self.phrases.get(rule_id)
     }
 
-    /// Rule IDs that have phrases.
+    /// The compiled phrases of a rule on a channel (`sms`): those of every channel, then
+    /// those of extra files limited to channels including this one.
+    pub fn phrases_on<'a>(
+        &'a self,
+        rule_id: &'a str,
+        channel: &'a str,
+    ) -> impl Iterator<Item = &'a Regex> + 'a {
+        self.phrases.get(rule_id).into_iter().chain(
+            self.channel_phrases
+                .iter()
+                .filter(move |(chs, _)| chs.iter().any(|c| c == channel))
+                .filter_map(move |(_, m)| m.get(rule_id)),
+        )
+    }
+
+    /// Rule IDs that have phrases (on any channel).
     pub fn phrase_ids(&self) -> impl Iterator<Item = &str> {
-        self.phrases.keys().map(String::as_str)
+        let mut ids: Vec<&str> = self
+            .phrases
+            .keys()
+            .chain(self.channel_phrases.iter().flat_map(|(_, m)| m.keys()))
+            .map(String::as_str)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.into_iter()
     }
 
     /// The explanation of a rule, if the pack has one.
     pub fn explanation(&self, rule_id: &str) -> Option<&str> {
         self.explain.get(rule_id).map(String::as_str)
     }
+}
+
+/// Compiles a rule's phrases into one pattern of whole-word alternatives.
+fn compile_phrases(id: &str, list: &[String], brand_alt: &str) -> Result<Regex, Error> {
+    check_id(id)?;
+    if list.is_empty() {
+        return Err(Error::invalid(FILE, format!("phrases.{id}"), "is empty"));
+    }
+    let mut parts = Vec::with_capacity(list.len());
+    for p in list {
+        // Upper case is allowed only in escapes like `\S` and `\D`.
+        let unescaped = p.replace('\\', "\u{0}");
+        let has_upper = unescaped.split('\u{0}').enumerate().any(|(i, part)| {
+            let part = if i == 0 {
+                part
+            } else {
+                part.get(1..).unwrap_or("")
+            };
+            part.chars().any(char::is_uppercase)
+        });
+        if p.trim().is_empty() || has_upper {
+            return Err(Error::invalid(
+                FILE,
+                format!("phrases.{id}"),
+                format!("`{p}` must be non-empty lowercase"),
+            ));
+        }
+        let p = p.replace("{brand}", &format!("(?:{brand_alt})"));
+        // Each phrase must compile on its own, so an error names the phrase.
+        Regex::new(&p)
+            .map_err(|e| Error::invalid(FILE, format!("phrases.{id}"), format!("`{p}`: {e}")))?;
+        // Whole words: a word boundary at each end, unless the pattern starts or ends
+        // with an anchor, a boundary, a space or an escaped punctuation mark (next to
+        // which a boundary would never match), or is written in a script without spaces
+        // between words.
+        let unspaced = p.chars().any(unspaced_script);
+        let start = if p.starts_with('^')
+            || p.starts_with(r"\b")
+            || p.starts_with(' ')
+            || escaped_punct_at_start(&p)
+            || unspaced
+        {
+            ""
+        } else {
+            r"\b"
+        };
+        let end = if p.ends_with('$')
+            || p.ends_with(r"\b")
+            || p.ends_with(' ')
+            || escaped_punct_at_end(&p)
+            || unspaced
+        {
+            ""
+        } else {
+            r"\b"
+        };
+        parts.push(format!("{start}(?:{p}){end}"));
+    }
+    Regex::new(&format!("(?m){}", parts.join("|")))
+        .map_err(|e| Error::invalid(FILE, format!("phrases.{id}"), e.to_string()))
 }
 
 /// `\$...`, `\(...`: the pattern starts with an escaped punctuation mark.

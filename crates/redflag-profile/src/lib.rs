@@ -33,6 +33,8 @@ pub const AMAZON_TOML: &str = include_str!("../data/brands/amazon.toml");
 pub const EN_TOML: &str = include_str!("../data/lang/en.toml");
 /// Scam phrases in other languages, merged into the language pack's rules.
 pub const LURES_INTL_TOML: &str = include_str!("../data/lang/lures-intl.toml");
+/// English phrases of text-message scams (smishing), merged into the language pack's rules.
+pub const LURES_TEXTS_TOML: &str = include_str!("../data/lang/lures-texts.toml");
 /// The embedded English advice.
 pub const EN_ADVICE_TOML: &str = include_str!("../data/lang/en-advice.toml");
 /// The embedded common facts.
@@ -208,7 +210,7 @@ impl Profile {
     ) -> Result<Profile, Error> {
         let brand = Brand::from_toml(brand)?;
         Ok(Profile {
-            lang: LangPack::from_tomls(lang, &[LURES_INTL_TOML], &brand)?,
+            lang: LangPack::from_tomls(lang, &[LURES_INTL_TOML, LURES_TEXTS_TOML], &brand)?,
             advice: Advice::from_toml(advice)?,
             common: Common::from_toml(common)?,
             reports: Reports::from_toml(reports)?,
@@ -281,19 +283,31 @@ mod tests {
 
     #[test]
     fn phrases_in_unspaced_scripts_match_inside_a_run_of_text() {
-        let p = Profile::load(
-            AMAZON_TOML,
-            EN_TOML,
-            EN_ADVICE_TOML,
-            COMMON_TOML,
-            REPORTS_TOML,
-        )
-        .unwrap();
+        let p = Profile::embedded();
         let press = p.lang.phrases("PHN003").unwrap();
         // Chinese has no spaces between words: the phrase sits inside a run of characters.
         assert!(press.is_match("了解详情请按9由人工客服"));
         // Latin phrases stay whole words.
         assert!(!press.is_match("impress 1 person"));
+    }
+
+    #[test]
+    fn phrases_can_be_limited_to_channels() {
+        let p = Profile::embedded();
+        let hits = |channel: &str, text: &str| {
+            p.lang
+                .phrases_on("SCN009", channel)
+                .any(|re| re.is_match(text))
+        };
+        // The texts-only file adds "giveaway"; the pack's own phrases apply everywhere.
+        assert!(hits("sms", "our monthly giveaway"));
+        assert!(hits("chat", "our monthly giveaway"));
+        assert!(!hits("email", "our monthly giveaway"));
+        assert!(hits("email", "congratulations"));
+        assert!(p.lang.phrase_ids().any(|id| id == "LNK013"));
+        let brand = Brand::from_toml(AMAZON_TOML).unwrap();
+        let bad = "channels = [\"fax\"]\n[phrases]\nSCN009 = ['prize']\n";
+        assert!(LangPack::from_tomls(EN_TOML, &[bad], &brand).is_err());
     }
 
     #[test]

@@ -15,12 +15,12 @@ pub(crate) fn phrase_hits(cx: &Context<'_>, id: &str) -> Vec<Span> {
 }
 
 fn find_phrases(cx: &Context<'_>, id: &str) -> Vec<Span> {
-    let Some(re) = cx.profile.lang.phrases(id) else {
-        return Vec::new();
-    };
     let norm = &cx.ind.norm;
-    let mut out: Vec<Span> = re
-        .find_iter(&norm.text)
+    let mut out: Vec<Span> = cx
+        .profile
+        .lang
+        .phrases_on(id, cx.msg.channel.as_str())
+        .flat_map(|re| re.find_iter(&norm.text))
         .map(|m| trim_span(&cx.msg.text, norm.to_original(m.start(), m.end())))
         .filter(|s| !s.is_empty() && cx.in_content(*s))
         // Words inside a web address (`...&X-Amz-Expires=...`) are not the message's words.
@@ -31,7 +31,16 @@ fn find_phrases(cx: &Context<'_>, id: &str) -> Vec<Span> {
                 .any(|u| u.source == redflag_extract::UrlSource::Text && u.span.contains(*s))
         })
         .collect();
-    out.dedup();
+    // Phrases of several files can overlap: keep the longest of overlapping hits.
+    out.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+    let mut end = 0;
+    out.retain(|s| {
+        let keep = s.start >= end;
+        if keep {
+            end = s.end;
+        }
+        keep
+    });
     out
 }
 

@@ -209,10 +209,16 @@ mod tests {
 
     #[test]
     fn look_alike_letters_are_put_back() {
-        assert_eq!(restore_letters("temporariIy").as_deref(), Some("temporarily"));
+        assert_eq!(
+            restore_letters("temporariIy").as_deref(),
+            Some("temporarily")
+        );
         assert_eq!(restore_letters("Iocked").as_deref(), Some("locked"));
         assert_eq!(restore_letters("AppIe").as_deref(), Some("apple"));
-        assert_eq!(restore_letters("lnformation").as_deref(), Some("information"));
+        assert_eq!(
+            restore_letters("lnformation").as_deref(),
+            Some("information")
+        );
         assert_eq!(restore_letters("Idea").as_deref(), Some("ldea"));
         assert_eq!(restore_letters("IBM"), None);
         assert_eq!(restore_letters("locked"), None);

@@ -447,8 +447,16 @@ const BAITS: &[&str] = &["SCN009", "SCN014", "SCN015", "SCN016"];
 /// Prize words that friends and mailing lists use too: bait only beside other prize words,
 /// not alone.
 const WEAK_BAIT: &[&str] = &[
-    "congratulations", "felicitations", "félicitations", "parabéns", "parabens", "gefeliciteerd",
-    "felicidades", "felicitaciones", "herzlichen glückwunsch", "herzlichen gluckwunsch",
+    "congratulations",
+    "felicitations",
+    "félicitations",
+    "parabéns",
+    "parabens",
+    "gefeliciteerd",
+    "felicidades",
+    "felicitaciones",
+    "herzlichen glückwunsch",
+    "herzlichen gluckwunsch",
     "free gift",
 ];
 
@@ -480,7 +488,11 @@ fn bait_link(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding>) 
     };
     out.push(Finding::new(
         meta,
-        format!("offers `{}` and links to `{}`", quote(cx.text(bait)), quote(&shown(link))),
+        format!(
+            "offers `{}` and links to `{}`",
+            quote(cx.text(bait)),
+            quote(&shown(link))
+        ),
         vec![
             Evidence::with_note(bait, "the bait"),
             Evidence::with_note(link.span, "a site that is not the sender's"),

@@ -14,6 +14,7 @@ mod pressure;
 mod remote;
 mod scenario;
 mod sender;
+mod texts;
 
 use crate::Rule;
 
@@ -35,6 +36,7 @@ pub static RULES: &[&dyn Rule] = &[
     &impersonation::ObfuscatedBrandName,
     &impersonation::BrandScareWithCallToAction,
     &impersonation::LookalikeLetters,
+    &texts::OtherBrandLink,
     &language::SpellingMistakes,
     &language::GrammarMistakes,
     &language::GenericGreeting,
@@ -50,6 +52,9 @@ pub static RULES: &[&dyn Rule] = &[
     &links::LinkUserinfoTrick,
     &links::FreeHostingLink,
     &links::BaitLink,
+    &texts::LureWithLink,
+    &texts::GibberishDomainLink,
+    &texts::LinkActivationTrick,
     &model::ModelSaysScam,
     &orders::MalformedOrderNumber,
     &orders::OrderNotInHistory,
