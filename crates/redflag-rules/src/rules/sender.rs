@@ -100,8 +100,12 @@ rule! {
     /// **Example:** `From: Amazon <auto-confirm@amazon.com>` with
     /// `Reply-To: amazon.refunds@gmail.com`.
     ///
+    /// Mail from an organisation's domain whose replies go to a free-mail account weighs 30
+    /// points: companies do not collect answers in a personal mailbox.
+    ///
     /// **Known false positives:** mailing lists (Reply-To is the list) and help desks; they
-    /// rarely claim to be the brand or reply to free mail.
+    /// rarely claim to be the brand or reply to free mail. A small club or business that
+    /// sends from a host's domain but reads a personal Gmail.
     pub struct ReplyToElsewhere;
     id: "SND003", name: "reply-to-elsewhere", family: Sender, severity: Medium,
     points: 20, channels: EMAIL, summary: "Replies go to a different address than the sender's",
@@ -126,11 +130,16 @@ fn reply_to_elsewhere(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<F
             } else {
                 format!("{reg} is not the sender's domain")
             };
-            out.push(Finding::new(
+            let f = Finding::new(
                 meta,
                 format!("replies go to `{}`", quote(&r.address)),
                 vec![Evidence::with_note(r.span, note)],
-            ));
+            );
+            // An organisation's mail whose answers go to a personal free-mail account.
+            let org_sender = from_reg
+                .as_deref()
+                .is_some_and(|d| !cx.profile.common.is_free_mail(d));
+            out.push(if free && org_sender { f.points(30) } else { f });
             return;
         }
     }
