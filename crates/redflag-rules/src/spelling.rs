@@ -129,6 +129,13 @@ pub(crate) fn lookalike_letter_words(cx: &Context<'_>) -> Vec<Span> {
             (i, &text[i..end])
         });
     for (off, word) in words {
+        // Most words have no candidate letter: skip them before any allocation.
+        if !word.bytes().skip(1).any(|b| b == b'I')
+            && !word.contains('0')
+            && !word.starts_with(['I', 'l'])
+        {
+            continue;
+        }
         let n = word.chars().count();
         let letters = word.chars().filter(char::is_ascii_alphabetic).count();
         // Two-character words only as the short words scammers spell with a zero (`0f`).
