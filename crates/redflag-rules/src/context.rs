@@ -129,7 +129,13 @@ impl<'a> Context<'a> {
                 .map(|s| s.value.clone())
         })?;
         addr.rsplit_once('@')
-            .map(|(_, d)| d.trim_end_matches('>').to_ascii_lowercase())
+            .map(|(_, d)| d.trim_end_matches(['>', '.']).to_ascii_lowercase())
+    }
+
+    /// True for a host on the brand's domains or on one of the other well-known companies'
+    /// (`other_brands`): a site whose owner is known.
+    pub fn is_known_site(&self, host: &str) -> bool {
+        self.profile.brand.is_legit_domain(host) || self.profile.common.is_other_brand_host(host)
     }
 }
 

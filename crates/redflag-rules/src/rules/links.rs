@@ -469,20 +469,16 @@ fn bait_link(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding>) 
     }) else {
         return;
     };
+    // The email's From domain (a text's sender address is not a site it would link to).
     let sender = cx
         .msg
         .email
         .as_ref()
         .and_then(|e| e.from.as_ref())
-        .and_then(|m| m.address.rsplit_once('@'))
-        .and_then(|(_, d)| registrable(d.trim_end_matches(['>', '.'])));
-    let brand = &cx.profile.brand;
+        .and(cx.sender_domain())
+        .and_then(|d| registrable(&d));
     let Some(link) = web_links(cx).find(|u| {
-        let h = host(u);
-        let reg = registrable(h);
-        !brand.is_legit_domain(h)
-            && !cx.profile.common.is_other_brand_host(h)
-            && (sender.is_none() || reg != sender)
+        !cx.is_known_site(host(u)) && (sender.is_none() || registrable(host(u)) != sender)
     }) else {
         return;
     };

@@ -124,22 +124,13 @@ fn looks_genuine(cx: &Context<'_>) -> bool {
     let brand = &cx.profile.brand;
     // Links to known companies vouch for a message from one of them, or from a sender the
     // receiving server authenticated; not for a stranger who copied a company's footer.
-    let from_domain = cx
-        .msg
-        .email
-        .as_ref()
-        .and_then(|e| e.from.as_ref())
-        .and_then(|m| m.address.rsplit_once('@'))
-        .map(|(_, d)| d.trim_end_matches(['>', '.']));
-    if let Some(d) = from_domain
+    if cx.msg.email.as_ref().is_some_and(|e| e.from.is_some())
+        && let Some(d) = cx.sender_domain()
         && cx.auth != AuthStatus::Pass
-        && !brand.is_legit_domain(d)
-        && !brand.is_sender_domain(d)
-        && !cx.profile.common.is_other_brand_host(d)
+        && !brand.is_sender_domain(&d)
+        && !cx.is_known_site(&d)
     {
         return false;
     }
-    hosts
-        .iter()
-        .all(|h| brand.is_legit_domain(h) || cx.profile.common.is_other_brand_host(h))
+    hosts.iter().all(|h| cx.is_known_site(h))
 }

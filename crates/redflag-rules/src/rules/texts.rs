@@ -10,17 +10,12 @@ use redflag_message::Span;
 /// Web links of the content (not `mailto:` or `tel:`) that go to a site that is neither the
 /// brand's nor one of the other well-known companies' (`other_brands`).
 fn unknown_links<'a>(cx: &'a Context<'_>) -> Vec<&'a UrlRef> {
-    let brand = &cx.profile.brand;
     cx.ind
         .urls
         .iter()
         .filter(|u| matches!(u.scheme.as_str(), "http" | "https" | ""))
         .filter(|u| cx.in_content(u.span))
-        .filter(|u| {
-            u.host.as_deref().is_some_and(|h| {
-                !brand.is_legit_domain(h) && !cx.profile.common.is_other_brand_host(h)
-            })
-        })
+        .filter(|u| u.host.as_deref().is_some_and(|h| !cx.is_known_site(h)))
         .collect()
 }
 
