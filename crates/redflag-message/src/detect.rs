@@ -96,6 +96,9 @@ fn looks_like_mbox(b: &[u8]) -> bool {
     looks_like_email(rest)
 }
 
+/// How much of the input is scanned for header lines.
+const HEADER_SCAN_BYTES: usize = 16 * 1024;
+
 /// An email starts with header lines: `Name: value`, and includes at least one of the
 /// headers every mail has (From, Subject, Date, Received, Message-ID, MIME-Version...).
 fn looks_like_email(b: &[u8]) -> bool {
@@ -118,7 +121,12 @@ fn looks_like_email(b: &[u8]) -> bool {
         "cc",
         "sender",
     ];
-    let head = &b[..b.len().min(16 * 1024)];
+    let mut head = &b[..b.len().min(HEADER_SCAN_BYTES)];
+    if head.len() < b.len() {
+        // The cut may fall inside a line (long ARC and anti-spam headers run past the
+        // limit): judge only whole lines.
+        head = &head[..head.iter().rposition(|&c| c == b'\n').map_or(0, |i| i + 1)];
+    }
     let text = String::from_utf8_lossy(head);
     let mut headers = 0;
     let mut known = 0;
@@ -190,5 +198,23 @@ mod tests {
             detect_kind(br#"{"participants":[],"messages":[]}"#).unwrap(),
             InputKind::MessengerJson
         );
+    }
+
+    #[test]
+    fn headers_longer_than_the_scan_are_still_an_email() {
+        let mut raw = b"Received: from a.example by b.example\nX-Long: ".to_vec();
+        // The scan ends inside the next header's name.
+        raw.resize(HEADER_SCAN_BYTES - 20, b'x');
+        raw.extend_from_slice(
+            b"\r\nX-Microsoft-Antispam-Message-Info-Original: abc\r\nFrom: a@b.com\r\n\r\nbody",
+        );
+        assert_eq!(detect_kind(&raw).unwrap(), InputKind::Email);
+        // The scan ends between the `\r` and the `\n` of the blank line.
+        let mut raw =
+            b"Received: from a.example by b.example\r\nFrom: a@b.com\r\nX-Long: ".to_vec();
+        raw.resize(HEADER_SCAN_BYTES - 3, b'x');
+        raw.extend_from_slice(b"\r\n\r\nbody");
+        assert_eq!(raw[HEADER_SCAN_BYTES - 1], b'\r');
+        assert_eq!(detect_kind(&raw).unwrap(), InputKind::Email);
     }
 }
