@@ -251,6 +251,8 @@ struct Draft {
     links: Vec<(String, Range<usize>)>,
     html: bool,
     forwarded: bool,
+    /// The headers include `Received` lines.
+    relayed: bool,
     notes: Vec<ParseNote>,
 }
 
@@ -379,6 +381,18 @@ fn addr_of(a: &mail_parser::Addr<'_>) -> Addr {
     }
 }
 
+/// The address in a raw header value whose local part is quoted (`"jo smith"@example.org`),
+/// which mail-parser reads as a bare name.
+fn quoted_local_address(raw: &str) -> Option<String> {
+    let at = raw.rfind("\"@")?;
+    let open = raw[..at].rfind('"')?;
+    let domain: String = raw[at + 2..]
+        .chars()
+        .take_while(|c| !c.is_whitespace() && !matches!(c, '>' | ',' | ';'))
+        .collect();
+    (!domain.is_empty() && domain.contains('.')).then(|| format!("{}@{domain}", &raw[open..=at]))
+}
+
 /// The sender among a `From` header's entries: the first one with an address, named by the
 /// first entry when that is a bare name (`From: Gift Team, <a@b.example>` is read as the name
 /// `Gift Team`, the address `a@b.example`), else the first entry.
@@ -405,6 +419,13 @@ fn read_headers(m: &MimeMessage<'_>, d: &mut Draft) {
         .unwrap_or_default();
     d.from_entries = from.len();
     d.from = pick_from(from);
+    if let Some(f) = d.from.as_mut().filter(|f| f.address.is_none())
+        && let Some(raw) = m.header_raw(HeaderName::From)
+    {
+        // mail-parser drops a quoted local part (`"jo smith"@example.org`); keep it.
+        f.address = quoted_local_address(raw);
+    }
+    d.relayed = m.header(HeaderName::Received).is_some();
     d.reply_to = m
         .reply_to()
         .map(|list| {
@@ -653,6 +674,8 @@ fn unwrap_inline_forwards(d: &mut Draft) {
         let from = Addr { name, address };
         // The forwarder's own headers say nothing about the forwarded message.
         d.from = (!from.is_empty()).then_some(from);
+        d.from_entries = usize::from(d.from.is_some());
+        d.relayed = false;
         d.reply_to.clear();
         d.return_path = None;
         d.auth.clear();
@@ -697,6 +720,7 @@ fn render(d: Draft) -> Message {
         html: d.html,
         forwarded: d.forwarded,
         from_entries: d.from_entries,
+        relayed: d.relayed,
         ..EmailMeta::default()
     };
     let mut sender = None;
@@ -1219,6 +1243,23 @@ A refund of $1,499.00 was issued by mistake. Call 1-888-555-0199 to reverse it.
         assert_eq!(e.from_entries, 4);
         let one = parse("From: \"Smith, Anna\" <anna@example.org>\nSubject: Hi\n\nHello.\n");
         assert_eq!(one.email.as_ref().unwrap().from_entries, 1);
+    }
+
+    #[test]
+    fn from_without_an_address_and_relayed_mail() {
+        let m = parse(
+            "Received: from a.example by b.example; Mon, 3 Nov 2025 10:00:00 +0000\nFrom: \"Facebook\" <>\nSubject: Hi\n\nHello.\n",
+        );
+        let e = m.email.as_ref().unwrap();
+        assert!(e.from.is_none());
+        assert!(e.relayed);
+        assert_eq!(m.sender.as_ref().unwrap().value, "Facebook");
+        let pasted = parse("From: Facebook\nSubject: Hi\n\nHello.\n");
+        assert!(!pasted.email.as_ref().unwrap().relayed);
+        // mail-parser reads a quoted local part as a name; the address is kept.
+        let quoted = parse("From: \"jo smith\"@example.org\nSubject: Hi\n\nHello.\n");
+        let from = quoted.email.as_ref().unwrap().from.clone().unwrap();
+        assert_eq!(from.address, "\"jo smith\"@example.org");
     }
 
     #[test]

@@ -198,6 +198,11 @@ pub struct EmailMeta {
     /// `From: Gift Team, <a@b.example>, Gift Team` is typed to show a name.
     #[serde(default)]
     pub from_entries: usize,
+    /// True when the email's own headers (not an inline forward's) show it went through
+    /// mail servers (`Received` lines): its From line was written by the sending program,
+    /// not typed by the person who pasted it.
+    #[serde(default)]
+    pub relayed: bool,
 }
 
 /// A link found in HTML: where it goes and what it says.

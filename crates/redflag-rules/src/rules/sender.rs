@@ -342,7 +342,10 @@ rule! {
     /// was typed by hand to show a name, which is forgery.
     ///
     /// A domain spelled out in one-letter labels (`offers@h.a.d.o.a.n.example`) counts too:
-    /// it is generated to dodge block lists.
+    /// it is generated to dodge block lists. So does a From line with no address at all
+    /// (`From: "Facebook" <>`) or with the whole address in quotes (`<"support@bank.example">`,
+    /// which mail programs read as a name with no domain), on mail that went through mail
+    /// servers; a From line typed by the person who pasted the message is not judged.
     ///
     /// **Example:** `From: Correios <taxa@pedidoretido188781463>`.
     ///
@@ -353,8 +356,27 @@ rule! {
     id: "SND010", name: "malformed-sender-address", family: Sender, severity: Medium,
     points: 30, channels: EMAIL, summary: "Sender address is not a real internet address",
     check: |cx, meta, out| {
-        let Some(m) = from(cx) else { return };
-        let entries = cx.msg.email.as_ref().map_or(0, |e| e.from_entries);
+        let Some(email) = cx.msg.email.as_ref() else { return };
+        let Some(m) = email.from.as_ref() else {
+            // A From line with a name and no address, on relayed mail.
+            if let Some(s) = cx.msg.sender.as_ref().filter(|_| email.relayed && email.from_entries > 0) {
+                out.push(Finding::new(
+                    meta,
+                    format!("the From line names `{}` but gives no address", quote(&s.value)),
+                    vec![Evidence::with_note(s.span, "no address to reply to")],
+                ));
+            }
+            return;
+        };
+        if email.relayed && m.address.starts_with('"') && m.address.ends_with('"') {
+            out.push(Finding::new(
+                meta,
+                format!("the sender address `{}` is all in quotes, so it has no domain", quote(&m.address)),
+                vec![Evidence::with_note(m.span, "an address in quotes is only a name")],
+            ));
+            return;
+        }
+        let entries = email.from_entries;
         if entries > 1 {
             out.push(Finding::new(
                 meta,
