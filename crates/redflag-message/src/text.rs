@@ -60,8 +60,24 @@ pub fn parse_text_message(input: TextInput<'_>) -> Result<Message, Error> {
     let body = truncate(&body, MAX_TEXT_BYTES, &mut notes);
     b.body(body);
     let (text, sections) = b.finish();
+    // A pasted email's sender (`"PayPal" <service@pp-help.example>`) is read as its From
+    // line would be, so the sender rules judge it the same way. (The text model keeps
+    // reading the sender as before: the shipped model was trained that way.)
+    let from = match (&sender, input.sender) {
+        (Some(s), Some(raw)) if input.channel == Channel::Email && s.kind == SenderKind::Email => {
+            let (name, address) = crate::forward::split_address(raw);
+            address.map(|a| crate::Mailbox {
+                name,
+                address: a.to_ascii_lowercase(),
+                span: s.span,
+            })
+        }
+        _ => None,
+    };
     let email = (input.channel == Channel::Email).then(|| crate::EmailMeta {
         subject: input.subject.map(|s| s.trim().to_string()),
+        from_entries: usize::from(from.is_some()),
+        from,
         ..Default::default()
     });
     Ok(Message {
@@ -175,6 +191,34 @@ mod tests {
         let s = m.sender.as_ref().unwrap();
         assert_eq!(&m.text[s.span.range()], "+1 555 010 0199");
         assert_eq!(m.body(), "Your package is held.\nReply now");
+    }
+
+    #[test]
+    fn a_pasted_emails_sender_is_its_from_mailbox() {
+        let m = parse_text_message(TextInput {
+            channel: Channel::Email,
+            text: "Your parcel is waiting.",
+            sender: Some("\"DHL Express\" <Track@Parcel-Desk.example>"),
+            subject: Some("Parcel"),
+        })
+        .unwrap();
+        let from = m.email.as_ref().unwrap().from.clone().unwrap();
+        assert_eq!(from.name.as_deref(), Some("DHL Express"));
+        assert_eq!(from.address, "track@parcel-desk.example");
+        assert_eq!(
+            &m.text[from.span.range()],
+            "\"DHL Express\" <Track@Parcel-Desk.example>"
+        );
+        // A name alone gives no mailbox, and a text's sender never does.
+        let named = parse_text_message(TextInput {
+            channel: Channel::Email,
+            text: "Hello.",
+            sender: Some("DHL Express"),
+            subject: None,
+        })
+        .unwrap();
+        assert!(named.email.as_ref().unwrap().from.is_none());
+        assert!(sms("Hello.", Some("a@b.example")).email.is_none());
     }
 
     #[test]
