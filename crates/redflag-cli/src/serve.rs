@@ -49,6 +49,8 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let profile = crate::check::load_profile(args.brands.as_deref(), args.hotline.as_deref())?;
     let engine =
         Engine::new(profile).with_model(crate::load_model(args.model.as_deref(), args.no_model)?);
+    // The phone-number tables and the dictionary are built now, not on the first request.
+    engine.warm_up();
     let config = redflag_server::Config {
         addr: args.addr,
         db: args.db,
