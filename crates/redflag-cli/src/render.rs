@@ -176,6 +176,9 @@ pub(crate) fn report(out: &mut impl Write, r: &Report, color: bool) -> std::io::
 }
 
 /// The line around a span with the span marked, at most ~100 characters of context.
+/// Shown for evidence that has no text (a link on a picture or a button).
+const NO_WORDS: &str = "a picture or button without words";
+
 fn evidence_line(text: &str, start: usize, end: usize, st: &Style) -> String {
     let (start, end) = (start.min(text.len()), end.min(text.len()));
     if !text.is_char_boundary(start) || !text.is_char_boundary(end) {
@@ -188,7 +191,11 @@ fn evidence_line(text: &str, start: usize, end: usize, st: &Style) -> String {
         .unwrap_or(text.len());
     let before = tail(&text[line_start..start], 50);
     let after = head(&text[end..line_end], 50);
-    let hit: String = text[start..end].chars().take(120).collect();
+    let mut hit: String = text[start..end].chars().take(120).collect();
+    if hit.trim().is_empty() {
+        // A link on a picture or button has no words to show.
+        hit = NO_WORDS.to_string();
+    }
     format!(
         "{}{}{}",
         sanitize(&before),
@@ -253,6 +260,11 @@ mod tests {
         assert_eq!(
             evidence_line("one\ncall 1-888 now\nthree", 9, 14, &st),
             "call [[1-888]] now"
+        );
+        // A link on a picture: an empty span where the link was.
+        assert_eq!(
+            evidence_line("See the offer", 4, 4, &st),
+            "See [[a picture or button without words]]the offer"
         );
     }
 }

@@ -531,6 +531,10 @@ fn plain_quotes(s: &str) -> String {
 /// Evidence as a one-line quote of at most 300 characters.
 fn quote(s: &str) -> String {
     let one_line: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.is_empty() {
+        // A link on a picture or button has no words to show.
+        return "(a picture or button without words)".to_string();
+    }
     if one_line.chars().count() > 300 {
         let cut: String = one_line.chars().take(300).collect();
         format!("{cut}…")
@@ -1046,6 +1050,13 @@ impl FindingView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn evidence_quotes_are_one_line_and_never_empty() {
+        assert_eq!(quote("call\n  now"), "call now");
+        assert_eq!(quote(""), "(a picture or button without words)");
+        assert!(quote(&"x ".repeat(400)).ends_with('…'));
+    }
 
     #[test]
     fn compact_orders_read_back_the_same() {
