@@ -81,15 +81,16 @@ pub(crate) fn request_hits(cx: &Context<'_>, id: &str) -> Vec<Span> {
         .collect()
 }
 
+/// Up to `bytes` bytes of text just before `span`, starting on a character.
+fn text_before<'a>(cx: &Context<'a>, span: Span, bytes: usize) -> &'a str {
+    let text = cx.msg.text.as_str();
+    &text[text.ceil_char_boundary(span.start.saturating_sub(bytes))..span.start]
+}
+
 /// True when the words just before `span` negate it ("never", "do not", "won't", "no one").
 pub(crate) fn negated(cx: &Context<'_>, span: Span) -> bool {
-    let text = &cx.msg.text;
-    let mut start = span.start.saturating_sub(48);
-    while !text.is_char_boundary(start) {
-        start += 1;
-    }
     // Only look within the same sentence.
-    let before = &text[start..span.start];
+    let before = text_before(cx, span, 48);
     let before = before
         .rsplit(['.', '!', '?', '\n'])
         .next()
@@ -117,12 +118,7 @@ pub(crate) fn negated(cx: &Context<'_>, span: Span) -> bool {
 /// The lowercase text from the start of `span`'s sentence up to `span` (a sentence ends at
 /// `. `, `!`, `?` or a line break; `Rs.2` does not end one).
 pub(crate) fn sentence_before(cx: &Context<'_>, span: Span) -> String {
-    let text = &cx.msg.text;
-    let mut start = span.start.saturating_sub(160);
-    while !text.is_char_boundary(start) {
-        start += 1;
-    }
-    let before = &text[start..span.start];
+    let before = text_before(cx, span, 160);
     let cut = [". ", "! ", "? ", "\n"]
         .iter()
         .filter_map(|sep| before.rfind(sep).map(|i| i + sep.len()))
