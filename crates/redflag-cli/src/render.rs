@@ -176,9 +176,6 @@ pub(crate) fn report(out: &mut impl Write, r: &Report, color: bool) -> std::io::
 }
 
 /// The line around a span with the span marked, at most ~100 characters of context.
-/// Shown for evidence that has no text (a link on a picture or a button).
-const NO_WORDS: &str = "a picture or button without words";
-
 fn evidence_line(text: &str, start: usize, end: usize, st: &Style) -> String {
     let (start, end) = (start.min(text.len()), end.min(text.len()));
     if !text.is_char_boundary(start) || !text.is_char_boundary(end) {
@@ -193,8 +190,7 @@ fn evidence_line(text: &str, start: usize, end: usize, st: &Style) -> String {
     let after = head(&text[end..line_end], 50);
     let mut hit: String = text[start..end].chars().take(120).collect();
     if hit.trim().is_empty() {
-        // A link on a picture or button has no words to show.
-        hit = NO_WORDS.to_string();
+        hit = redflag_engine::EVIDENCE_WITHOUT_WORDS.to_string();
     }
     format!(
         "{}{}{}",

@@ -95,6 +95,10 @@ pub struct ReportFinding {
     pub evidence: Vec<ReportEvidence>,
 }
 
+/// What to show people for evidence whose `text` is empty: a link on a picture or a button
+/// sits in the text as an empty span where the link was.
+pub const EVIDENCE_WITHOUT_WORDS: &str = "a picture or button without words";
+
 /// One piece of evidence.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportEvidence {

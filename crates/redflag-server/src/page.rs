@@ -532,8 +532,7 @@ fn plain_quotes(s: &str) -> String {
 fn quote(s: &str) -> String {
     let one_line: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
     if one_line.is_empty() {
-        // A link on a picture or button has no words to show.
-        return "(a picture or button without words)".to_string();
+        return format!("({})", redflag_engine::EVIDENCE_WITHOUT_WORDS);
     }
     if one_line.chars().count() > 300 {
         let cut: String = one_line.chars().take(300).collect();
