@@ -122,9 +122,14 @@ rule! {
     ///
     /// **Example:** `Amazon: confirm your order at https://secure-orders.help/confirm`.
     ///
+    /// A link the message itself labels with its own site's name (`Seller: Goibibo
+    /// (https://www.goibibo.com)`) does not pretend to be the brand's: when every off-brand
+    /// link is so labelled, the finding is weak evidence worth 10 points.
+    ///
     /// **Known false positives:** real Amazon mail that links to a partner (a carrier's
-    /// tracking page): mail from the brand's own domain (not failing authentication) is
-    /// skipped; the look-alike checks still apply to it.
+    /// tracking page, the shop an Amazon Pay receipt names): mail from the brand's own
+    /// domain (not failing authentication) is skipped; the look-alike checks still apply to
+    /// it. Pasted without its sender, such a link counts as above.
     pub struct OffBrandLink;
     id: "LNK002", name: "off-brand-link", family: Links, severity: Medium,
     points: 30, channels: ALL, summary: "Claims to be Amazon but links elsewhere",
@@ -138,11 +143,97 @@ fn off_brand_link(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Findi
         return;
     }
     let brand = &cx.profile.brand;
-    let bad: Vec<_> = web_links(cx)
+    let off: Vec<_> = web_links(cx)
         .filter(|u| !brand.is_legit_domain(host(u)))
+        .collect();
+    let named: Vec<Option<String>> = off.iter().map(|u| named_site(cx, u)).collect();
+    if !off.is_empty() && named.iter().all(Option::is_some) {
+        // Every such link is labelled with its own site's name: the message says openly
+        // that it leads away from the brand. Weak evidence, kept in the report.
+        let bad: Vec<_> = off
+            .iter()
+            .zip(&named)
+            .map(|(u, n)| {
+                let n = n.as_deref().unwrap_or_default();
+                (
+                    *u,
+                    format!(
+                        "goes to {}, which the message names as {n}'s site, not {}'s",
+                        shown(u),
+                        brand.name
+                    ),
+                )
+            })
+            .collect();
+        let first = &bad[0].0;
+        let evidence = bad
+            .iter()
+            .take(8)
+            .map(|(u, note)| Evidence::with_note(u.span, note.clone()))
+            .collect();
+        out.push(
+            Finding::new(
+                meta,
+                format!(
+                    "links to `{}`, a site it names as another company's",
+                    quote(&shown(first))
+                ),
+                evidence,
+            )
+            .points(NAMED_SITE_POINTS)
+            .soft(true),
+        );
+        return;
+    }
+    let bad: Vec<_> = off
+        .into_iter()
         .map(|u| (u, format!("goes to {}, not {}", shown(u), brand.name)))
         .collect();
     links_finding(meta, out, &bad, "links to");
+}
+
+/// Points of an off-brand link that the message labels with its own site's name.
+const NAMED_SITE_POINTS: u8 = 10;
+
+/// The name the text gives a link's own site, when it gives one: `Seller: Goibibo
+/// (https://www.goibibo.com)` names `goibibo.com` as Goibibo's. The name must be the site's
+/// registrable label (5 letters or more, spaces and hyphens aside), written on the same line
+/// just before the link or as an anchor's text, and must not contain the brand's name (that
+/// is a look-alike, for LNK003).
+fn named_site(cx: &Context<'_>, u: &UrlRef) -> Option<String> {
+    let reg = u.registrable.as_deref()?;
+    let label: String = reg
+        .split('.')
+        .next()?
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    if label.len() < 5 || label.contains(&cx.profile.brand.canonical().to_lowercase()) {
+        return None;
+    }
+    let said = match (&u.source, &u.link_text) {
+        (UrlSource::Anchor, Some(t)) if domain_in_text(t).is_none() => t.clone(),
+        (UrlSource::Anchor, _) => return None,
+        _ => {
+            let text = cx.msg.text.as_str();
+            let from = text.floor_char_boundary(u.span.start.saturating_sub(48));
+            let before = &text[from..u.span.start];
+            before.rsplit('\n').next().unwrap_or(before).to_string()
+        }
+    };
+    let words: Vec<&str> = said
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    // One to three words that spell the label: `Goibibo`, `Make My Trip`.
+    for n in 1..=3 {
+        for w in words.windows(n) {
+            if w.concat().to_lowercase() == label {
+                return Some(w.join(" "));
+            }
+        }
+    }
+    None
 }
 
 rule! {
