@@ -190,6 +190,34 @@ describe('check page', () => {
     }
   });
 
+  test('a Japanese scam text gets its verdict, advice and reporting bodies in Japanese, for Japan', async () => {
+    const { context, page } = await openPage(env.browser, env.server.baseURL);
+    try {
+      await page.goto('/');
+      await page.fill(
+        '#message',
+        '【Amazon】お客様のアカウントは一時的に停止されました。24時間以内に以下のURLから情報を更新してください。https://amazon-jp-verify.xyz/login',
+      );
+      await page.check('#channel-sms');
+      await submitCheck(page);
+      await screenshot(page, 'scam-sms-ja');
+      assert.equal(await page.getAttribute('html', 'lang'), 'ja');
+      const v = await verdictOf(page);
+      assert.equal(v.verdict, 'scam');
+      assert.match(v.label, /詐欺/);
+      const steps = await page.$$eval('#advice li', (lis) => lis.map((li) => li.textContent));
+      assert.ok(steps.some((s) => s.includes('電話')), `advice not in Japanese: ${steps}`);
+      assert.equal(await page.getAttribute('#local-reports', 'data-country'), 'JP');
+      const to = await page.$$eval('#local-reports li.local-report', (lis) => lis.map((li) => li.dataset.to));
+      assert.ok(to.includes('amazon'), `reports: ${to}`);
+      assert.equal(await page.$('#report-ftc-text'), null, 'a US report on a Japanese page');
+      const text = await page.textContent('#local-reports');
+      assert.ok(text.includes('188'), 'the national consumer hotline 188 is listed');
+    } finally {
+      await context.close();
+    }
+  });
+
   test('an uploaded scam email is a scam, highlighted, and the Amazon report downloads an .eml', async () => {
     const eml = 'email/scam-account-locked.eml';
     const { context, page, seen } = await openPage(env.browser, env.server.baseURL);

@@ -50,6 +50,10 @@ pub(crate) struct CheckArgs {
     /// Use no text model: red flags only.
     #[arg(long)]
     no_model: bool,
+    /// Name the reporting bodies of this country (ISO code: JP, DE, UK, IN, ...). Without
+    /// it, the marketplace the message claims, the sender's number or its language decide.
+    #[arg(long, value_name = "CODE")]
+    country: Option<String>,
     /// When to use colour.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
@@ -134,6 +138,7 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
                 &msg,
                 &AnalyzeOptions {
                     orders: orders.as_ref(),
+                    country: args.country.as_deref(),
                 },
             );
             flagged |= report.verdict != Verdict::Clean;
@@ -142,6 +147,7 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
                 &mut stdout,
                 &args,
                 &report,
+                engine.profile().locale(&report.lang),
                 multi.then_some(name.as_str()),
                 color,
             )?;
@@ -167,6 +173,7 @@ fn print_report(
     out: &mut impl Write,
     args: &CheckArgs,
     report: &Report,
+    words: &redflag_profile::Locale,
     name: Option<&str>,
     color: bool,
 ) -> anyhow::Result<()> {
@@ -183,7 +190,7 @@ fn print_report(
         if let Some(n) = name {
             writeln!(out, "==> {} <==", render::sanitize(n))?;
         }
-        render::report(out, report, color)?;
+        render::report(out, report, words, color)?;
     }
     Ok(())
 }

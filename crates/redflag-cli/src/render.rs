@@ -3,6 +3,7 @@
 //! could drive the terminal, are shown as `\u{..}` escapes.
 
 use redflag_engine::{Report, Verdict};
+use redflag_profile::Locale;
 use std::io::Write;
 
 const RESET: &str = "\x1b[0m";
@@ -51,19 +52,28 @@ impl Style {
 }
 
 /// Writes the human report.
-pub(crate) fn report(out: &mut impl Write, r: &Report, color: bool) -> std::io::Result<()> {
+pub(crate) fn report(
+    out: &mut impl Write,
+    r: &Report,
+    words: &Locale,
+    color: bool,
+) -> std::io::Result<()> {
     let st = Style { color };
-    let (code, word) = match r.verdict {
-        Verdict::Scam => (RED, "SCAM"),
-        Verdict::Suspicious => (YELLOW, "SUSPICIOUS"),
-        Verdict::Clean => (GREEN, "NO RED FLAGS FOUND"),
+    let ui = &words.ui;
+    let code = match r.verdict {
+        Verdict::Scam => RED,
+        Verdict::Suspicious => YELLOW,
+        Verdict::Clean => GREEN,
     };
+    let word = r.verdict_label.to_uppercase();
+    let word = word.as_str();
     writeln!(
         out,
-        "{}  (score {}/100, {})",
+        "{}  ({} {}/100, {})",
         st.paint(code, word),
+        ui.score,
         r.score,
-        r.channel.as_str()
+        words.channel_word(r.channel.as_str())
     )?;
     writeln!(out, "{}", r.advice.summary)?;
     let flags: Vec<_> = r.findings.iter().filter(|f| f.points > 0).collect();
@@ -77,7 +87,7 @@ pub(crate) fn report(out: &mut impl Write, r: &Report, color: bool) -> std::io::
         writeln!(
             out,
             "\n{}",
-            st.paint(BOLD, &format!("Red flags ({}):", flags.len()))
+            st.paint(BOLD, &format!("{} ({}):", ui.red_flags, flags.len()))
         )?;
         for (i, f) in flags.iter().enumerate() {
             writeln!(
@@ -99,7 +109,7 @@ pub(crate) fn report(out: &mut impl Write, r: &Report, color: bool) -> std::io::
             "\n{}",
             st.paint(
                 BOLD,
-                &format!("What looks genuine ({}):", r.genuine_signs.len())
+                &format!("{} ({}):", ui.genuine_signs, r.genuine_signs.len())
             )
         )?;
         for g in &r.genuine_signs {
@@ -118,7 +128,7 @@ pub(crate) fn report(out: &mut impl Write, r: &Report, color: bool) -> std::io::
             writeln!(
                 out,
                 "{} {}",
-                st.paint(DIM, "Not counted, outweighed by these signs:"),
+                st.paint(DIM, &ui.outweighed),
                 wrap(&words.join("; "), 2)
             )?;
         }
@@ -130,7 +140,7 @@ pub(crate) fn report(out: &mut impl Write, r: &Report, color: bool) -> std::io::
         writeln!(
             out,
             "\n{} {}",
-            st.paint(DIM, "Also noticed:"),
+            st.paint(DIM, &ui.also_noticed),
             wrap(&also.join("; "), 2)
         )?;
     }
@@ -162,12 +172,12 @@ pub(crate) fn report(out: &mut impl Write, r: &Report, color: bool) -> std::io::
             writeln!(
                 out,
                 "{} {}",
-                st.paint(DIM, "Could not read everything:"),
+                st.paint(DIM, &ui.could_not_read),
                 sanitize(&n.message)
             )?;
         }
     }
-    writeln!(out, "\n{}", st.paint(BOLD, "What to do:"))?;
+    writeln!(out, "\n{}", st.paint(BOLD, &format!("{}:", ui.what_to_do)))?;
     for s in &r.advice.steps {
         writeln!(out, "  * {}", wrap(s, 4))?;
     }
@@ -184,19 +194,12 @@ pub(crate) fn report(out: &mut impl Write, r: &Report, color: bool) -> std::io::
         }
     }
     if r.verdict != Verdict::Clean {
-        writeln!(out, "\n{}", st.paint(BOLD, "Report it:"))?;
+        writeln!(out, "\n{}", st.paint(BOLD, &format!("{}:", ui.report_it)))?;
         for rep in &r.reports {
             writeln!(out, "  * {}: {} ({})", rep.name, rep.address, rep.method)?;
             writeln!(out, "    {}", wrap(&rep.how, 4))?;
         }
-        writeln!(
-            out,
-            "  {}",
-            st.paint(
-                DIM,
-                "(`redflag check --json` gives each report's ready-to-send text.)"
-            )
-        )?;
+        writeln!(out, "  {}", st.paint(DIM, &ui.report_json_hint))?;
     }
     writeln!(out)?;
     Ok(())

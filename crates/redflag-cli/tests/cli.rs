@@ -85,7 +85,7 @@ fn json_report_has_the_schema() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["schema_version"], "1.3");
+    assert_eq!(v["schema_version"], "1.4");
     assert_eq!(v["channel"], "sms");
     assert!(v["score"].as_u64().unwrap() >= 60);
     assert!(
@@ -168,7 +168,7 @@ fn mbox_and_maildir_check_every_message() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(lines.len(), 2);
-    assert!(lines.iter().all(|l| l["report"]["schema_version"] == "1.3"));
+    assert!(lines.iter().all(|l| l["report"]["schema_version"] == "1.4"));
 }
 
 #[test]
@@ -414,4 +414,89 @@ fn eval_breaks_a_reference_set_down_and_tracks_known_false_alarms() {
         "{}",
         stderr(&o)
     );
+}
+
+#[test]
+fn a_message_gets_its_report_in_its_language_and_country() {
+    // A Japanese scam text: findings, advice and where to report, in Japanese and for Japan.
+    let o = redflag(&[
+        "check",
+        "--json",
+        "--channel",
+        "sms",
+        "--text",
+        "【Amazon】お客様のアカウントは一時的に停止されました。24時間以内に以下のURLから情報を更新してください。https://amazon-jp-verify.xyz/login",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["lang"], "ja");
+    assert_eq!(v["country"], "JP");
+    assert_eq!(v["verdict_label"], "詐欺");
+    let advice = v["advice"]["steps"][0].as_str().unwrap();
+    assert!(advice.contains("電話"), "{advice}");
+    let to: Vec<&str> = v["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["to"].as_str().unwrap())
+        .collect();
+    assert!(to.contains(&"amazon"), "{to:?}");
+    assert!(!to.contains(&"ftc") && !to.contains(&"sms7726"), "{to:?}");
+    let finding = v["findings"][0]["message"].as_str().unwrap();
+    assert!(
+        finding
+            .chars()
+            .any(|c| ('\u{3040}'..='\u{30FF}').contains(&c)),
+        "{finding}"
+    );
+
+    // A German scam email, read in German; the country can be chosen.
+    let de = "Sehr geehrter Kunde, Ihr Amazon-Konto wurde gesperrt. Bitte bestätigen Sie Ihre Daten innerhalb von 24 Stunden unter https://amazon-konto-sicherheit.de/login, sonst wird Ihr Konto gelöscht.";
+    let o = redflag(&[
+        "check",
+        "--color",
+        "never",
+        "--channel",
+        "email",
+        "--text",
+        de,
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.starts_with("BETRUG"), "{out}");
+    assert!(
+        out.contains("Warnzeichen") && out.contains("Melden:"),
+        "{out}"
+    );
+    assert!(out.contains("verbraucherzentrale"), "{out}");
+    let in_country = |code: &str| -> serde_json::Value {
+        let o = redflag(&[
+            "check",
+            "--json",
+            "--country",
+            code,
+            "--channel",
+            "email",
+            "--text",
+            de,
+        ]);
+        serde_json::from_str(&stdout(&o)).unwrap()
+    };
+    let v = in_country("at");
+    assert_eq!(v["lang"], "de");
+    // Austria is not in the data: the marketplace the message claims decides instead.
+    assert_eq!(v["country"], "DE");
+    assert_eq!(in_country("uk")["country"], "UK");
+
+    // English stays as it was: US bodies.
+    let o = redflag(&[
+        "check",
+        "--json",
+        "--text",
+        "Amazon: your account is locked. Call 1-888-555-0199 now.",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["lang"], "en");
+    assert_eq!(v["country"], "US");
+    assert_eq!(v["verdict_label"], "Scam");
 }

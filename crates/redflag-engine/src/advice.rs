@@ -18,32 +18,35 @@ const ALREADY_TRIGGERS: &[(&str, &[&str])] = &[
 
 pub(crate) fn build(
     profile: &Profile,
+    lang: &str,
     verdict: Verdict,
     scenarios: &[ScenarioRef],
     fired: &[&str],
     brand_sent: bool,
 ) -> ReportAdvice {
-    let a = &profile.advice;
-    let brand = &profile.brand.name;
+    let words = profile.locale(lang);
+    let a = &words.advice;
+    let ui = &words.ui;
     let summary = match (verdict, brand_sent) {
         // Scammers abuse the brand's own mail (a review invitation or a business-account
         // name stuffed with their number): the sender is real, the words inside are not.
-        (Verdict::Scam, true) => format!("This is a scam. Do not call, click, reply or pay. It came through {brand}'s own mail system, but the words in it are a scammer's."),
-        (Verdict::Scam, false) => format!("This is a scam. Do not call, click, reply or pay. {brand} did not send it."),
-        (Verdict::Suspicious, _) => "This message has red flags. Treat it as a scam until you have checked it yourself, without using anything in the message.".to_string(),
-        (Verdict::Clean, _) => "No red flags found. That does not prove the message is genuine.".to_string(),
+        (Verdict::Scam, true) => &ui.summary_scam_brand_sent,
+        (Verdict::Scam, false) => &ui.summary_scam,
+        (Verdict::Suspicious, _) => &ui.summary_suspicious,
+        (Verdict::Clean, _) => &ui.summary_clean,
     };
+    let summary = profile.fill_in(lang, summary);
     let mut steps: Vec<String> = Vec::new();
     let base = if verdict == Verdict::Clean {
         &a.clean
     } else {
         &a.general
     };
-    steps.extend(base.iter().map(|s| profile.fill(s)));
+    steps.extend(base.iter().map(|s| profile.fill_in(lang, s)));
     if verdict != Verdict::Clean {
         for sc in scenarios {
             if let Some(extra) = a.scenario.get(sc.id) {
-                steps.extend(extra.iter().map(|s| profile.fill(s)));
+                steps.extend(extra.iter().map(|s| profile.fill_in(lang, s)));
             }
         }
     }
@@ -62,8 +65,12 @@ pub(crate) fn build(
                     .any(|id| triggers.iter().any(|t| id.starts_with(t)));
             AlreadyAdvice {
                 key: key.clone(),
-                title: profile.fill(&block.title),
-                steps: block.steps.iter().map(|s| profile.fill(s)).collect(),
+                title: profile.fill_in(lang, &block.title),
+                steps: block
+                    .steps
+                    .iter()
+                    .map(|s| profile.fill_in(lang, s))
+                    .collect(),
                 relevant,
             }
         })

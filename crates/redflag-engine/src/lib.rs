@@ -15,6 +15,7 @@
 mod advice;
 mod eml;
 mod input;
+mod locale;
 mod outbound;
 mod report;
 mod score;
@@ -32,7 +33,7 @@ pub use score::{SCAM_THRESHOLD, SUSPICIOUS_THRESHOLD, Verdict};
 use std::sync::Arc;
 
 /// The report schema version. Bumped on any change a consumer could notice.
-pub const SCHEMA_VERSION: &str = "1.3";
+pub const SCHEMA_VERSION: &str = "1.4";
 
 pub use redflag_model::Model;
 
@@ -55,6 +56,9 @@ impl Default for Engine {
 pub struct AnalyzeOptions<'a> {
     /// The person's real orders, for the order-history check.
     pub orders: Option<&'a OrderHistory>,
+    /// The country whose reporting bodies the report names (`JP`); chosen from the message
+    /// when absent or unknown.
+    pub country: Option<&'a str>,
 }
 
 impl Engine {
@@ -107,6 +111,6 @@ impl Engine {
             model.map(|m| m.scam_probability(&redflag_model::features(msg, &ind)));
         let findings = redflag_rules::run_rules(&cx);
         let model = model.map(|m| (m.name.as_str(), cx.model_probability.unwrap_or(0.0)));
-        report::build(&self.profile, msg, &ind, &cx, findings, model)
+        report::build(&self.profile, msg, &ind, &cx, findings, model, opts.country)
     }
 }

@@ -6,7 +6,7 @@
 use crate::report::Report;
 use crate::score::Verdict;
 use redflag_message::{Channel, Message};
-use redflag_profile::Profile;
+use redflag_profile::{Country, Profile};
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -34,6 +34,103 @@ pub struct OutboundReport {
 }
 
 pub(crate) fn build(profile: &Profile, msg: &Message, report: &Report) -> Vec<OutboundReport> {
+    match profile.countries.get(&report.country) {
+        Some(country) if report.country != "US" => by_country(profile, msg, report, country),
+        _ => united_states(profile, msg, report),
+    }
+}
+
+/// The method names a report may have.
+fn method(m: &str) -> &'static str {
+    match m {
+        "email" => "email",
+        "sms" => "sms",
+        "phone" => "phone",
+        _ => "web",
+    }
+}
+
+/// Reports for a country other than the US: the brand's channel there, then the country's
+/// bodies that take this kind of message, in the report's language (names and steps in the
+/// country's language when the report speaks it, in English otherwise).
+fn by_country(
+    profile: &Profile,
+    msg: &Message,
+    report: &Report,
+    country: &Country,
+) -> Vec<OutboundReport> {
+    let brand = &profile.brand;
+    let words = profile.locale(&report.lang);
+    let ui = &words.ui;
+    let local = country.langs.contains(&report.lang);
+    let channel = msg.channel.as_str();
+    let fill = |t: &str| {
+        t.replace("{brand}", &brand.name)
+            .replace("{channel}", words.channel_word(channel))
+    };
+    let pick = |en: &str, here: Option<&String>| match here {
+        Some(h) if local => h.clone(),
+        _ => en.to_string(),
+    };
+    let summary = summary(profile, msg, report);
+    let told = format!("{}\n\n{summary}", fill(&ui.report_body_authority));
+    let mut out = Vec::new();
+    let (b_email, b_web, b_how) = match &country.brand_report {
+        Some(b) => (
+            b.email.clone(),
+            b.web.clone(),
+            pick(&b.how, b.how_local.as_ref()),
+        ),
+        None => (
+            Some(brand.report.email.clone()),
+            Some(brand.report.web.clone()),
+            brand.report.how.clone(),
+        ),
+    };
+    let name = fill(&ui.report_to_brand);
+    match (msg.channel == Channel::Email, b_email, b_web) {
+        (true, Some(email), _) | (false, Some(email), None) => out.push(OutboundReport {
+            to: brand.id.clone(),
+            name,
+            method: "email",
+            address: email,
+            subject: Some(fill(&ui.report_subject_brand)),
+            body: format!("{}\n\n{summary}", fill(&ui.report_body_brand_email)),
+            how: b_how,
+        }),
+        (_, _, Some(web)) => out.push(OutboundReport {
+            to: brand.id.clone(),
+            name,
+            method: "web",
+            address: web,
+            subject: None,
+            body: told.clone(),
+            how: b_how,
+        }),
+        (_, None, None) => {}
+    }
+    for r in country.reports_for(channel) {
+        let m = method(&r.method);
+        out.push(OutboundReport {
+            to: r.id.clone(),
+            name: pick(&r.name, r.name_local.as_ref()),
+            method: m,
+            address: r.address.clone(),
+            subject: (m == "email").then(|| fill(&ui.report_subject_authority)),
+            body: match (m, msg.sender.as_ref()) {
+                // A short code that takes forwarded texts wants the text itself, or the
+                // number it came from.
+                ("sms", Some(sender)) => sender.value.clone(),
+                _ => told.clone(),
+            },
+            how: pick(&r.how, r.how_local.as_ref()),
+        });
+    }
+    out
+}
+
+/// The US reports: the brand, the FTC, 7726 and the local hotline.
+fn united_states(profile: &Profile, msg: &Message, report: &Report) -> Vec<OutboundReport> {
     let brand = &profile.brand;
     let summary = summary(profile, msg, report);
     let mut out = Vec::new();

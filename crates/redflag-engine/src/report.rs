@@ -16,8 +16,14 @@ pub struct Report {
     pub schema_version: &'static str,
     /// `scam`, `suspicious` or `clean`.
     pub verdict: Verdict,
-    /// What to show a person: "Scam", "Suspicious", "No red flags found".
-    pub verdict_label: &'static str,
+    /// What to show a person, in the report's language: "Scam", "Suspicious", "No red flags
+    /// found".
+    pub verdict_label: String,
+    /// The language of the report's words (`ja`): the message's own when redflag speaks
+    /// it, else `en`.
+    pub lang: String,
+    /// The country whose reporting bodies `reports` names (`JP`).
+    pub country: String,
     /// 0 to 100: the sum of the findings' points, capped at 100.
     pub score: u8,
     /// How the message arrived.
@@ -95,7 +101,7 @@ pub struct ReportFinding {
     /// Outweighed by strong signs that the message is genuine (`genuine_signs`), with no
     /// strong red flag beside it: it adds no points.
     pub outweighed: bool,
-    /// Short description quoting the evidence.
+    /// Short description quoting the evidence, in the report's language.
     pub message: String,
     /// Plain-language explanation, including what the brand never does.
     pub explanation: String,
@@ -206,7 +212,11 @@ pub(crate) fn build(
     cx: &Context<'_>,
     mut findings: Vec<Finding>,
     model: Option<(&str, f32)>,
+    country: Option<&str>,
 ) -> Report {
+    let lang = crate::locale::language(profile, msg);
+    let country = crate::locale::country(profile, msg, ind, &lang, country);
+    let words = profile.locale(&lang);
     // Keep the rule order for scoring, then present strongest first.
     findings.sort_by_key(|f| f.rule.id);
     let scored = score(&findings);
@@ -231,8 +241,8 @@ pub(crate) fn build(
             rule: f.rule.id,
             name: f.rule.name,
             strong: !f.soft,
-            message: f.message.clone(),
-            explanation: explanation(profile, f),
+            message: message(profile, &lang, msg, f),
+            explanation: explanation(profile, &lang, f),
             evidence: evidences(msg, f),
         })
         .collect();
@@ -252,8 +262,8 @@ pub(crate) fn build(
             points: *p,
             soft: f.soft,
             outweighed: *outweighed,
-            message: f.message.clone(),
-            explanation: explanation(profile, f),
+            message: message(profile, &lang, msg, f),
+            explanation: explanation(profile, &lang, f),
             evidence: evidences(msg, f),
         })
         .collect();
@@ -276,11 +286,17 @@ pub(crate) fn build(
             cx.verified.as_ref().map(|v| &v.by),
             Some(redflag_rules::VerifiedBy::Brand(_))
         );
-    let advice = advice::build(profile, verdict, &scenarios, &fired, brand_sent);
+    let advice = advice::build(profile, &lang, verdict, &scenarios, &fired, brand_sent);
     let mut report = Report {
         schema_version: SCHEMA_VERSION,
         verdict,
-        verdict_label: verdict.label(),
+        verdict_label: match verdict {
+            Verdict::Scam => words.ui.verdict_scam.clone(),
+            Verdict::Suspicious => words.ui.verdict_suspicious.clone(),
+            Verdict::Clean => words.ui.verdict_clean.clone(),
+        },
+        lang: lang.clone(),
+        country,
         score: total,
         channel: msg.channel,
         brand: profile.brand.id.clone(),
@@ -314,14 +330,35 @@ pub(crate) fn build(
     report
 }
 
-/// A finding's plain-language explanation: the language pack's, or the rule's summary.
-fn explanation(profile: &Profile, f: &Finding) -> String {
-    profile.fill(
-        profile
-            .lang
-            .explanation(f.rule.id)
-            .unwrap_or(f.rule.summary),
-    )
+/// A finding's plain-language explanation in the report's language: the locale's, the
+/// English language pack's, or the rule's summary.
+fn explanation(profile: &Profile, lang: &str, f: &Finding) -> String {
+    let text = profile
+        .locale(lang)
+        .explain
+        .get(f.rule.id)
+        .map(String::as_str)
+        .or_else(|| profile.lang.explanation(f.rule.id))
+        .unwrap_or(f.rule.summary);
+    profile.fill_in(lang, text)
+}
+
+/// A finding's short description. The rules write it in English, quoting the message; in
+/// another language it is the rule's title in that language and the first quote.
+fn message(profile: &Profile, lang: &str, msg: &Message, f: &Finding) -> String {
+    let Some(title) = profile.locale(lang).summary.get(f.rule.id) else {
+        return f.message.clone();
+    };
+    let title = profile.fill_in(lang, title);
+    let quoted = f
+        .evidence
+        .first()
+        .map(|e| msg.text.get(e.span.start..e.span.end).unwrap_or("").trim())
+        .filter(|t| !t.is_empty() && t.chars().count() <= 80);
+    match quoted {
+        Some(q) => format!("{title}: `{}`", q.replace('`', "'")),
+        None => title,
+    }
 }
 
 /// A finding's evidence, with the text at each span.

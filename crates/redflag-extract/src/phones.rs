@@ -417,7 +417,59 @@ fn shape(window: &[Chunk]) -> Option<(Shape, String)> {
 }
 
 /// Phone numbers among the chunks.
-fn from_chunks(text: &str, chunks: &[Chunk], out: &mut Vec<PhoneRef>) {
+/// Parses a number written in a country's national format (`03-6869-2471` in Japan, with
+/// its trunk `0`), keeping it only when libphonenumber finds it valid there.
+fn parse_national(digits: &str, region: country::Id) -> Option<Parsed> {
+    let n = phonenumber::parse(Some(region), digits).ok()?;
+    if !phonenumber::is_valid(&n) {
+        return None;
+    }
+    let parsed = parse_e164(&format!("{}{}", n.code().value(), n.national().value()));
+    parsed.valid.then_some(parsed)
+}
+
+/// The country whose national phone format the message uses, when the message says which:
+/// Japanese kana, or a country-code domain in its sender or its text (`amazon.co.jp`,
+/// `kundenservice@amazon.de`). Without one, only international and North American numbers
+/// are read: a bare `0...` run is too often an order or account number.
+fn national_region(msg: &Message) -> Option<country::Id> {
+    static CCTLD: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)\b[a-z0-9-]+(?:\.co|\.com)?\.(jp|de|fr|it|es|nl|pl|in|uk|br|mx|at|ch|be|au)\b",
+        )
+        .expect("valid pattern")
+    });
+    let text = msg.text.as_str();
+    if text
+        .chars()
+        .filter(|c| matches!(c, '\u{3040}'..='\u{30FF}'))
+        .nth(2)
+        .is_some()
+    {
+        return Some(country::Id::JP);
+    }
+    let tld = CCTLD.captures(text)?.get(1)?.as_str().to_ascii_lowercase();
+    Some(match tld.as_str() {
+        "jp" => country::Id::JP,
+        "de" => country::Id::DE,
+        "fr" => country::Id::FR,
+        "it" => country::Id::IT,
+        "es" => country::Id::ES,
+        "nl" => country::Id::NL,
+        "pl" => country::Id::PL,
+        "in" => country::Id::IN,
+        "uk" => country::Id::GB,
+        "br" => country::Id::BR,
+        "mx" => country::Id::MX,
+        "at" => country::Id::AT,
+        "ch" => country::Id::CH,
+        "be" => country::Id::BE,
+        "au" => country::Id::AU,
+        _ => return None,
+    })
+}
+
+fn from_chunks(text: &str, chunks: &[Chunk], region: Option<country::Id>, out: &mut Vec<PhoneRef>) {
     let mut i = 0;
     while i < chunks.len() {
         if !chunks[i].usable {
@@ -439,6 +491,17 @@ fn from_chunks(text: &str, chunks: &[Chunk], out: &mut Vec<PhoneRef>) {
             let w = &chunks[i..j];
             // Cheap length test before building the digits.
             let n: usize = w.iter().map(|c| c.digits.len()).sum();
+            let national = region.filter(|_| {
+                !chunks[i].plus && chunks[i].digits.starts_with('0') && (9..=12).contains(&n)
+            });
+            if let Some(region) = national {
+                let glued = chunks[i].joined || chunks.get(j).is_some_and(|c| c.joined);
+                let digits: String = w.iter().map(|c| c.digits.as_str()).collect();
+                if !glued && let Some(parsed) = parse_national(&digits, region) {
+                    found = Some((j, Shape::Strong, parsed));
+                    break;
+                }
+            }
             if !(n == 10 || n == 11 || (chunks[i].plus && (7..=16).contains(&n))) {
                 continue;
             }
@@ -629,7 +692,7 @@ pub(crate) fn find(msg: &Message, norm: &NormText) -> Vec<PhoneRef> {
     let _ = norm; // The scan works on the original text, which keeps digits and spans exact.
     let text = msg.text.as_str();
     let mut out = Vec::new();
-    from_chunks(text, &chunks(text), &mut out);
+    from_chunks(text, &chunks(text), national_region(msg), &mut out);
     let mut vanities = Vec::new();
     vanity(text, &mut vanities);
     for v in vanities {
@@ -694,6 +757,22 @@ mod tests {
         let mut p = phones(text);
         assert_eq!(p.len(), 1, "{text}: {p:#?}");
         p.remove(0)
+    }
+
+    #[test]
+    fn national_formats_when_the_message_says_its_country() {
+        // Japanese text: a Tokyo number and an IP phone number in national format.
+        let p = one("至急ご連絡ください。アマゾンカスタマーセンター 03-6869-2471");
+        assert_eq!(p.e164.as_deref(), Some("+81368692471"));
+        let p = one("本日ご連絡なき場合、法的手続きへ移行致します。アマゾン相談係 05068815063");
+        assert_eq!(p.e164.as_deref(), Some("+815068815063"));
+        // A German domain in the text: a Berlin number.
+        let p = one("Rufen Sie uns an: 030 12345678 (kundenservice@amazon-hilfe.de)");
+        assert_eq!(p.e164.as_deref(), Some("+493012345678"));
+        // No country in sight: a run starting with 0 is not read as a number.
+        assert!(phones("Your reference is 0362609575.").is_empty());
+        // Digits glued on make it part of something longer.
+        assert!(phones("注文番号 0362609575123 のご確認").is_empty());
     }
 
     #[test]

@@ -341,27 +341,31 @@ impl Brand {
             .partition(|s| s.bytes().all(|b| b.is_ascii_digit()));
         order_patterns.sort();
         order_patterns.dedup();
-        let names_alt = raw
-            .names
-            .iter()
-            .map(|n| name_pattern(n))
-            .collect::<Vec<_>>()
-            .join("|");
-        let name_re = compile("names", &format!(r"\b(?:{names_alt})\b"))?;
-        let claim_alt = raw
-            .claim_patterns
-            .iter()
-            .map(|p| format!("(?:{p})"))
-            .collect::<Vec<_>>()
-            .join("|");
-        let claim_re = compile("claim_patterns", &format!(r"\b(?:{claim_alt})\b"))?;
-        let speaks_alt = raw
-            .speaks_as_patterns
-            .iter()
-            .map(|p| format!("(?:{p})"))
-            .collect::<Vec<_>>()
-            .join("|");
-        let speaks_as_re = compile("speaks_as_patterns", &format!(r"\b(?:{speaks_alt})\b"))?;
+        // Whole words, except in scripts written without spaces (`アマゾン` inside a run
+        // of Japanese).
+        let alternatives = |list: &[String], quote: bool| {
+            list.iter()
+                .map(|p| {
+                    let p = if quote { name_pattern(p) } else { p.clone() };
+                    if p.chars().any(crate::lang::unspaced_script) {
+                        format!("(?:{p})")
+                    } else if quote {
+                        // A name in Latin letters ends where the Latin letters end:
+                        // `amazonアカウント` names Amazon (text is de-accented first).
+                        format!(r"(?-u:\b)(?:{p})(?-u:\b)")
+                    } else {
+                        format!(r"\b(?:{p})\b")
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("|")
+        };
+        let name_re = compile("names", &alternatives(&raw.names, true))?;
+        let claim_re = compile("claim_patterns", &alternatives(&raw.claim_patterns, false))?;
+        let speaks_as_re = compile(
+            "speaks_as_patterns",
+            &alternatives(&raw.speaks_as_patterns, false),
+        )?;
         let order_res = order_patterns
             .iter()
             .map(|p| compile("order_number_patterns", p))

@@ -229,7 +229,7 @@ fn escaped_punct_at_start(p: &str) -> bool {
 /// A letter of a script written without spaces between words (Chinese, Japanese kana,
 /// Thai): "whole words" means nothing there, so a phrase written in one gets no word
 /// boundaries (`请按9` must match inside `了解详情请按9了`).
-fn unspaced_script(c: char) -> bool {
+pub(crate) fn unspaced_script(c: char) -> bool {
     matches!(c,
         '\u{3040}'..='\u{30FF}' // Hiragana, Katakana
         | '\u{3400}'..='\u{4DBF}' // CJK Extension A

@@ -17,12 +17,16 @@
 mod advice;
 mod brand;
 mod common;
+mod countries;
 mod lang;
+mod locale;
 
 pub use advice::{Advice, AlreadyStep};
 pub use brand::{Brand, BrandReport, NeverAsks, Site, SiteKind};
 pub use common::{Common, OtherBrand, SmsRegistry, name_words};
+pub use countries::{Countries, Country, CountryBrandReport, CountryReport};
 pub use lang::{LangPack, Spelling};
+pub use locale::{Locale, Ui};
 
 use serde::Deserialize;
 use std::sync::{Arc, OnceLock};
@@ -35,12 +39,63 @@ pub const EN_TOML: &str = include_str!("../data/lang/en.toml");
 pub const LURES_INTL_TOML: &str = include_str!("../data/lang/lures-intl.toml");
 /// English phrases of text-message scams (smishing), merged into the language pack's rules.
 pub const LURES_TEXTS_TOML: &str = include_str!("../data/lang/lures-texts.toml");
+/// Scam phrases per language (`lures-<lang>.toml`), merged into the language pack's rules
+/// like `lures-intl.toml`: detection does not depend on guessing the language.
+pub const LURES_BY_LANG: &[&str] = &[
+    include_str!("../data/lang/lures-de.toml"),
+    include_str!("../data/lang/lures-es.toml"),
+    include_str!("../data/lang/lures-fr.toml"),
+    include_str!("../data/lang/lures-it.toml"),
+    include_str!("../data/lang/lures-ja.toml"),
+    include_str!("../data/lang/lures-nl.toml"),
+    include_str!("../data/lang/lures-pl.toml"),
+    include_str!("../data/lang/lures-pt.toml"),
+];
 /// The embedded English advice.
 pub const EN_ADVICE_TOML: &str = include_str!("../data/lang/en-advice.toml");
+/// The embedded English words around the findings.
+pub const EN_TEXT_TOML: &str = include_str!("../data/lang/en-text.toml");
+/// The embedded locales other than English: (text, advice) per language.
+pub const LOCALES: &[(&str, &str)] = &[
+    (
+        include_str!("../data/lang/de-text.toml"),
+        include_str!("../data/lang/de-advice.toml"),
+    ),
+    (
+        include_str!("../data/lang/es-text.toml"),
+        include_str!("../data/lang/es-advice.toml"),
+    ),
+    (
+        include_str!("../data/lang/fr-text.toml"),
+        include_str!("../data/lang/fr-advice.toml"),
+    ),
+    (
+        include_str!("../data/lang/it-text.toml"),
+        include_str!("../data/lang/it-advice.toml"),
+    ),
+    (
+        include_str!("../data/lang/ja-text.toml"),
+        include_str!("../data/lang/ja-advice.toml"),
+    ),
+    (
+        include_str!("../data/lang/nl-text.toml"),
+        include_str!("../data/lang/nl-advice.toml"),
+    ),
+    (
+        include_str!("../data/lang/pl-text.toml"),
+        include_str!("../data/lang/pl-advice.toml"),
+    ),
+    (
+        include_str!("../data/lang/pt-text.toml"),
+        include_str!("../data/lang/pt-advice.toml"),
+    ),
+];
 /// The embedded common facts.
 pub const COMMON_TOML: &str = include_str!("../data/common.toml");
 /// The embedded report destinations.
 pub const REPORTS_TOML: &str = include_str!("../data/reports.toml");
+/// The embedded report destinations per country.
+pub const COUNTRIES_TOML: &str = include_str!("../data/countries.toml");
 /// The embedded Hunspell en_US affix file (SCOWL; licence in `data/dict/COPYING-en_US.txt`).
 pub const EN_US_AFF: &str = include_str!("../data/dict/en_US.aff");
 /// The embedded Hunspell en_US word list.
@@ -197,6 +252,10 @@ pub struct Profile {
     pub common: Common,
     /// Report destinations.
     pub reports: Reports,
+    /// What a person is shown, per language (`en` always present).
+    pub locales: std::collections::BTreeMap<String, Locale>,
+    /// Where people report, per country.
+    pub countries: Countries,
 }
 
 impl Profile {
@@ -209,8 +268,21 @@ impl Profile {
         reports: &str,
     ) -> Result<Profile, Error> {
         let brand = Brand::from_toml(brand)?;
+        let mut extra = vec![LURES_INTL_TOML, LURES_TEXTS_TOML];
+        extra.extend_from_slice(LURES_BY_LANG);
+        let lang = LangPack::from_tomls(lang, &extra, &brand)?;
+        let mut en = Locale::from_tomls(EN_TEXT_TOML, advice)?;
+        en.explain = lang.explain.clone();
+        let mut locales = std::collections::BTreeMap::new();
+        locales.insert(en.lang.clone(), en);
+        for (text, advice) in LOCALES {
+            let l = Locale::from_tomls(text, advice)?;
+            locales.insert(l.lang.clone(), l);
+        }
         Ok(Profile {
-            lang: LangPack::from_tomls(lang, &[LURES_INTL_TOML, LURES_TEXTS_TOML], &brand)?,
+            lang,
+            locales,
+            countries: Countries::from_toml(COUNTRIES_TOML)?,
             advice: Advice::from_toml(advice)?,
             common: Common::from_toml(common)?,
             reports: Reports::from_toml(reports)?,
@@ -246,6 +318,28 @@ impl Profile {
             COMMON_TOML,
             REPORTS_TOML,
         )
+    }
+
+    /// The words for a language (`ja`), or English when redflag does not speak it.
+    pub fn locale(&self, lang: &str) -> &Locale {
+        self.locales
+            .get(lang)
+            .or_else(|| self.locales.get("en"))
+            .expect("the English locale is always loaded")
+    }
+
+    /// Fills `{brand}` and `{verify}` in a text of a language's locale (`{verify}` in that
+    /// language when the locale says it, else the brand profile's).
+    pub fn fill_in(&self, lang: &str, text: &str) -> String {
+        let verify = self
+            .locale(lang)
+            .ui
+            .verify
+            .as_deref()
+            .unwrap_or(&self.brand.report.verify)
+            .replace("{brand}", &self.brand.name);
+        text.replace("{brand}", &self.brand.name)
+            .replace("{verify}", &verify)
     }
 
     /// Fills `{brand}` and `{verify}` in a text.

@@ -167,6 +167,24 @@ impl<'a> Context<'a> {
     }
 }
 
+/// Most bytes between a brand mention and the phone number it names, on one line.
+const SIGNATURE_GAP: usize = 40;
+
+/// True when a phone number follows the mention as its label: on the same line and in the
+/// same sentence, with at most a department name, a colon or a company suffix in between
+/// (three words).
+fn names_number(cx: &Context<'_>, span: Span) -> bool {
+    let text = cx.msg.text.as_str();
+    cx.ind.phones.iter().any(|p| {
+        if p.span.start < span.end || p.span.start - span.end > SIGNATURE_GAP {
+            return false;
+        }
+        let between = &text[span.end..p.span.start];
+        !between.contains(['\n', '.', '!', '?', '。', '！', '？'])
+            && between.split_whitespace().count() <= 3
+    })
+}
+
 fn brand_claim(cx: &Context<'_>) -> BrandClaim {
     let brand = &cx.profile.brand;
     let norm = &cx.ind.norm;
@@ -216,7 +234,14 @@ fn brand_claim(cx: &Context<'_>) -> BrandClaim {
         }
         let opening = kind == Some(SectionKind::Body) && opens_text(&msg.text, body.start, span);
         let call = msg.channel == Channel::Call && kind == Some(SectionKind::Body);
-        if matches!(kind, Some(SectionKind::From | SectionKind::Subject)) || opening || call {
+        // The brand's name given as whose number follows (`アマゾン相談係 03-6869-2471`,
+        // `Amazon Support: 1-888-...`): the message signs as the brand.
+        let signs_number = kind == Some(SectionKind::Body) && names_number(cx, span);
+        if matches!(kind, Some(SectionKind::From | SectionKind::Subject))
+            || opening
+            || call
+            || signs_number
+        {
             claim.claim_spans.push(span);
             claim.labelled |= !call || opening;
         }

@@ -213,3 +213,23 @@ fn rules_doc_is_in_sync() {
         "docs/rules.md is out of date: run `UPDATE_DOCS=1 cargo test -p redflag-rules --test rules` (or `redflag rules --markdown > docs/rules.md`)"
     );
 }
+
+/// Every locale names only real rules, and a translated locale gives every rule a title and
+/// an explanation (English takes them from the rules and `en.toml`).
+#[test]
+fn locales_cover_every_rule() {
+    let profile = Profile::embedded();
+    let ids: BTreeSet<&str> = RULES.iter().map(|r| r.meta().id).collect();
+    assert!(profile.locales.len() >= 9, "{:?}", profile.locales.keys());
+    for (lang, l) in &profile.locales {
+        for id in l.summary.keys().chain(l.explain.keys()) {
+            assert!(ids.contains(id.as_str()), "{lang}: {id} is not a rule");
+        }
+        if lang != "en" {
+            for id in &ids {
+                assert!(l.summary.contains_key(*id), "{lang}: no [summary] for {id}");
+                assert!(l.explain.contains_key(*id), "{lang}: no [explain] for {id}");
+            }
+        }
+    }
+}

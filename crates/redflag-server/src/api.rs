@@ -59,6 +59,10 @@ pub(crate) struct CheckRequest {
     pub(crate) order_numbers: Option<String>,
     /// The person's Amazon "Your Orders" export (the Request-your-data CSV).
     pub(crate) orders_csv: Option<String>,
+    /// The country whose reporting bodies the report names (ISO code, `JP`). Left out: the
+    /// marketplace the message claims, its sender's number, or its language decide.
+    #[schema(example = "JP")]
+    pub(crate) country: Option<String>,
 }
 
 impl CheckRequest {
@@ -100,6 +104,7 @@ impl CheckRequest {
             subject: self.subject,
             order_numbers: self.order_numbers,
             orders_csv: self.orders_csv,
+            country: self.country,
         })
     }
 }
@@ -121,7 +126,7 @@ fn decode_base64(b: &str) -> Result<Vec<u8>, ApiError> {
 #[derive(Debug, Serialize, ToSchema)]
 #[allow(dead_code)]
 pub(crate) struct ReportDoc {
-    /// `"1.3"`.
+    /// `"1.4"`.
     schema_version: String,
     /// `scam`, `suspicious` or `clean` (shown as "No red flags found": never "safe").
     #[schema(example = "scam")]

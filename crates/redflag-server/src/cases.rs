@@ -137,6 +137,7 @@ pub(crate) async fn create(
         subject: req.subject,
         order_numbers: req.order_numbers,
         orders_csv: req.orders_csv,
+        country: None,
     };
     let checked = check::run(&state, check.into_input()?).await?;
     let saved = save(&state, store, &checked, note).await?;

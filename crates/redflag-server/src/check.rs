@@ -25,6 +25,8 @@ pub(crate) struct CheckInput {
     pub(crate) order_numbers: Option<String>,
     /// The Your Orders export (CSV).
     pub(crate) orders_csv: Option<String>,
+    /// The country whose reporting bodies to name (`JP`); chosen from the message if absent.
+    pub(crate) country: Option<String>,
 }
 
 /// A checked message.
@@ -89,6 +91,7 @@ fn check(engine: &redflag_engine::Engine, input: CheckInput) -> Result<Checked, 
         &msg,
         &AnalyzeOptions {
             orders: orders.as_ref(),
+            country: input.country.as_deref(),
         },
     );
     if total > 1 {

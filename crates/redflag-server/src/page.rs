@@ -93,7 +93,16 @@ struct ErrorPage<'a> {
 #[template(path = "result.html")]
 struct ResultPage {
     verdict: &'static str,
-    verdict_label: &'static str,
+    verdict_label: String,
+    /// The language of the report's words (`ja`), for `<html lang>`.
+    lang: String,
+    /// The country whose reporting bodies are listed.
+    country: String,
+    heading_advice: String,
+    heading_findings: String,
+    heading_reports: String,
+    /// Reports outside the US, each with its text to send; empty for the US page.
+    local_reports: Vec<LocalReportView>,
     explanation: String,
     score: u8,
     notes: Vec<String>,
@@ -426,6 +435,7 @@ async fn check_form(
             .orders_file
             .as_deref()
             .map(|b| String::from_utf8_lossy(b).into_owned()),
+        country: None,
     };
     match check::run(&state, input).await {
         Ok(checked) => {
@@ -437,6 +447,51 @@ async fn check_form(
         }
         Err(e) => form_error(e.status, &e.message, form.values),
     }
+}
+
+/// A report outside the US: where it goes, how, and the text to send.
+struct LocalReportView {
+    to: String,
+    name: String,
+    address: String,
+    /// A link for web, email and phone addresses (from redflag's own data, never from the
+    /// message).
+    href: Option<String>,
+    how: String,
+    text_label: String,
+    body: String,
+}
+
+fn local_reports(report: &redflag_engine::Report, text_label: &str) -> Vec<LocalReportView> {
+    if report.country == "US" {
+        return Vec::new();
+    }
+    report
+        .reports
+        .iter()
+        .map(|r| LocalReportView {
+            to: r.to.clone(),
+            name: r.name.clone(),
+            address: r.address.clone(),
+            href: match r.method {
+                "web" if r.address.starts_with("https://") || r.address.starts_with("http://") => {
+                    Some(r.address.clone())
+                }
+                "email" => Some(format!("mailto:{}", r.address)),
+                "phone" => Some(format!(
+                    "tel:{}",
+                    r.address
+                        .chars()
+                        .filter(|c| c.is_ascii_digit() || *c == '+' || *c == '#')
+                        .collect::<String>()
+                )),
+                _ => None,
+            },
+            how: r.how.clone(),
+            text_label: text_label.to_string(),
+            body: r.body.clone(),
+        })
+        .collect()
 }
 
 fn result_page(state: &AppState, checked: &Checked, logged_in: bool) -> ResultPage {
@@ -455,9 +510,25 @@ fn result_page(state: &AppState, checked: &Checked, logged_in: bool) -> ResultPa
         .collect();
     let outbound = |to: &str| report.reports.iter().find(|r| r.to == to);
     let hotline = &profile.reports.hotline;
+    let ui = &profile.locale(&report.lang).ui;
     ResultPage {
         verdict: report.verdict.as_str(),
-        verdict_label: report.verdict_label,
+        verdict_label: report.verdict_label.clone(),
+        lang: report.lang.clone(),
+        country: report.country.clone(),
+        // The English page keeps its own, warmer headings.
+        heading_advice: if report.lang == "en" {
+            "What to do now".to_string()
+        } else {
+            ui.what_to_do.clone()
+        },
+        heading_findings: if report.lang == "en" {
+            "The warning signs".to_string()
+        } else {
+            ui.red_flags.clone()
+        },
+        heading_reports: ui.report_it.clone(),
+        local_reports: local_reports(report, &ui.report_text),
         explanation: report.advice.summary.clone(),
         score: report.score,
         notes: report.notes.iter().map(|n| n.message.clone()).collect(),
@@ -673,6 +744,7 @@ impl CarriedForm {
             subject: None,
             order_numbers: self.order_numbers.as_deref().and_then(some_text),
             orders_csv: self.orders_csv.clone().filter(|s| !s.trim().is_empty()),
+            country: None,
         })
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::helpers::{phrase_hits, quote, scam_story};
 use crate::{ALL, Context, Evidence, Finding, RuleMeta, rule};
+use redflag_message::Channel;
 
 rule! {
     /// The message claims to come from the brand, or speaks for it.
@@ -98,7 +99,8 @@ rule! {
     /// The message follows the advisory's script: it claims to be the brand, tells one of
     /// the scam stories (a breach, a charge, a locked account, a held package, a refund, a
     /// prize...) and asks you to act through the message itself: call a number, press a key,
-    /// or follow a link that is not the brand's.
+    /// or follow a link that is not the brand's. In a call or a chat the story alone is
+    /// enough: the caller is on the line and asks for the action in the conversation.
     ///
     /// **Why:** "The consumer receives a call or message from someone claiming to be with
     /// Amazon customer service indicating that some degree of suspicious activity has been
@@ -108,7 +110,9 @@ rule! {
     /// **Example:** `Amazon: a $1,537 MacBook was ordered on your account. To cancel, press 1.`
     ///
     /// **Known false positives:** real notices never ask you to call a number or use a
-    /// non-brand link; genuine mail from the brand's own servers is not counted.
+    /// non-brand link; genuine mail from the brand's own servers is not counted. A call
+    /// back that the person asked for in the app can mention a real problem: that call
+    /// reads as "suspicious", which is the advisory's advice for any call about the account.
     pub struct BrandScareWithCallToAction;
     id: "IMP003", name: "brand-scare-with-call-to-action", family: Impersonation, severity: High,
     points: 20, channels: ALL, soft: true, summary: "Claims Amazon, tells a scam story and asks you to call, press or click",
@@ -138,15 +142,35 @@ fn brand_scare_with_call_to_action(
         .iter()
         .find(|u| u.host.as_deref().is_some_and(|h| !brand.is_legit_domain(h)));
     let action = phone.map(|p| p.span).or(press).or(link.map(|u| u.span));
-    let Some(action) = action else { return };
-    out.push(Finding::new(
-        meta,
+    // In a call or a chat the caller is already on the line: the story is told so that
+    // the person acts in the conversation itself ("don't be fooled by phone calls about
+    // problems with your Amazon account", the advisory).
+    let on_the_line = matches!(cx.msg.channel, Channel::Call | Channel::Chat);
+    let Some(action) = action.or(on_the_line.then_some(cx.claim.claim_spans[0])) else {
+        return;
+    };
+    let message = if on_the_line && action == cx.claim.claim_spans[0] {
+        format!(
+            "claims to be {} and says `{}` {}",
+            brand.name,
+            quote(cx.text(scare)),
+            if cx.msg.channel == Channel::Call {
+                "in a call: the caller is on the line"
+            } else {
+                "in a chat: the sender waits for your answer"
+            },
+        )
+    } else {
         format!(
             "claims to be {}, says `{}` and asks you to act on `{}`",
             brand.name,
             quote(cx.text(scare)),
             quote(cx.text(action))
-        ),
+        )
+    };
+    out.push(Finding::new(
+        meta,
+        message,
         vec![
             Evidence::at(cx.claim.claim_spans[0]),
             Evidence::at(scare),

@@ -1,0 +1,173 @@
+//! Which language the report speaks and which country's reporting bodies it names.
+//!
+//! The language is the message's own (people answer in the language they were written to),
+//! when redflag has words for it; otherwise English. The country is the one the caller
+//! chose (`--country`), else the marketplace the message claims (a link to `amazon.co.jp`,
+//! a sender at `amazon.de`), else the sender's dialling prefix, else the usual country of
+//! the message's language. Both are pure functions of the message: no IO, no clock.
+
+use redflag_extract::Indicators;
+use redflag_message::Message;
+use redflag_profile::Profile;
+
+/// Kana characters that make a text Japanese on their own (whatlang is unsure on short
+/// texts, and kana is written only in Japanese).
+const KANA_FOR_JAPANESE: usize = 3;
+
+/// Shortest text whatlang is asked about: below it, its guesses are noise.
+const MIN_LETTERS: usize = 20;
+
+/// The report's language: a code the profile has words for (`ja`), else `en`.
+pub(crate) fn language(profile: &Profile, msg: &Message) -> String {
+    let text = msg.text.as_str();
+    let guess = guess(text);
+    match guess {
+        Some(code) if profile.locales.contains_key(code) => code.to_string(),
+        _ => "en".to_string(),
+    }
+}
+
+fn guess(text: &str) -> Option<&'static str> {
+    let kana = text
+        .chars()
+        .filter(|c| matches!(c, '\u{3040}'..='\u{30FF}'))
+        .take(KANA_FOR_JAPANESE)
+        .count();
+    if kana >= KANA_FOR_JAPANESE {
+        return Some("ja");
+    }
+    if text
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .take(MIN_LETTERS)
+        .count()
+        < MIN_LETTERS
+    {
+        return None;
+    }
+    // Only the languages redflag has words for; the detector then picks among them.
+    let allow = vec![
+        whatlang::Lang::Eng,
+        whatlang::Lang::Deu,
+        whatlang::Lang::Fra,
+        whatlang::Lang::Spa,
+        whatlang::Lang::Ita,
+        whatlang::Lang::Por,
+        whatlang::Lang::Nld,
+        whatlang::Lang::Pol,
+    ];
+    let detector = whatlang::Detector::with_allowlist(allow);
+    let info = detector.detect(text)?;
+    if info.confidence() < 0.5 {
+        return None;
+    }
+    Some(match info.lang() {
+        whatlang::Lang::Deu => "de",
+        whatlang::Lang::Fra => "fr",
+        whatlang::Lang::Spa => "es",
+        whatlang::Lang::Ita => "it",
+        whatlang::Lang::Por => "pt",
+        whatlang::Lang::Nld => "nl",
+        whatlang::Lang::Pol => "pl",
+        _ => "en",
+    })
+}
+
+/// The usual country of a language's speakers among Amazon's marketplaces.
+fn country_of_language(lang: &str) -> &'static str {
+    match lang {
+        "ja" => "JP",
+        "de" => "DE",
+        "fr" => "FR",
+        "es" => "ES",
+        "it" => "IT",
+        "pt" => "BR",
+        "nl" => "NL",
+        "pl" => "PL",
+        _ => "US",
+    }
+}
+
+/// The report's country (ISO code the profile has reporting bodies for), `US` when none
+/// fits.
+pub(crate) fn country(
+    profile: &Profile,
+    msg: &Message,
+    ind: &Indicators,
+    lang: &str,
+    chosen: Option<&str>,
+) -> String {
+    let known = |code: &str| profile.countries.get(code).is_some();
+    if let Some(c) = chosen.map(str::to_ascii_uppercase).filter(|c| known(c)) {
+        return c;
+    }
+    let brand = &profile.brand;
+    // The marketplace the message claims: its sender's domain, then its links.
+    let sender_host = msg
+        .email
+        .as_ref()
+        .and_then(|e| e.from.as_ref())
+        .and_then(|f| {
+            f.address
+                .rsplit_once('@')
+                .map(|(_, d)| d.to_ascii_lowercase())
+        });
+    let hosts = sender_host
+        .into_iter()
+        .chain(ind.urls.iter().filter_map(|u| u.host.clone()));
+    for host in hosts {
+        if let Some(code) = brand.site_of_host(&host).and_then(|s| s.code.as_deref())
+            && known(code)
+            && code != "US"
+        {
+            return code.to_string();
+        }
+    }
+    // The sender's international number (`+81 80-1234-5678`): its dialling prefix.
+    let sender_number = msg.sender.as_ref().and_then(|s| {
+        let v = s.value.trim();
+        v.starts_with('+').then(|| {
+            let digits: String = v.chars().filter(char::is_ascii_digit).collect();
+            format!("+{digits}")
+        })
+    });
+    if let Some(code) = sender_number
+        .as_deref()
+        .and_then(|e| profile.countries.by_phone(e))
+    {
+        return code.to_string();
+    }
+    let by_lang = country_of_language(lang);
+    if known(by_lang) {
+        by_lang.to_string()
+    } else {
+        "US".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn guesses_the_languages_it_speaks() {
+        assert_eq!(
+            guess("Amazonプライム会員の更新ができませんでした"),
+            Some("ja")
+        );
+        assert_eq!(
+            guess(
+                "Ihr Amazon-Konto wurde gesperrt. Bitte bestätigen Sie Ihre Daten innerhalb von 24 Stunden."
+            ),
+            Some("de")
+        );
+        assert_eq!(
+            guess(
+                "Your Amazon account has been locked. Please confirm your details within 24 hours."
+            ),
+            Some("en")
+        );
+        // Too short to tell.
+        assert_eq!(guess("Amazon: OK"), None);
+    }
+}
