@@ -75,7 +75,11 @@ fn by_country(
     let summary = summary(profile, msg, report);
     let told = format!("{}\n\n{summary}", fill(&ui.report_body_authority));
     let mut out = Vec::new();
-    let (b_email, b_web, b_how) = match &country.brand_report {
+    let (b_email, b_web, b_how) = match country
+        .brand_report
+        .as_ref()
+        .filter(|b| b.brand == brand.id)
+    {
         Some(b) => (
             b.email.clone(),
             b.web.clone(),

@@ -42,6 +42,8 @@ pub struct CountryReport {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CountryBrandReport {
+    /// The brand profile it belongs to (`amazon`): other brands use their own `[report]`.
+    pub brand: String,
     /// Email address for forwarding phishing.
     #[serde(default)]
     pub email: Option<String>,

@@ -223,10 +223,17 @@ pub(crate) enum Lookalike {
 /// Does the label left of a registrable domain's suffix imitate the brand `name`?
 pub(crate) fn lookalike(name: &str, registrable: &str) -> Option<Lookalike> {
     let label = registrable.split('.').next().unwrap_or("");
-    if label.is_empty() || name.len() < 4 {
+    if label.is_empty() || name.len() < 2 {
         return None;
     }
     let folded = fold_label(label);
+    // A short name (`dhl`, `ups`) sits inside too many ordinary words, and one letter off
+    // reaches others: only the name as a whole dash-separated part counts
+    // (`dhl-redelivery.top`), not `adhlx` or `dh1`.
+    if name.len() < 4 {
+        let whole_part = folded.split('-').count() > 1 && folded.split('-').any(|p| p == name);
+        return whole_part.then_some(Lookalike::Combo);
+    }
     if folded == name {
         return Some(Lookalike::Typo).filter(|_| label != name);
     }
@@ -280,6 +287,15 @@ mod tests {
         assert_eq!(lookalike("amazon", "example.com"), None);
         assert_eq!(lookalike("amazon", "amazing.com"), None);
         assert_eq!(lookalike("amazon", "lazon.com"), None);
+        // Short names: only as a whole part of the label.
+        assert_eq!(
+            lookalike("dhl", "dhl-redelivery-fee.top"),
+            Some(Lookalike::Combo)
+        );
+        assert_eq!(lookalike("dhl", "track-dhl.com"), Some(Lookalike::Combo));
+        assert_eq!(lookalike("dhl", "dhl.com"), None);
+        assert_eq!(lookalike("dhl", "adhlx.com"), None);
+        assert_eq!(lookalike("ups", "groups.com"), None);
     }
 
     #[test]

@@ -246,6 +246,10 @@ rule! {
     ///
     /// **Example:** `https://amazon-account-verify.com/signin`.
     ///
+    /// A brand name shorter than four letters (`dhl`) counts only as a whole dash-separated
+    /// part of the name (`dhl-redelivery.top`): inside words and one letter off, it would
+    /// match ordinary names.
+    ///
     /// **Known false positives:** unrelated sites with "amazon" in their name (the river,
     /// third-party sellers' tools).
     pub struct LookalikeDomain;
