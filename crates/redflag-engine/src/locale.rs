@@ -9,10 +9,7 @@
 use redflag_extract::Indicators;
 use redflag_message::Message;
 use redflag_profile::Profile;
-
-/// Kana characters that make a text Japanese on their own (whatlang is unsure on short
-/// texts, and kana is written only in Japanese).
-const KANA_FOR_JAPANESE: usize = 3;
+use std::sync::LazyLock;
 
 /// Shortest text whatlang is asked about: below it, its guesses are noise.
 const MIN_LETTERS: usize = 20;
@@ -28,12 +25,7 @@ pub(crate) fn language(profile: &Profile, msg: &Message) -> String {
 }
 
 fn guess(text: &str) -> Option<&'static str> {
-    let kana = text
-        .chars()
-        .filter(|c| matches!(c, '\u{3040}'..='\u{30FF}'))
-        .take(KANA_FOR_JAPANESE)
-        .count();
-    if kana >= KANA_FOR_JAPANESE {
+    if redflag_extract::writes_japanese(text) {
         return Some("ja");
     }
     if text
@@ -46,17 +38,19 @@ fn guess(text: &str) -> Option<&'static str> {
         return None;
     }
     // Only the languages redflag has words for; the detector then picks among them.
-    let allow = vec![
-        whatlang::Lang::Eng,
-        whatlang::Lang::Deu,
-        whatlang::Lang::Fra,
-        whatlang::Lang::Spa,
-        whatlang::Lang::Ita,
-        whatlang::Lang::Por,
-        whatlang::Lang::Nld,
-        whatlang::Lang::Pol,
-    ];
-    let detector = whatlang::Detector::with_allowlist(allow);
+    static DETECTOR: LazyLock<whatlang::Detector> = LazyLock::new(|| {
+        whatlang::Detector::with_allowlist(vec![
+            whatlang::Lang::Eng,
+            whatlang::Lang::Deu,
+            whatlang::Lang::Fra,
+            whatlang::Lang::Spa,
+            whatlang::Lang::Ita,
+            whatlang::Lang::Por,
+            whatlang::Lang::Nld,
+            whatlang::Lang::Pol,
+        ])
+    });
+    let detector = &*DETECTOR;
     let info = detector.detect(text)?;
     if info.confidence() < 0.5 {
         return None;

@@ -65,7 +65,8 @@ fn by_country(
     let local = country.langs.contains(&report.lang);
     let channel = msg.channel.as_str();
     let fill = |t: &str| {
-        t.replace("{brand}", &brand.name)
+        profile
+            .fill_in(&report.lang, t)
             .replace("{channel}", words.channel_word(channel))
     };
     let pick = |en: &str, here: Option<&String>| match here {

@@ -43,6 +43,15 @@ pub struct Indicators {
     pub orders: Vec<OrderRef>,
 }
 
+/// True when the text writes Japanese: three kana or more (kana are written only in
+/// Japanese, and a few are enough where a language detector is unsure on short texts).
+pub fn writes_japanese(text: &str) -> bool {
+    text.chars()
+        .filter(|c| matches!(c, '\u{3040}'..='\u{30FF}'))
+        .nth(2)
+        .is_some()
+}
+
 /// Extracts every indicator from a message.
 pub fn extract(msg: &Message) -> Indicators {
     let norm = NormText::new(&msg.text);

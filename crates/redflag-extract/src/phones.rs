@@ -440,12 +440,7 @@ fn national_region(msg: &Message) -> Option<country::Id> {
         .expect("valid pattern")
     });
     let text = msg.text.as_str();
-    if text
-        .chars()
-        .filter(|c| matches!(c, '\u{3040}'..='\u{30FF}'))
-        .nth(2)
-        .is_some()
-    {
+    if crate::writes_japanese(text) {
         return Some(country::Id::JP);
     }
     let tld = CCTLD.captures(text)?.get(1)?.as_str().to_ascii_lowercase();

@@ -273,6 +273,7 @@ impl Profile {
         let lang = LangPack::from_tomls(lang, &extra, &brand)?;
         let mut en = Locale::from_tomls(EN_TEXT_TOML, advice)?;
         en.explain = lang.explain.clone();
+        let en_advice = en.advice.clone();
         let mut locales = std::collections::BTreeMap::new();
         locales.insert(en.lang.clone(), en);
         for (text, advice) in LOCALES {
@@ -283,7 +284,7 @@ impl Profile {
             lang,
             locales,
             countries: Countries::from_toml(COUNTRIES_TOML)?,
-            advice: Advice::from_toml(advice)?,
+            advice: en_advice,
             common: Common::from_toml(common)?,
             reports: Reports::from_toml(reports)?,
             brand,
