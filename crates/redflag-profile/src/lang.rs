@@ -26,7 +26,96 @@ struct RawPhrases {
     /// The channels the phrases apply to (`sms`, `chat`, ...); every channel when absent.
     #[serde(default)]
     channels: Vec<String>,
+    #[serde(default)]
     phrases: BTreeMap<String, Vec<String>>,
+    /// The language's words that make a request phrase a request, or negate it.
+    #[serde(default)]
+    requests: RawRequests,
+}
+
+/// Words around a request phrase (`your password`) that say whether it asks to hand the
+/// thing over (`send`, `入力して`) or says it is never asked for (`never`, `ことはありません`).
+/// Patterns like phrases: lowercase, over the normalised text, whole words unless written in
+/// a script without spaces.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRequests {
+    /// Verbs that hand something over, starting the phrase or shortly before it in the same
+    /// sentence (`provide`, `geben`, `envíe`).
+    #[serde(default)]
+    hand_over: Vec<String>,
+    /// Verbs that hand something over when they follow the phrase in its sentence
+    /// (Japanese `入力して`, German `einzugeben`).
+    #[serde(default)]
+    hand_over_after: Vec<String>,
+    /// Of the verbs above, those with which genuine code messages tell you to use a code
+    /// yourself (`enter`, `eingeben`): they do not hand a one-time code over.
+    #[serde(default)]
+    use_code: Vec<String>,
+    /// Words before the phrase in its sentence that negate it (`never`, `nunca`, `nie`).
+    #[serde(default)]
+    negation: Vec<String>,
+    /// Words after the phrase in its sentence that negate it (`ことはありません`).
+    #[serde(default)]
+    negation_after: Vec<String>,
+}
+
+impl RawRequests {
+    fn extend(&mut self, more: RawRequests) {
+        self.hand_over.extend(more.hand_over);
+        self.hand_over_after.extend(more.hand_over_after);
+        self.use_code.extend(more.use_code);
+        self.negation.extend(more.negation);
+        self.negation_after.extend(more.negation_after);
+    }
+}
+
+/// The compiled [`RawRequests`] of every language: a message's language is never guessed
+/// for them, so a German request in an English-looking message still counts.
+#[derive(Debug, Clone, Default)]
+pub struct RequestWords {
+    /// Verbs handing something over, at or before a phrase.
+    pub hand_over: Option<Regex>,
+    /// Verbs handing something over, after a phrase.
+    pub hand_over_after: Option<Regex>,
+    /// Verbs for using a code yourself (whole normalised words).
+    pub use_code: Option<Regex>,
+    /// Negations before a phrase.
+    pub negation: Option<Regex>,
+    /// Negations after a phrase.
+    pub negation_after: Option<Regex>,
+}
+
+impl RequestWords {
+    fn compile(raw: &RawRequests, brand_alt: &str) -> Result<RequestWords, Error> {
+        let one = |name: &str, list: &[String]| -> Result<Option<Regex>, Error> {
+            if list.is_empty() {
+                return Ok(None);
+            }
+            compile_list(name, list, brand_alt).map(Some)
+        };
+        let use_code = if raw.use_code.is_empty() {
+            None
+        } else {
+            let alt = raw
+                .use_code
+                .iter()
+                .map(|w| format!("(?:{w})"))
+                .collect::<Vec<_>>()
+                .join("|");
+            Some(
+                Regex::new(&format!("^(?:{alt})$"))
+                    .map_err(|e| Error::invalid(FILE, "requests.use_code", e.to_string()))?,
+            )
+        };
+        Ok(RequestWords {
+            hand_over: one("requests.hand_over", &raw.hand_over)?,
+            hand_over_after: one("requests.hand_over_after", &raw.hand_over_after)?,
+            use_code,
+            negation: one("requests.negation", &raw.negation)?,
+            negation_after: one("requests.negation_after", &raw.negation_after)?,
+        })
+    }
 }
 
 /// Channel names an extra phrase file may be limited to.
@@ -38,6 +127,8 @@ struct RawLang {
     lang: String,
     name: String,
     phrases: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    requests: RawRequests,
     spelling: Spelling,
     explain: BTreeMap<String, String>,
 }
@@ -54,6 +145,8 @@ pub struct LangPack {
     /// Phrases of extra files limited to some channels: the channels, and the compiled
     /// phrases per rule ID.
     channel_phrases: Vec<(Vec<String>, BTreeMap<String, Regex>)>,
+    /// Words that make a request phrase a request or negate it, of every language.
+    pub requests: RequestWords,
     /// Spelling settings.
     pub spelling: Spelling,
     /// Plain-language explanation per rule ID.
@@ -79,7 +172,8 @@ impl LangPack {
             .join("|");
         let mut channel_phrases = Vec::new();
         for e in extra {
-            let more: RawPhrases = parse_toml("extra phrases", e)?;
+            let mut more: RawPhrases = parse_toml("extra phrases", e)?;
+            raw.requests.extend(std::mem::take(&mut more.requests));
             if more.channels.is_empty() {
                 for (id, list) in more.phrases {
                     raw.phrases.entry(id).or_default().extend(list);
@@ -111,11 +205,13 @@ impl LangPack {
         for id in raw.explain.keys() {
             check_id(id)?;
         }
+        let requests = RequestWords::compile(&raw.requests, &brand_alt)?;
         Ok(LangPack {
             lang: raw.lang,
             name: raw.name,
             phrases,
             channel_phrases,
+            requests,
             spelling: raw.spelling,
             explain: raw.explain,
         })
@@ -163,8 +259,14 @@ impl LangPack {
 /// Compiles a rule's phrases into one pattern of whole-word alternatives.
 fn compile_phrases(id: &str, list: &[String], brand_alt: &str) -> Result<Regex, Error> {
     check_id(id)?;
+    compile_list(&format!("phrases.{id}"), list, brand_alt)
+}
+
+/// Compiles a list of lowercase patterns into one pattern of whole-word alternatives;
+/// `field` names the list in errors.
+fn compile_list(field: &str, list: &[String], brand_alt: &str) -> Result<Regex, Error> {
     if list.is_empty() {
-        return Err(Error::invalid(FILE, format!("phrases.{id}"), "is empty"));
+        return Err(Error::invalid(FILE, field, "is empty"));
     }
     let mut parts = Vec::with_capacity(list.len());
     for p in list {
@@ -181,14 +283,13 @@ fn compile_phrases(id: &str, list: &[String], brand_alt: &str) -> Result<Regex, 
         if p.trim().is_empty() || has_upper {
             return Err(Error::invalid(
                 FILE,
-                format!("phrases.{id}"),
+                field,
                 format!("`{p}` must be non-empty lowercase"),
             ));
         }
         let p = p.replace("{brand}", &format!("(?:{brand_alt})"));
         // Each phrase must compile on its own, so an error names the phrase.
-        Regex::new(&p)
-            .map_err(|e| Error::invalid(FILE, format!("phrases.{id}"), format!("`{p}`: {e}")))?;
+        Regex::new(&p).map_err(|e| Error::invalid(FILE, field, format!("`{p}`: {e}")))?;
         // Whole words: a word boundary at each end, unless the pattern starts or ends
         // with an anchor, a boundary, a space or an escaped punctuation mark (next to
         // which a boundary would never match), or is written in a script without spaces
@@ -217,7 +318,7 @@ fn compile_phrases(id: &str, list: &[String], brand_alt: &str) -> Result<Regex, 
         parts.push(format!("{start}(?:{p}){end}"));
     }
     Regex::new(&format!("(?m){}", parts.join("|")))
-        .map_err(|e| Error::invalid(FILE, format!("phrases.{id}"), e.to_string()))
+        .map_err(|e| Error::invalid(FILE, field, e.to_string()))
 }
 
 /// `\$...`, `\(...`: the pattern starts with an escaped punctuation mark.

@@ -1,6 +1,7 @@
 //! Small pieces several rules share.
 
 use crate::{Context, Evidence, Finding, RuleMeta};
+use redflag_extract::NormText;
 use redflag_message::Span;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -89,32 +90,45 @@ fn text_before<'a>(cx: &Context<'a>, span: Span, bytes: usize) -> &'a str {
     &text[text.ceil_char_boundary(span.start.saturating_sub(bytes))..span.start]
 }
 
-/// True when the words just before `span` negate it ("never", "do not", "won't", "no one").
+/// Where a sentence ends: `. `, `!`, `?`, a line break, or a full stop of Japanese and
+/// Chinese (`。`).
+const SENTENCE_ENDS: &[&str] = &[". ", "! ", "? ", "\n", "。", "！", "？"];
+
+/// True when the words around `span` in its sentence negate it: "never", "do not", "no one"
+/// before it, or, in languages whose verb comes last, "ことはありません" after it. The words
+/// of every language are in the language files (`[requests]`).
 pub(crate) fn negated(cx: &Context<'_>, span: Span) -> bool {
+    let words = &cx.profile.lang.requests;
     // Only look within the same sentence.
     let before = text_before(cx, span, 48);
-    let before = before
-        .rsplit(['.', '!', '?', '\n'])
-        .next()
-        .unwrap_or(before)
-        .to_lowercase();
-    const NEG: &[&str] = &[
-        "never",
-        "not ",
-        "n't ",
-        "n’t ",
-        "no one",
-        "nobody",
-        "without",
-        "don’t",
-        "won’t",
-        "will not",
-        "avoid",
-        "beware",
-        "protect yourself",
-        "scam",
-    ];
-    NEG.iter().any(|n| before.contains(n)) || said_of_scams(cx, span)
+    let cut = SENTENCE_ENDS
+        .iter()
+        .filter_map(|sep| before.rfind(sep).map(|i| i + sep.len()))
+        .max()
+        .unwrap_or(0);
+    let before = NormText::new(&before[cut..]).text;
+    words
+        .negation
+        .as_ref()
+        .is_some_and(|re| re.is_match(&before))
+        || words
+            .negation_after
+            .as_ref()
+            .is_some_and(|re| re.is_match(&NormText::new(sentence_after(cx, span, 60)).text))
+        || said_of_scams(cx, span)
+}
+
+/// Up to `bytes` bytes of the text right after `span`, up to the end of its sentence.
+pub(crate) fn sentence_after<'a>(cx: &Context<'a>, span: Span, bytes: usize) -> &'a str {
+    let text = cx.msg.text.as_str();
+    let end = text.floor_char_boundary((span.end + bytes).min(text.len()));
+    let after = &text[span.end.min(end)..end];
+    let cut = SENTENCE_ENDS
+        .iter()
+        .filter_map(|sep| after.find(sep))
+        .min()
+        .unwrap_or(after.len());
+    &after[..cut]
 }
 
 /// True when the sentence, before `span`, says that what follows is something the brand
@@ -145,7 +159,7 @@ pub(crate) fn said_of_scams(cx: &Context<'_>, span: Span) -> bool {
 /// `. `, `!`, `?` or a line break; `Rs.2` does not end one).
 pub(crate) fn sentence_before(cx: &Context<'_>, span: Span) -> String {
     let before = text_before(cx, span, 160);
-    let cut = [". ", "! ", "? ", "\n"]
+    let cut = SENTENCE_ENDS
         .iter()
         .filter_map(|sep| before.rfind(sep).map(|i| i + sep.len()))
         .max()

@@ -4,28 +4,25 @@
 //! All of these skip negated phrases, so "Amazon will never ask for your password" in a real
 //! message is not a request.
 
-use crate::helpers::{next_word, phrase_finding, phrase_rule, request_hits, sentence_before};
+use crate::helpers::{
+    next_word, phrase_finding, phrase_rule, request_hits, sentence_after, sentence_before,
+};
 use crate::{ALL, Context, Finding, RuleMeta, rule};
+use redflag_extract::NormText;
 
-/// Verbs that ask to hand something over to the sender (give, send, read out, type in,
-/// confirm): what a scammer asks. A hit without one (`update your card details`,
-/// `reset your password`, `your card number`) is advice to act on the brand's own site or a
-/// mention, weak evidence that strong signs of a genuine message outweigh.
-const HAND_OVER: &[&str] = &[
-    "provide", "give", "send", "tell", "share", "read", "reply", "respond", "text", "write",
-    "email", "e-mail", "submit", "type", "input", "re-enter", "reenter", "confirm", "verify",
-    "validate", "need", "require", "forward", "upload", "enter",
-];
-
-/// A phrase rule whose finding is soft unless one of its hits asks to hand the thing over
-/// (a verb of `hand_over` starts it).
+/// A phrase rule whose finding is soft unless one of its hits asks to hand the thing over:
+/// a verb of the language files' `requests.hand_over` starts it or comes shortly before it
+/// (give, send, read out, type in, confirm: what a scammer asks), or one of
+/// `requests.hand_over_after` follows it (`入力してください`). A hit without one (`update
+/// your card details`, `reset your password`, `your card number`) is advice to act on the
+/// brand's own site or a mention, weak evidence that strong signs of a genuine message
+/// outweigh.
 fn request_rule(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding>, what: &str) {
-    let hand_over = HAND_OVER;
     let hits = request_hits(cx, meta.id);
     let Some(f) = phrase_finding(cx, meta, &hits, what) else {
         return;
     };
-    let strong = hits.iter().any(|s| hands_over(cx, *s, hand_over));
+    let strong = hits.iter().any(|s| hands_over(cx, *s, false));
     out.push(f.soft(!strong));
 }
 
@@ -66,9 +63,6 @@ rule! {
     check: asks_for_one_time_code,
 }
 
-/// Verbs with which real code messages tell you to use a code yourself.
-const USE_CODE: &[&str] = &["enter", "confirm", "verify", "type", "input"];
-
 fn asks_for_one_time_code(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding>) {
     // "Enter this code" is a request only where there is a stranger's page to enter it on
     // (a link that is not the brand's or a known company's), or on a call; otherwise the
@@ -80,7 +74,7 @@ fn asks_for_one_time_code(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut V
         });
     let hits: Vec<_> = request_hits(cx, meta.id)
         .into_iter()
-        .filter(|s| strangers_page || !USE_CODE.contains(&first_word(cx, *s).as_str()))
+        .filter(|s| strangers_page || !is_use_code(cx, &first_word(cx, *s)))
         .collect();
     let Some(f) = phrase_finding(cx, meta, &hits, "asks for a code") else {
         return;
@@ -88,34 +82,60 @@ fn asks_for_one_time_code(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut V
     out.push(f.soft(!hands_over_code(cx, &hits)));
 }
 
+/// True when `word` is one with which genuine code messages tell you to use a code yourself
+/// (`enter`, `eingeben`, `入力`): the language files' `requests.use_code`.
+fn is_use_code(cx: &Context<'_>, word: &str) -> bool {
+    cx.profile
+        .lang
+        .requests
+        .use_code
+        .as_ref()
+        .is_some_and(|re| re.is_match(word.trim()))
+}
+
 /// True when one of these CRD002 hits asks to hand the code over (give, send, read out,
 /// reply with it), not to use it yourself ("enter this code").
 pub(crate) fn hands_over_code(cx: &Context<'_>, hits: &[redflag_message::Span]) -> bool {
-    let give: Vec<&str> = HAND_OVER
-        .iter()
-        .copied()
-        .filter(|v| !USE_CODE.contains(v))
-        .collect();
-    hits.iter().any(|s| hands_over(cx, *s, &give))
+    hits.iter().any(|s| hands_over(cx, *s, true))
 }
 
-/// True when a verb of `hand_over` starts the hit or comes shortly before it in the same
-/// sentence (`reply with your card number`, `we need your bank account number`).
-fn hands_over(cx: &Context<'_>, span: redflag_message::Span, hand_over: &[&str]) -> bool {
-    if hand_over.contains(&first_word(cx, span).as_str()) {
-        return true;
+/// True when a hand-over verb starts the hit or comes shortly before it in the same sentence
+/// (`reply with your card number`, `we need your bank account number`), or, for languages
+/// whose verb comes last, stands in the hit or right after it (`カード番号を入力して`,
+/// `Kartendaten einzugeben`). With `give_only`, verbs of using a code yourself do not count.
+fn hands_over(cx: &Context<'_>, span: redflag_message::Span, give_only: bool) -> bool {
+    let words = &cx.profile.lang.requests;
+    let counts = |w: &str| !give_only || !is_use_code(cx, w);
+    let first = first_word(cx, span);
+    if let Some(re) = &words.hand_over {
+        if re
+            .find(&first)
+            .is_some_and(|m| m.start() == 0 && m.end() == first.len())
+            && counts(&first)
+        {
+            return true;
+        }
+        let before = sentence_before(cx, span);
+        let tail = &before[before.floor_char_boundary(before.len().saturating_sub(40))..];
+        let tail = NormText::new(tail).text;
+        if re.find_iter(&tail).any(|m| counts(m.as_str())) {
+            return true;
+        }
     }
-    let before = sentence_before(cx, span);
-    let tail = &before[before.floor_char_boundary(before.len().saturating_sub(40))..];
-    tail.split(|c: char| !c.is_alphanumeric() && c != '-')
-        .any(|w| hand_over.contains(&w))
+    if let Some(re) = &words.hand_over_after {
+        let around = format!("{} {}", cx.text(span), sentence_after(cx, span, 60));
+        let around = NormText::new(&around).text;
+        if re.find_iter(&around).any(|m| counts(m.as_str())) {
+            return true;
+        }
+    }
+    false
 }
 
-/// The first word of a span's text, lowercase.
+/// The first word of a span's text, normalised (lowercase, no diacritics).
 fn first_word(cx: &Context<'_>, span: redflag_message::Span) -> String {
-    cx.text(span)
-        .trim_start()
-        .to_lowercase()
+    NormText::new(cx.text(span).trim_start())
+        .text
         .split(|c: char| !c.is_alphanumeric() && c != '-')
         .next()
         .unwrap_or("")
