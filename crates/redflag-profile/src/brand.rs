@@ -136,6 +136,8 @@ struct RawBrand {
     id: String,
     name: String,
     names: Vec<String>,
+    #[serde(default)]
+    short_names: Vec<String>,
     claim_patterns: Vec<String>,
     speaks_as_patterns: Vec<String>,
     order_number_patterns: Vec<String>,
@@ -168,6 +170,9 @@ pub struct Brand {
     pub name: String,
     /// Names as people write them, lowercase; the first is canonical.
     pub names: Vec<String>,
+    /// Short forms of the name that look-alike domains use as a whole dash-separated part
+    /// (`amzn-prime-regali.com`, `amz-navidad.com`), lowercase.
+    pub short_names: Vec<String>,
     /// Matches a brand name as a whole word in normalised text.
     pub name_re: Regex,
     /// Matches phrases that claim the brand in normalised text.
@@ -374,6 +379,7 @@ impl Brand {
             id: raw.id,
             name: raw.name,
             names: raw.names,
+            short_names: raw.short_names.iter().map(|n| n.to_lowercase()).collect(),
             name_re,
             claim_re,
             speaks_as_re,

@@ -245,8 +245,7 @@ pub(crate) fn lookalike(name: &str, registrable: &str) -> Option<Lookalike> {
     // reaches others: only the name as a whole dash-separated part counts
     // (`dhl-redelivery.top`), not `adhlx` or `dh1`.
     if name.len() < 4 {
-        let whole_part = folded.split('-').count() > 1 && folded.split('-').any(|p| p == name);
-        return whole_part.then_some(Lookalike::Combo);
+        return whole_part(name, registrable);
     }
     if folded == name {
         return Some(Lookalike::Typo).filter(|_| label != name);
@@ -267,6 +266,30 @@ pub(crate) fn lookalike(name: &str, registrable: &str) -> Option<Lookalike> {
         }
     }
     None
+}
+
+/// Does a registrable domain's label hold `name` as a whole dash-separated part, with other
+/// parts beside it (`dhl-redelivery.top`, `amz-navidad-premio.com`)? For short names and
+/// abbreviations, which sit inside too many ordinary words to be looked for there.
+pub(crate) fn whole_part(name: &str, registrable: &str) -> Option<Lookalike> {
+    let label = registrable.split('.').next().unwrap_or("");
+    let folded = fold_label(label);
+    let whole = folded.split('-').count() > 1 && folded.split('-').any(|p| p == name);
+    whole.then_some(Lookalike::Combo)
+}
+
+/// A look-alike of the brand: of its canonical name ([`lookalike`]) or, as a whole
+/// dash-separated part, of one of its short names (`amzn-prime-regali.com`).
+pub(crate) fn brand_lookalike(
+    brand: &redflag_profile::Brand,
+    registrable: &str,
+) -> Option<Lookalike> {
+    lookalike(brand.canonical(), registrable).or_else(|| {
+        brand
+            .short_names
+            .iter()
+            .find_map(|n| whole_part(n, registrable))
+    })
 }
 
 /// Folds the tricks people use in domain labels: digits for letters, `rn` for `m`, `vv` for

@@ -1,6 +1,6 @@
 //! Impersonation: the message claims to be the brand, or disguises the brand's name.
 
-use crate::helpers::{phrase_hits, quote, scam_story};
+use crate::helpers::{phrase_hits, quote, said_of_scams, scam_story};
 use crate::{ALL, Context, Evidence, Finding, RuleMeta, rule};
 use redflag_message::Channel;
 
@@ -207,4 +207,91 @@ rule! {
         );
         out.push(if words.len() >= 2 { f } else { f.points(15) });
     },
+}
+
+rule! {
+    /// A text, chat or call uses the brand's name to pitch easy money: a job or "task" with
+    /// pay per day or per task, or an investment ("invest 250 € in Amazon stocks, earn 1,500 €
+    /// a month"), and gives a way to answer: reply, contact me, a number, a link, or the
+    /// caller on the line.
+    ///
+    /// **Why:** fake jobs and investments in Amazon's name are among the most reported
+    /// Amazon scams after the advisory's; they end in "fees", deposits and stolen IDs. Amazon
+    /// recruits on amazon.jobs and never pitches its shares or a second salary by text.
+    ///
+    /// **Example:** `Amazon is hiring part-time online workers, earn 500-2000 daily. Contact
+    /// me on WhatsApp.`
+    ///
+    /// **Known false positives:** a text from a friend who works at Amazon and talks about
+    /// pay; texts from the brand's verified senders (Amazon Flex's offers) are not counted.
+    pub struct BrandMoneyPitch;
+    id: "IMP006", name: "brand-money-pitch", family: Impersonation, severity: High,
+    points: 30, channels: &[Channel::Sms, Channel::Chat, Channel::Call],
+    summary: "Uses Amazon's name to offer a job or an investment, and asks you to answer",
+    check: brand_money_pitch,
+}
+
+/// The scenario phrases of a money pitch: a job offer or easy money (SCN010), riches from
+/// trading or crypto (SCN016).
+const MONEY_PITCHES: &[&str] = &["SCN010", "SCN016"];
+
+fn brand_money_pitch(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding>) {
+    if cx.claim.sender_is_brand {
+        return;
+    }
+    let Some(&brand) = cx.claim.mentions.iter().find(|s| cx.in_content(**s)) else {
+        return;
+    };
+    let Some(pitch) = MONEY_PITCHES.iter().find_map(|id| {
+        phrase_hits(cx, id)
+            .into_iter()
+            .find(|s| !said_of_scams(cx, *s))
+    }) else {
+        return;
+    };
+    let profile_brand = &cx.profile.brand;
+    let answer = phrase_hits(cx, meta.id)
+        .into_iter()
+        .next()
+        .or_else(|| {
+            cx.ind
+                .phones
+                .iter()
+                .find(|p| {
+                    cx.in_content(p.span)
+                        && !p
+                            .e164
+                            .as_deref()
+                            .is_some_and(|e| profile_brand.is_brand_phone(e))
+                })
+                .map(|p| p.span)
+        })
+        .or_else(|| {
+            cx.ind
+                .urls
+                .iter()
+                .find(|u| {
+                    u.host
+                        .as_deref()
+                        .is_some_and(|h| !profile_brand.is_legit_domain(h))
+                })
+                .map(|u| u.span)
+        });
+    let on_the_line = matches!(cx.msg.channel, Channel::Call | Channel::Chat);
+    let Some(answer) = answer.or(on_the_line.then_some(pitch)) else {
+        return;
+    };
+    let mut evidence = vec![Evidence::at(brand), Evidence::at(pitch)];
+    if answer != pitch {
+        evidence.push(Evidence::at(answer));
+    }
+    out.push(Finding::new(
+        meta,
+        format!(
+            "uses the name `{}` to offer `{}`",
+            quote(cx.text(brand)),
+            quote(cx.text(pitch))
+        ),
+        evidence,
+    ));
 }

@@ -1,7 +1,7 @@
 //! Links to phony sites: look-alike domains, homographs, the brand in a sub-domain or path,
 //! bare IP addresses, shorteners, disguised links and link text that lies.
 
-use crate::helpers::{Lookalike, lookalike, phrase_hits, quote, registrable};
+use crate::helpers::{Lookalike, brand_lookalike, phrase_hits, quote, registrable};
 use crate::{ALL, Context, Evidence, Finding, RuleMeta, rule};
 use redflag_extract::{UrlRef, UrlSource};
 use redflag_message::Channel;
@@ -260,12 +260,11 @@ rule! {
 
 fn lookalike_domain(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding>) {
     let brand = &cx.profile.brand;
-    let name = brand.canonical();
     let bad: Vec<_> = web_links(cx)
         .filter(|u| !brand.owns(host(u)) && !host(u).contains("xn--"))
         .filter_map(|u| {
             let reg = u.registrable.as_deref()?;
-            let kind = lookalike(name, reg)?;
+            let kind = brand_lookalike(brand, reg)?;
             let note = match kind {
                 Lookalike::Combo => format!("{reg} adds words to {}'s name", brand.name),
                 Lookalike::Typo => format!("{reg} misspells {}", brand.name),
@@ -354,7 +353,9 @@ fn brand_in_subdomain_or_path(cx: &Context<'_>, meta: &'static RuleMeta, out: &m
         let prefix = h.strip_suffix(reg).unwrap_or("");
         if prefix.contains(name) {
             sub.push((u, format!("the site is {reg}, not {}", brand.name)));
-        } else if u.path.to_ascii_lowercase().contains(name) && lookalike(name, reg).is_none() {
+        } else if u.path.to_ascii_lowercase().contains(name)
+            && brand_lookalike(brand, reg).is_none()
+        {
             path.push((
                 u,
                 format!("the site is {reg}; {} is only in the path", brand.name),

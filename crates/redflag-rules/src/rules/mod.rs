@@ -43,6 +43,7 @@ pub static RULES: &[&dyn Rule] = &[
     &impersonation::BrandScareWithCallToAction,
     &impersonation::LookalikeLetters,
     &texts::OtherBrandLink,
+    &impersonation::BrandMoneyPitch,
     &language::SpellingMistakes,
     &language::GrammarMistakes,
     &language::GenericGreeting,

@@ -1,7 +1,7 @@
 //! Forged senders: display names, look-alike and free-mail domains, Reply-To and Return-Path
 //! elsewhere, failed or missing authentication, and texts from unexpected senders.
 
-use crate::helpers::{lookalike, quote, registrable};
+use crate::helpers::{brand_lookalike, quote, registrable};
 use crate::{AuthStatus, Context, EMAIL, Evidence, Finding, RuleMeta, TEXTS, rule};
 use redflag_message::{Mailbox, SenderKind};
 
@@ -87,7 +87,7 @@ rule! {
             return;
         }
         let Some(reg) = registrable(domain) else { return };
-        if lookalike(brand.canonical(), &reg).is_some() || domain.strip_suffix(&reg).is_some_and(|p| p.contains(brand.canonical())) {
+        if brand_lookalike(brand, &reg).is_some() || domain.strip_suffix(&reg).is_some_and(|p| p.contains(brand.canonical())) {
             out.push(Finding::new(
                 meta,
                 format!("sent from the look-alike domain `{domain}`"),
