@@ -39,6 +39,16 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// The `to` of each ready report in a JSON report, in order.
+fn report_destinations(v: &serde_json::Value) -> Vec<&str> {
+    v["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["to"].as_str().unwrap())
+        .collect()
+}
+
 fn tmp(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("redflag-cli-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -95,12 +105,7 @@ fn json_report_has_the_schema() {
             .iter()
             .all(|f| !f["evidence"].as_array().unwrap().is_empty())
     );
-    let to: Vec<&str> = v["reports"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["to"].as_str().unwrap())
-        .collect();
+    let to = report_destinations(&v);
     assert_eq!(to, ["amazon", "ftc", "sms7726", "hotline"]);
 }
 
@@ -434,12 +439,7 @@ fn a_message_gets_its_report_in_its_language_and_country() {
     assert_eq!(v["verdict_label"], "詐欺");
     let advice = v["advice"]["steps"][0].as_str().unwrap();
     assert!(advice.contains("電話"), "{advice}");
-    let to: Vec<&str> = v["reports"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["to"].as_str().unwrap())
-        .collect();
+    let to = report_destinations(&v);
     assert!(to.contains(&"amazon"), "{to:?}");
     assert!(!to.contains(&"ftc") && !to.contains(&"sms7726"), "{to:?}");
     let finding = v["findings"][0]["message"].as_str().unwrap();

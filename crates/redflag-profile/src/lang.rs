@@ -3,7 +3,7 @@
 use crate::{Brand, Error, parse_toml};
 use regex::Regex;
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 const FILE: &str = "language pack";
 
@@ -49,7 +49,8 @@ struct RawRequests {
     #[serde(default)]
     hand_over_after: Vec<String>,
     /// Of the verbs above, those with which genuine code messages tell you to use a code
-    /// yourself (`enter`, `eingeben`): they do not hand a one-time code over.
+    /// yourself (`enter`, `eingeben`): they do not hand a one-time code over. Plain words,
+    /// written as the normalised text has them (no diacritics).
     #[serde(default)]
     use_code: Vec<String>,
     /// Words before the phrase in its sentence that negate it (`never`, `nunca`, `nie`).
@@ -78,8 +79,8 @@ pub struct RequestWords {
     pub hand_over: Option<Regex>,
     /// Verbs handing something over, after a phrase.
     pub hand_over_after: Option<Regex>,
-    /// Verbs for using a code yourself (whole normalised words).
-    pub use_code: Option<Regex>,
+    /// Verbs for using a code yourself, as normalised words (`enter`, `zu bestatigen`).
+    pub use_code: BTreeSet<String>,
     /// Negations before a phrase.
     pub negation: Option<Regex>,
     /// Negations after a phrase.
@@ -94,24 +95,10 @@ impl RequestWords {
             }
             compile_list(name, list, brand_alt).map(Some)
         };
-        let use_code = if raw.use_code.is_empty() {
-            None
-        } else {
-            let alt = raw
-                .use_code
-                .iter()
-                .map(|w| format!("(?:{w})"))
-                .collect::<Vec<_>>()
-                .join("|");
-            Some(
-                Regex::new(&format!("^(?:{alt})$"))
-                    .map_err(|e| Error::invalid(FILE, "requests.use_code", e.to_string()))?,
-            )
-        };
         Ok(RequestWords {
             hand_over: one("requests.hand_over", &raw.hand_over)?,
             hand_over_after: one("requests.hand_over_after", &raw.hand_over_after)?,
-            use_code,
+            use_code: raw.use_code.iter().cloned().collect(),
             negation: one("requests.negation", &raw.negation)?,
             negation_after: one("requests.negation_after", &raw.negation_after)?,
         })

@@ -100,13 +100,7 @@ const SENTENCE_ENDS: &[&str] = &[". ", "! ", "? ", "\n", "。", "！", "？"];
 pub(crate) fn negated(cx: &Context<'_>, span: Span) -> bool {
     let words = &cx.profile.lang.requests;
     // Only look within the same sentence.
-    let before = text_before(cx, span, 48);
-    let cut = SENTENCE_ENDS
-        .iter()
-        .filter_map(|sep| before.rfind(sep).map(|i| i + sep.len()))
-        .max()
-        .unwrap_or(0);
-    let before = NormText::new(&before[cut..]).text;
+    let before = NormText::new(last_sentence(text_before(cx, span, 48))).text;
     words
         .negation
         .as_ref()
@@ -116,6 +110,16 @@ pub(crate) fn negated(cx: &Context<'_>, span: Span) -> bool {
             .as_ref()
             .is_some_and(|re| re.is_match(&NormText::new(sentence_after(cx, span, 60)).text))
         || said_of_scams(cx, span)
+}
+
+/// The part of `text` after its last sentence end (all of it when there is none).
+fn last_sentence(text: &str) -> &str {
+    let cut = SENTENCE_ENDS
+        .iter()
+        .filter_map(|sep| text.rfind(sep).map(|i| i + sep.len()))
+        .max()
+        .unwrap_or(0);
+    &text[cut..]
 }
 
 /// Up to `bytes` bytes of the text right after `span`, up to the end of its sentence.
@@ -158,13 +162,9 @@ pub(crate) fn said_of_scams(cx: &Context<'_>, span: Span) -> bool {
 /// The lowercase text from the start of `span`'s sentence up to `span` (a sentence ends at
 /// `. `, `!`, `?` or a line break; `Rs.2` does not end one).
 pub(crate) fn sentence_before(cx: &Context<'_>, span: Span) -> String {
-    let before = text_before(cx, span, 160);
-    let cut = SENTENCE_ENDS
-        .iter()
-        .filter_map(|sep| before.rfind(sep).map(|i| i + sep.len()))
-        .max()
-        .unwrap_or(0);
-    before[cut..].trim_start().to_lowercase()
+    last_sentence(text_before(cx, span, 160))
+        .trim_start()
+        .to_lowercase()
 }
 
 /// The lowercase word right after `span`, if any.

@@ -85,12 +85,7 @@ fn asks_for_one_time_code(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut V
 /// True when `word` is one with which genuine code messages tell you to use a code yourself
 /// (`enter`, `eingeben`, `入力`): the language files' `requests.use_code`.
 fn is_use_code(cx: &Context<'_>, word: &str) -> bool {
-    cx.profile
-        .lang
-        .requests
-        .use_code
-        .as_ref()
-        .is_some_and(|re| re.is_match(word.trim()))
+    cx.profile.lang.requests.use_code.contains(word.trim())
 }
 
 /// True when one of these CRD002 hits asks to hand the code over (give, send, read out,

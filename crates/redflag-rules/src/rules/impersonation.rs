@@ -2,7 +2,7 @@
 
 use crate::helpers::{phrase_hits, quote, said_of_scams, scam_story};
 use crate::{ALL, Context, Evidence, Finding, RuleMeta, rule};
-use redflag_message::Channel;
+use redflag_message::{Channel, Span};
 
 rule! {
     /// The message claims to come from the brand, or speaks for it.
@@ -132,16 +132,8 @@ fn brand_scare_with_call_to_action(
         return;
     };
     let brand = &cx.profile.brand;
-    let phone = cx.ind.phones.iter().find(|p| {
-        cx.in_content(p.span) && !p.e164.as_deref().is_some_and(|e| brand.is_brand_phone(e))
-    });
     let press = phrase_hits(cx, "PHN003").into_iter().next();
-    let link = cx
-        .ind
-        .urls
-        .iter()
-        .find(|u| u.host.as_deref().is_some_and(|h| !brand.is_legit_domain(h)));
-    let action = phone.map(|p| p.span).or(press).or(link.map(|u| u.span));
+    let action = off_brand_phone(cx).or(press).or_else(|| off_brand_link(cx));
     // In a call or a chat the caller is already on the line: the story is told so that
     // the person acts in the conversation itself ("don't be fooled by phone calls about
     // problems with your Amazon account", the advisory).
@@ -249,34 +241,11 @@ fn brand_money_pitch(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Fi
     }) else {
         return;
     };
-    let profile_brand = &cx.profile.brand;
     let answer = phrase_hits(cx, meta.id)
         .into_iter()
         .next()
-        .or_else(|| {
-            cx.ind
-                .phones
-                .iter()
-                .find(|p| {
-                    cx.in_content(p.span)
-                        && !p
-                            .e164
-                            .as_deref()
-                            .is_some_and(|e| profile_brand.is_brand_phone(e))
-                })
-                .map(|p| p.span)
-        })
-        .or_else(|| {
-            cx.ind
-                .urls
-                .iter()
-                .find(|u| {
-                    u.host
-                        .as_deref()
-                        .is_some_and(|h| !profile_brand.is_legit_domain(h))
-                })
-                .map(|u| u.span)
-        });
+        .or_else(|| off_brand_phone(cx))
+        .or_else(|| off_brand_link(cx));
     let on_the_line = matches!(cx.msg.channel, Channel::Call | Channel::Chat);
     let Some(answer) = answer.or(on_the_line.then_some(pitch)) else {
         return;
@@ -294,4 +263,26 @@ fn brand_money_pitch(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Fi
         ),
         evidence,
     ));
+}
+
+/// The first phone number in the content that is not one of the brand's.
+fn off_brand_phone(cx: &Context<'_>) -> Option<Span> {
+    let brand = &cx.profile.brand;
+    cx.ind
+        .phones
+        .iter()
+        .find(|p| {
+            cx.in_content(p.span) && !p.e164.as_deref().is_some_and(|e| brand.is_brand_phone(e))
+        })
+        .map(|p| p.span)
+}
+
+/// The first link to a site that is not the brand's.
+fn off_brand_link(cx: &Context<'_>) -> Option<Span> {
+    let brand = &cx.profile.brand;
+    cx.ind
+        .urls
+        .iter()
+        .find(|u| u.host.as_deref().is_some_and(|h| !brand.is_legit_domain(h)))
+        .map(|u| u.span)
 }
