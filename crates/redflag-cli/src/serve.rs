@@ -6,6 +6,26 @@ use redflag_engine::Engine;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
+
+/// The allocator of the whole `redflag` binary. With glibc's malloc a long-running server's
+/// memory kept growing under the load test (large request bodies fragment its per-thread
+/// arenas, which it rarely gives back); mimalloc returns freed memory, so it stays flat.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// A timeout in seconds: over 0, at most a day.
+fn seconds(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    if v.is_finite() && v > 0.0 && v <= 86_400.0 {
+        Ok(v)
+    } else {
+        Err("give a number of seconds over 0 and at most 86400".into())
+    }
+}
 
 #[derive(Args, Debug)]
 pub(crate) struct ServeArgs {
@@ -30,6 +50,21 @@ pub(crate) struct ServeArgs {
     /// form); 0 turns the limit off.
     #[arg(long, default_value_t = redflag_server::DEFAULT_RATE_LIMIT, value_name = "N")]
     rate_limit: u32,
+    /// Most connections open at once; over it a new connection gets 503 `overloaded`.
+    /// Keep it under the open-file limit (`ulimit -n`).
+    #[arg(long, default_value_t = redflag_server::DEFAULT_MAX_CONNECTIONS, value_name = "N")]
+    max_connections: usize,
+    /// Seconds a client has to send a request's head (line and headers); an idle
+    /// keep-alive connection closes after it too.
+    #[arg(long, default_value_t = redflag_server::DEFAULT_HEADER_TIMEOUT.as_secs_f64(), value_name = "SECONDS", value_parser = seconds)]
+    header_timeout: f64,
+    /// Seconds a client has to send a request's body once the head is in (408 after).
+    #[arg(long, default_value_t = redflag_server::DEFAULT_BODY_TIMEOUT.as_secs_f64(), value_name = "SECONDS", value_parser = seconds)]
+    body_timeout: f64,
+    /// SQLite only: the largest the case store may grow, in MiB; past it, saving a case
+    /// answers 503 `store_unavailable`, as on a full disk. Unlimited when left out.
+    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..))]
+    sqlite_max_mib: Option<u64>,
     /// Use another local fraud hotline (TOML with a [hotline] table).
     #[arg(long, value_name = "FILE")]
     hotline: Option<PathBuf>,
@@ -56,6 +91,12 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         db: args.db,
         token: args.token,
         rate_limit: args.rate_limit,
+        limits: redflag_server::Limits {
+            max_connections: args.max_connections,
+            header_timeout: Duration::from_secs_f64(args.header_timeout),
+            body_timeout: Duration::from_secs_f64(args.body_timeout),
+        },
+        sqlite_max_bytes: args.sqlite_max_mib.map(|m| m.saturating_mul(1024 * 1024)),
         engine,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -307,7 +307,12 @@ pub(crate) fn build(
         indicators,
         advice,
         reports: Vec::new(),
-        notes: msg.notes.clone(),
+        notes: msg
+            .notes
+            .iter()
+            .cloned()
+            .chain(ind.limits.iter().map(|l| ParseNote::new("limit", l.clone())))
+            .collect(),
         model: model.map(|(name, probability)| {
             let points = items.iter().filter(|(_, f)| f.rule.family == Family::Model).map(|((p, _), _)| *p).sum();
             let moved_verdict = verdict != verdict_without_model;
@@ -378,6 +383,8 @@ fn evidence(msg: &Message, span: Span, note: Option<String>) -> ReportEvidence {
     }
 }
 
+/// Adds `s` unless it is empty or listed (lists are bounded by extraction's caps, so the
+/// scan stays cheap: at most `MAX_LINKS` entries).
 fn push_unique(list: &mut Vec<String>, s: String) {
     if !s.is_empty() && !list.contains(&s) {
         list.push(s);

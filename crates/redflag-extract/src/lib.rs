@@ -25,6 +25,46 @@ pub use urls::{EmailRef, UrlRef, UrlSource};
 use redflag_message::Message;
 use serde::Serialize;
 
+/// Crate-private extractors made reachable for the fuzz targets in `fuzz/` (not a stable
+/// API).
+#[doc(hidden)]
+pub mod fuzzing {
+    use super::{EmailRef, Message, MoneyRef, NormText, OrderRef, PhoneRef, UrlRef};
+
+    /// For fuzzing only: the links and email addresses of a message.
+    pub fn find_urls(msg: &Message) -> (Vec<UrlRef>, Vec<EmailRef>) {
+        crate::urls::find(msg)
+    }
+
+    /// For fuzzing only: the phone numbers of a message.
+    pub fn find_phones(msg: &Message, norm: &NormText) -> Vec<PhoneRef> {
+        crate::phones::find(msg, norm)
+    }
+
+    /// For fuzzing only: the money amounts in a text.
+    pub fn find_money(text: &str) -> Vec<MoneyRef> {
+        crate::money::find(text)
+    }
+
+    /// For fuzzing only: the order numbers in a text.
+    pub fn find_orders(text: &str) -> Vec<OrderRef> {
+        crate::orders::find(text)
+    }
+}
+
+/// Most links kept from one message (a real email has a few hundred at most); the scan for
+/// more stops there.
+pub const MAX_LINKS: usize = 1_000;
+
+/// Most email addresses kept from one message.
+pub const MAX_EMAILS: usize = 1_000;
+
+/// Most phone numbers kept from one message; the scan for more stops there.
+pub const MAX_PHONES: usize = 500;
+
+/// Most amounts of money and order numbers kept from one message, each.
+pub const MAX_AMOUNTS: usize = 1_000;
+
 /// Everything extracted from one message.
 #[derive(Debug, Clone, Serialize)]
 pub struct Indicators {
@@ -41,6 +81,9 @@ pub struct Indicators {
     pub money: Vec<MoneyRef>,
     /// Things quoted as order numbers.
     pub orders: Vec<OrderRef>,
+    /// What extraction stopped short of: one sentence per cap that was reached
+    /// (`MAX_LINKS` and the others). Empty when everything was read.
+    pub limits: Vec<String>,
 }
 
 /// True when the text writes Japanese: three kana or more (kana are written only in
@@ -57,8 +100,23 @@ pub fn extract(msg: &Message) -> Indicators {
     let norm = NormText::new(&msg.text);
     let (urls, emails) = urls::find(msg);
     let phones = phones::find(msg, &norm);
-    let money = money::find(&msg.text);
-    let orders = orders::find(&msg.text);
+    let mut money = money::find(&msg.text);
+    let mut orders = orders::find(&msg.text);
+    let mut limits = Vec::new();
+    let mut cap = |what: &str, len: usize, max: usize| {
+        if len >= max {
+            limits.push(format!(
+                "The message has {max} or more {what}; only the first {max} were checked."
+            ));
+        }
+    };
+    cap("links", urls.len(), MAX_LINKS);
+    cap("email addresses", emails.len(), MAX_EMAILS);
+    cap("phone numbers", phones.len(), MAX_PHONES);
+    cap("amounts of money", money.len(), MAX_AMOUNTS);
+    cap("order numbers", orders.len(), MAX_AMOUNTS);
+    money.truncate(MAX_AMOUNTS);
+    orders.truncate(MAX_AMOUNTS);
     Indicators {
         norm,
         urls,
@@ -66,6 +124,7 @@ pub fn extract(msg: &Message) -> Indicators {
         emails,
         money,
         orders,
+        limits,
     }
 }
 

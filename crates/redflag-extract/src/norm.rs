@@ -77,6 +77,8 @@ impl NormText {
     /// character between two single letters of the run is folded and joined too
     /// (`a m a z 0 n` → `amazon`).
     pub fn new(original: &str) -> NormText {
+        // Three passes over the characters and one over the output.
+        redflag_message::work::steps(4 * original.len());
         let mut units = fold_chars(original);
         fold_leet(&mut units);
         let units = join_spaced(units);

@@ -15,8 +15,9 @@ pub struct OrderRef {
 }
 
 /// Amazon's order number shapes: `112-1234567-1234567` and digital `D01-1234567-1234567`.
-static AMAZON_ORDER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(?:\d{3}|D\d{2})-\d{7}-\d{7}\b").expect("valid regex"));
+static AMAZON_ORDER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:\d{3}|D\d{2})-\d{7}-\d{7}(?-u:\b)").expect("valid regex")
+});
 
 /// Every Amazon-shaped order number in a text, as written (for lists a person pastes).
 pub fn amazon_order_numbers(text: &str) -> impl Iterator<Item = &str> {
@@ -27,7 +28,7 @@ pub fn amazon_order_numbers(text: &str) -> impl Iterator<Item = &str> {
 /// (up to 40 characters, optionally starting with `#`).
 static AFTER_KEYWORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\border\b(?:[ \t]*(?:number|num|nr|no|id|ref|reference|code|confirmation)\b\.?)?[ \t]*(?:#[ \t]*:|#[ \t]+|[:\-]|is\b|was\b)?[ \t]*(?:\r?\n[ \t]*)?(?P<tok>#?[a-z0-9][a-z0-9_\-/#]{0,39})",
+        r"(?i)(?-u:\b)order(?-u:\b)(?:[ \t]*(?:number|num|nr|no|id|ref|reference|code|confirmation)(?-u:\b)\.?)?[ \t]*(?:#[ \t]*:|#[ \t]+|[:\-]|is(?-u:\b)|was(?-u:\b))?[ \t]*(?:\r?\n[ \t]*)?(?P<tok>#?[a-z0-9][a-z0-9_\-/#]{0,39})",
     )
     .expect("valid regex")
 });

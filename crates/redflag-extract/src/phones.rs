@@ -435,7 +435,7 @@ fn parse_national(digits: &str, region: country::Id) -> Option<Parsed> {
 fn national_region(msg: &Message) -> Option<country::Id> {
     static CCTLD: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"(?i)\b[a-z0-9-]+(?:\.co|\.com)?\.(jp|de|fr|it|es|nl|pl|in|uk|br|mx|at|ch|be|au)\b",
+            r"(?i)(?-u:\b)[a-z0-9-]+(?:\.co|\.com)?\.(jp|de|fr|it|es|nl|pl|in|uk|br|mx|at|ch|be|au)(?-u:\b)",
         )
         .expect("valid pattern")
     });
@@ -466,7 +466,8 @@ fn national_region(msg: &Message) -> Option<country::Id> {
 
 fn from_chunks(text: &str, chunks: &[Chunk], region: Option<country::Id>, out: &mut Vec<PhoneRef>) {
     let mut i = 0;
-    while i < chunks.len() {
+    while i < chunks.len() && out.len() < crate::MAX_PHONES {
+        redflag_message::work::step();
         if !chunks[i].usable {
             i += 1;
             continue;
@@ -592,6 +593,9 @@ const CURRENCY_WORDS: &[&str] = &[
 /// Vanity numbers in the text.
 fn vanity(text: &str, out: &mut Vec<PhoneRef>) {
     for c in VANITY.captures_iter(text) {
+        if out.len() >= crate::MAX_PHONES {
+            break;
+        }
         let (Some(all), Some(area), Some(tail)) = (c.get(0), c.name("area"), c.name("tail")) else {
             continue;
         };
@@ -689,8 +693,11 @@ pub(crate) fn find(msg: &Message, norm: &NormText) -> Vec<PhoneRef> {
     let mut out = Vec::new();
     from_chunks(text, &chunks(text), national_region(msg), &mut out);
     let mut vanities = Vec::new();
-    vanity(text, &mut vanities);
-    for v in vanities {
+    if out.len() < crate::MAX_PHONES {
+        vanity(text, &mut vanities);
+    }
+    for v in vanities.into_iter().take(crate::MAX_PHONES) {
+        redflag_message::work::steps(out.len());
         if !out
             .iter()
             .any(|p| p.span.start < v.span.end && v.span.start < p.span.end)
@@ -721,6 +728,7 @@ pub(crate) fn find(msg: &Message, norm: &NormText) -> Vec<PhoneRef> {
         });
     }
     out.sort_by_key(|p| (p.span.start, p.span.end));
+    out.truncate(crate::MAX_PHONES);
     out
 }
 

@@ -426,7 +426,7 @@ const DOT: &str = r"(?:\.|\s?\[\.\]\s?|\s?\(\.\)\s?|\s?\{\.\}\s?|\s?\[dot\]\s?|\
 
 /// Cheap test for texts that may hold an obfuscated link or address.
 static OBF_HINT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)hxxp|h\*\*p|h\*\*\*p|fxp|https?\x20//|\[\.\]|\(\.\)|\{\.\}|\bdot\b|\[:\]|\(:\)|\[at\]|\(at\)|\{at\}|\[@\]|\(@\)")
+    Regex::new(r"(?i)hxxp|h\*\*p|h\*\*\*p|fxp|https?\x20//|\[\.\]|\(\.\)|\{\.\}|(?-u:\b)dot(?-u:\b)|\[:\]|\(:\)|\[at\]|\(at\)|\{at\}|\[@\]|\(@\)")
         .expect("valid regex")
 });
 
@@ -667,7 +667,7 @@ pub(crate) fn find(msg: &Message) -> (Vec<UrlRef>, Vec<EmailRef>) {
 
     // 1. Anchors.
     let mut anchors: Vec<(Span, &str)> = Vec::new();
-    for link in &msg.links {
+    for link in msg.links.iter().take(crate::MAX_LINKS) {
         let href = link.href.trim();
         if href.is_empty() || href.starts_with('#') {
             continue;
@@ -686,7 +686,7 @@ pub(crate) fn find(msg: &Message) -> (Vec<UrlRef>, Vec<EmailRef>) {
 
     // 2. Obfuscated forms.
     let mut taken: Vec<Span> = Vec::new();
-    for o in find_obfuscated(text) {
+    for o in find_obfuscated(text).into_iter().take(crate::MAX_LINKS) {
         match o {
             Obfuscated::Url(u) => {
                 if !is_sender_header(msg.section_at(u.span.start)) {
@@ -714,6 +714,11 @@ pub(crate) fn find(msg: &Message) -> (Vec<UrlRef>, Vec<EmailRef>) {
         )
     });
     for (start, raw, email) in pieces {
+        if urls.len() >= crate::MAX_LINKS || emails.len() >= crate::MAX_EMAILS {
+            // Past the cap: the rest is not scanned (the checks below compare each link
+            // with every anchor and obfuscated form, which must stay bounded).
+            break;
+        }
         let span = Span::new(start, start + trim_url_end(raw));
         if span.is_empty() || taken.iter().any(|&t| overlaps(t, span)) {
             continue;
@@ -773,8 +778,11 @@ pub(crate) fn find(msg: &Message) -> (Vec<UrlRef>, Vec<EmailRef>) {
 
     urls.sort_by_key(|u| (u.span.start, u.span.end));
     urls.dedup_by(|a, b| a.span == b.span && a.url == b.url);
+    urls.truncate(crate::MAX_LINKS);
     emails.sort_by_key(|e| (e.span.start, e.span.end));
     emails.dedup_by(|a, b| a.span == b.span);
+    emails.truncate(crate::MAX_EMAILS);
+    redflag_message::work::steps(text.len() + urls.len() + emails.len());
     (urls, emails)
 }
 

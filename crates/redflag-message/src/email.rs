@@ -497,6 +497,15 @@ fn add_body_part<'a>(p: &'a MessagePart<'_>, d: &mut Draft) -> Option<Cow<'a, st
             ));
         }
         let rendered = html_to_text(&text);
+        if rendered.depth_capped {
+            d.notes.push(ParseNote::new(
+                "nesting",
+                format!(
+                    "The HTML nests elements more than {} levels deep; all of its text was read, but links and hidden styles below that depth were not.",
+                    crate::MAX_HTML_DEPTH
+                ),
+            ));
+        }
         d.append_body(&rendered.text, rendered.links);
         Some(text)
     } else {

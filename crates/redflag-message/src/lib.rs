@@ -23,14 +23,26 @@ mod messenger;
 mod model;
 mod sniff;
 mod text;
+pub mod work;
 
 pub use detect::{Input, InputKind, detect_kind};
 pub use email::parse_email;
-pub use html::{HtmlText, html_to_text};
+pub use html::{HtmlText, MAX_DEPTH as MAX_HTML_DEPTH, html_to_text};
 pub use mailbox::parse_mbox;
 pub use messenger::parse_messenger_json;
 pub use model::*;
 pub use text::{TextInput, classify_sender, parse_text_message};
+
+/// Crate-private parsers made reachable for the fuzz targets in `fuzz/` (not a stable API).
+#[doc(hidden)]
+pub mod fuzzing {
+    use crate::AuthResult;
+
+    /// For fuzzing only: parses an unfolded `Authentication-Results` header value.
+    pub fn parse_auth_results(value: &str) -> (String, Vec<AuthResult>) {
+        crate::authres::parse_auth_results(value)
+    }
+}
 
 /// Largest input accepted, in bytes (25 MiB, the usual attachment limit of mail providers).
 pub const MAX_INPUT_BYTES: usize = 25 * 1024 * 1024;

@@ -303,7 +303,10 @@ impl Brand {
                 .map(|p| format!("(?:{p})"))
                 .collect::<Vec<_>>()
                 .join("|");
-            Some(compile("statement_names", &format!(r"(?i)\b(?:{alt})"))?)
+            Some(compile(
+                "statement_names",
+                &format!(r"(?i)(?-u:\b)(?:{alt})"),
+            )?)
         };
         let mut order_patterns = raw.order_number_patterns.clone();
         let mut marketplaces = Vec::new();
@@ -359,7 +362,8 @@ impl Brand {
                         // `amazonアカウント` names Amazon (text is de-accented first).
                         format!(r"(?-u:\b)(?:{p})(?-u:\b)")
                     } else {
-                        format!(r"\b(?:{p})\b")
+                        let p = crate::lang::ascii_boundaries(&p);
+                        format!(r"(?-u:\b)(?:{p})(?-u:\b)")
                     }
                 })
                 .collect::<Vec<_>>()

@@ -17,21 +17,42 @@ pub(crate) fn phrase_hits(cx: &Context<'_>, id: &str) -> Vec<Span> {
     cx.cached_phrases(id, || find_phrases(cx, id))
 }
 
+/// Most hits of one phrase list read from one message. Rules show a handful as evidence and
+/// decide on the first few; a text that repeats a phrase more often is padding.
+pub(crate) const MAX_PHRASE_HITS: usize = 200;
+
 fn find_phrases(cx: &Context<'_>, id: &str) -> Vec<Span> {
     let norm = &cx.ind.norm;
+    // Links written in the text, in order: words inside a web address
+    // (`...&X-Amz-Expires=...`) are not the message's words.
+    let mut in_links: Vec<Span> = cx
+        .ind
+        .urls
+        .iter()
+        .filter(|u| u.source == redflag_extract::UrlSource::Text)
+        .map(|u| u.span)
+        .collect();
+    in_links.sort_by_key(|s| (s.start, s.end));
+    let in_a_link = |s: &Span| {
+        // The links starting at or before the hit; spans of links do not nest, so the last
+        // one or two are the only ones that can contain it.
+        let before = in_links.partition_point(|l| l.start <= s.start);
+        in_links[..before]
+            .iter()
+            .rev()
+            .take(2)
+            .any(|l| l.contains(*s))
+    };
     let mut out: Vec<Span> = cx
         .profile
         .lang
         .phrases_on(id, cx.msg.channel.as_str())
-        .flat_map(|re| re.find_iter(&norm.text))
-        .map(|m| trim_span(&cx.msg.text, norm.to_original(m.start(), m.end())))
-        .filter(|s| !s.is_empty() && cx.in_content(*s))
-        // Words inside a web address (`...&X-Amz-Expires=...`) are not the message's words.
-        .filter(|s| {
-            !cx.ind
-                .urls
-                .iter()
-                .any(|u| u.source == redflag_extract::UrlSource::Text && u.span.contains(*s))
+        .flat_map(|re| {
+            redflag_message::work::steps(norm.text.len());
+            re.find_iter(&norm.text)
+                .map(|m| trim_span(&cx.msg.text, norm.to_original(m.start(), m.end())))
+                .filter(|s| !s.is_empty() && cx.in_content(*s) && !in_a_link(s))
+                .take(MAX_PHRASE_HITS)
         })
         .collect();
     // Phrases of several files can overlap: keep the longest of overlapping hits.
@@ -151,7 +172,7 @@ pub(crate) fn said_of_scams(cx: &Context<'_>, span: Span) -> bool {
     // object ("to protect you from scammers, verify...").
     static SCAMMERS: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"(?:^|[^\w ]\s*|\b(?:some|these|the|many|other|fake)\s+)\b(?:scammers?|fraudsters?|criminals|impostors?|imposters?|scam (?:calls|texts|emails|messages))\b",
+            r"(?:^|[^\w ]\s*|(?-u:\b)(?:some|these|the|many|other|fake)\s+)(?-u:\b)(?:scammers?|fraudsters?|criminals|impostors?|imposters?|scam (?:calls|texts|emails|messages))(?-u:\b)",
         )
         .expect("valid pattern")
     });

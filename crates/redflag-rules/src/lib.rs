@@ -27,7 +27,7 @@ pub use context::{AuthStatus, BrandClaim, Context, VerifiedBy, VerifiedSender};
 pub use docs::rules_markdown;
 pub use orders::{MAX_ORDERS, Order, OrderHistory, OrdersError, amount_cents, order_key};
 pub use rules::orders::{OrderCheck, OrderMatch, check_orders};
-pub use rules::{MODEL_CHANNELS, MODEL_STANDALONE_POINTS, RULES};
+pub use rules::{CUT_SHORT_NOTES, MODEL_CHANNELS, MODEL_STANDALONE_POINTS, RULES};
 
 use redflag_message::{Channel, Span};
 use serde::Serialize;
@@ -62,6 +62,8 @@ pub enum Family {
     Orders,
     /// The statistical text model's opinion (MDL).
     Model,
+    /// redflag's own limits: part of the message was not read (LIM).
+    Limits,
     /// Signs that the message is genuine (GEN): not red flags, evidence for the message.
     Genuine,
 }
@@ -83,6 +85,7 @@ impl Family {
             Family::Pressure => "URG",
             Family::Orders => "ORD",
             Family::Model => "MDL",
+            Family::Limits => "LIM",
             Family::Genuine => "GEN",
         }
     }
@@ -103,6 +106,7 @@ impl Family {
             Family::Pressure => "Pressure and threats",
             Family::Orders => "Order claims",
             Family::Model => "Text model",
+            Family::Limits => "Analysis cut short",
             Family::Genuine => "Signs of a genuine message",
         }
     }

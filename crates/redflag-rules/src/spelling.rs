@@ -34,6 +34,11 @@ pub(crate) struct SpellCheck {
 /// Checks the lowercase words of the body. Skips capitalised words (names), words with
 /// digits, very short or long words, words inside links and addresses, and the pack's extra
 /// words. Returns `None` when the text does not look like English (too many unknown words).
+/// Most words spell-checked in one message. Spelling is judged by the number and share of
+/// misspelled words, which the first 5,000 words tell as well as the whole (a long real
+/// message has a couple of thousand), so longer texts are sampled, not cut short.
+pub const MAX_WORDS: usize = 5_000;
+
 pub(crate) fn check(cx: &Context<'_>) -> Option<SpellCheck> {
     if cx.profile.lang.lang != "en" {
         return None;
@@ -49,20 +54,30 @@ pub(crate) fn check(cx: &Context<'_>) -> Option<SpellCheck> {
         .collect();
     let body = cx.msg.body_span();
     let text = cx.text(body);
-    let skip: Vec<Span> = cx
+    let mut skip: Vec<Span> = cx
         .ind
         .urls
         .iter()
         .map(|u| u.span)
         .chain(cx.ind.emails.iter().map(|e| e.span))
         .collect();
+    skip.sort_by_key(|s| (s.start, s.end));
+    // Links and addresses still ahead of the word being read (words come in text order).
+    let mut ahead = skip.as_slice();
     let mut seen = BTreeSet::new();
     let mut misspelled = Vec::new();
     let mut checked = 0usize;
     let mut function_words = 0usize;
     for (off, word) in text.unicode_word_indices() {
+        redflag_message::work::steps(word.len());
+        if checked >= MAX_WORDS {
+            break;
+        }
         let start = body.start + off;
         let span = Span::new(start, start + word.len());
+        while ahead.first().is_some_and(|s| s.end <= span.start) {
+            ahead = &ahead[1..];
+        }
         let n = word.chars().count();
         if !(3..=18).contains(&n)
             || !word
@@ -74,7 +89,11 @@ pub(crate) fn check(cx: &Context<'_>) -> Option<SpellCheck> {
         if word.chars().any(char::is_uppercase) {
             continue;
         }
-        if skip.iter().any(|s| s.contains(span)) {
+        if ahead
+            .iter()
+            .take_while(|s| s.start <= span.start)
+            .any(|s| s.contains(span))
+        {
             continue;
         }
         checked += 1;

@@ -170,10 +170,11 @@ pub(crate) struct ReportDoc {
         (status = 200, description = "The report", body = ReportDoc),
         (status = 400, description = "The body is not JSON (`invalid_request`)", body = ErrorBody),
         (status = 413, description = "Over 10 MiB (`too_large`)", body = ErrorBody),
+        (status = 408, description = "The body did not arrive within the body timeout (`body_timeout`)", body = ErrorBody),
         (status = 415, description = "Not `application/json` (`unsupported_media_type`)", body = ErrorBody),
         (status = 422, description = "`invalid_request`, `empty_message`, `not_a_message`, `not_utf8`, `invalid_orders`", body = ErrorBody),
         (status = 429, description = "Too many requests (`rate_limited`); see `Retry-After`", body = ErrorBody),
-        (status = 503, description = "Took over 15 s (`timeout`)", body = ErrorBody),
+        (status = 503, description = "Took over 15 s (`timeout`), or the connection cap was reached (`overloaded`)", body = ErrorBody),
     )
 )]
 pub(crate) async fn check(

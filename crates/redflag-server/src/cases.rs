@@ -98,7 +98,7 @@ pub(crate) struct SavedCase {
         (status = 400, description = "`consent_required`, or the body is not JSON (`invalid_request`)", body = ErrorBody),
         (status = 401, description = "No or wrong token (`unauthorized`)", body = ErrorBody),
         (status = 422, description = "As for check", body = ErrorBody),
-        (status = 503, description = "No token configured (`cases_disabled`)", body = ErrorBody),
+        (status = 503, description = "No token configured (`cases_disabled`), or the case store cannot be reached or is full (`store_unavailable`, with `Retry-After`)", body = ErrorBody),
     )
 )]
 pub(crate) async fn create(
@@ -239,7 +239,7 @@ pub(crate) struct CaseList {
         (status = 200, description = "A page of cases", body = CaseList),
         (status = 400, description = "Bad `limit` or `offset` (`invalid_request`)", body = ErrorBody),
         (status = 401, description = "`unauthorized`", body = ErrorBody),
-        (status = 503, description = "`cases_disabled`", body = ErrorBody),
+        (status = 503, description = "`cases_disabled`, or `store_unavailable` (with `Retry-After`)", body = ErrorBody),
     )
 )]
 pub(crate) async fn list(
@@ -292,7 +292,7 @@ pub(crate) struct CaseOut {
         (status = 200, description = "The case", body = CaseOut),
         (status = 401, description = "`unauthorized`", body = ErrorBody),
         (status = 404, description = "No such case (`not_found`)", body = ErrorBody),
-        (status = 503, description = "`cases_disabled`", body = ErrorBody),
+        (status = 503, description = "`cases_disabled`, or `store_unavailable` (with `Retry-After`)", body = ErrorBody),
     )
 )]
 pub(crate) async fn get(
@@ -350,7 +350,7 @@ pub(crate) struct IndicatorList {
     responses(
         (status = 200, description = "Every indicator with its case count", body = IndicatorList),
         (status = 401, description = "`unauthorized`", body = ErrorBody),
-        (status = 503, description = "`cases_disabled`", body = ErrorBody),
+        (status = 503, description = "`cases_disabled`, or `store_unavailable` (with `Retry-After`)", body = ErrorBody),
     )
 )]
 pub(crate) async fn indicators(
@@ -384,7 +384,7 @@ pub(crate) async fn indicators(
     responses(
         (status = 200, description = "The CSV", content_type = "text/csv", body = String),
         (status = 401, description = "`unauthorized`", body = ErrorBody),
-        (status = 503, description = "`cases_disabled`", body = ErrorBody),
+        (status = 503, description = "`cases_disabled`, or `store_unavailable` (with `Retry-After`)", body = ErrorBody),
     )
 )]
 pub(crate) async fn export(State(state): State<AppState>) -> Result<Response, ApiError> {

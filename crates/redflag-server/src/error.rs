@@ -31,6 +31,9 @@ pub enum ServerError {
     Serve(#[source] std::io::Error),
 }
 
+/// `Retry-After` of a `store_unavailable` answer, in seconds.
+const STORE_RETRY_AFTER_SECS: u64 = 5;
+
 /// An API error: a status, a stable code and a sentence in plain words.
 #[derive(Debug)]
 pub(crate) struct ApiError {
@@ -52,7 +55,8 @@ pub(crate) struct ErrorDetail {
     /// Stable, snake_case: `invalid_request`, `empty_message`, `not_a_message`,
     /// `not_utf8`, `invalid_orders`, `consent_required`, `unauthorized`, `not_found`,
     /// `method_not_allowed`, `too_large`, `unsupported_media_type`, `rate_limited`,
-    /// `hotline_has_no_email`, `cases_disabled`, `timeout`, `internal`.
+    /// `hotline_has_no_email`, `cases_disabled`, `timeout`, `body_timeout`,
+    /// `store_unavailable`, `overloaded`, `internal`.
     #[schema(example = "empty_message")]
     pub(crate) code: String,
     /// What went wrong, in plain words.
@@ -79,7 +83,9 @@ impl ApiError {
     }
 
     /// A server-side failure: logged here (without personal data), answered generically.
-    pub(crate) fn internal(what: &str, err: &dyn std::error::Error) -> Self {
+    /// A case store that is out of reach or out of room (the database is down, its disk is
+    /// full) is 503 `store_unavailable` with `Retry-After`: it passes without a restart.
+    pub(crate) fn internal(what: &str, err: &(dyn std::error::Error + 'static)) -> Self {
         let mut chain = err.to_string();
         let mut source = err.source();
         while let Some(s) = source {
@@ -88,6 +94,12 @@ impl ApiError {
             source = s.source();
         }
         tracing::error!(error = %chain, "{what}");
+        if err
+            .downcast_ref::<redflag_store::StoreError>()
+            .is_some_and(redflag_store::StoreError::is_unavailable)
+        {
+            return ApiError::store_unavailable();
+        }
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
@@ -104,6 +116,30 @@ impl ApiError {
                 format!("Too many requests. Please wait {retry_after} seconds and try again."),
             )
         }
+    }
+
+    /// The case store cannot be reached or is full, for now.
+    pub(crate) fn store_unavailable() -> Self {
+        ApiError {
+            retry_after: Some(STORE_RETRY_AFTER_SECS),
+            ..ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "store_unavailable",
+                "The case store is unavailable for now (the database cannot be reached or its disk is full). Nothing was saved; please try again in a moment.",
+            )
+        }
+    }
+
+    /// The request body did not arrive in time.
+    pub(crate) fn body_timeout(limit: std::time::Duration) -> Self {
+        ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "body_timeout",
+            format!(
+                "The request body did not arrive within {} seconds.",
+                limit.as_secs_f64()
+            ),
+        )
     }
 
     pub(crate) fn cases_disabled() -> Self {
@@ -141,7 +177,11 @@ impl ApiError {
                 "method_not_allowed",
                 "This address does not take that method.".into(),
             ),
-            StatusCode::REQUEST_TIMEOUT | StatusCode::SERVICE_UNAVAILABLE => (
+            StatusCode::REQUEST_TIMEOUT => (
+                "body_timeout",
+                "The request did not arrive in time.".to_string(),
+            ),
+            StatusCode::SERVICE_UNAVAILABLE => (
                 "timeout",
                 format!(
                     "The request took longer than {} seconds.",

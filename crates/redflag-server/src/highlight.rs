@@ -6,7 +6,8 @@
 //! Offsets off a character boundary are widened to the nearest ones; spans out of range are
 //! clipped. Everything else is escaped text: nothing in a message becomes markup, and
 //! direction-changing control characters are shown as `[U+202E]`-style tags so they cannot
-//! reorder what the reader sees.
+//! reorder what the reader sees. [`visible`] does the same for message text that a template
+//! escapes itself (evidence quotes, findings, the sender on the hotline's pages).
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -102,15 +103,42 @@ pub(crate) fn escape_into(out: &mut String, s: &str) {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            '\n' | '\t' => out.push(c),
-            '\r' => {}
-            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' => {
-                let _ = write!(out, "[U+{:04X}]", u32::from(c));
-            }
-            c if c.is_control() => out.push('\u{fffd}'),
-            c => out.push(c),
+            c => visible_char_into(out, c),
         }
     }
+}
+
+/// Whether `c` changes the direction of the text around it (the embeddings, overrides and
+/// isolates, and the marks LRM, RLM and the Arabic letter mark).
+fn reorders(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}'
+    )
+}
+
+/// One character of message text as a reader may see it: a character that would reorder the
+/// text as a `[U+202E]`-style tag, another control character as U+FFFD, `\r` dropped.
+fn visible_char_into(out: &mut String, c: char) {
+    match c {
+        '\n' | '\t' => out.push(c),
+        '\r' => {}
+        c if reorders(c) => {
+            let _ = write!(out, "[U+{:04X}]", u32::from(c));
+        }
+        c if c.is_control() => out.push('\u{fffd}'),
+        c => out.push(c),
+    }
+}
+
+/// Message text for a template that escapes it (askama): shown the way [`highlight`] shows
+/// the message, so that a quote of it cannot reorder what the reader sees either.
+pub(crate) fn visible(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        visible_char_into(&mut out, c);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -178,6 +206,22 @@ mod tests {
         assert_eq!(
             highlight("pay\u{202e}txt.exe\u{0007}", &[]),
             "pay[U+202E]txt.exe\u{fffd}"
+        );
+        assert_eq!(
+            highlight("\u{061c}pay\u{2067}x\u{2069}\u{200f}", &[]),
+            "[U+061C]pay[U+2067]x[U+2069][U+200F]"
+        );
+    }
+
+    #[test]
+    fn visible_text_shows_controls_but_leaves_escaping_to_the_template() {
+        assert_eq!(
+            visible("account is lo\u{202e}cked <b>\r\n\u{061c}\u{001b}"),
+            "account is lo[U+202E]cked <b>\n[U+061C]\u{fffd}"
+        );
+        assert_eq!(
+            visible("plain, \u{00e9}\u{20ac} \u{200b}"),
+            "plain, \u{00e9}\u{20ac} \u{200b}"
         );
     }
 }

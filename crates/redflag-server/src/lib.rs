@@ -21,6 +21,7 @@ mod api;
 mod auth;
 mod cases;
 mod check;
+mod conn;
 mod error;
 mod highlight;
 mod openapi;
@@ -48,6 +49,43 @@ pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
 /// Longest a request may take before it is answered with `timeout`.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 
+/// Most connections open at once when none is given ([`Limits::max_connections`]).
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+
+/// How long a client has to send a request head when none is given
+/// ([`Limits::header_timeout`]).
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long a client has to send a request body when none is given
+/// ([`Limits::body_timeout`]).
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The limits that keep slow or numerous clients from exhausting the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Most connections open at once; over it a new connection is answered 503
+    /// `overloaded` and closed.
+    pub max_connections: usize,
+    /// Time to send a request head (request line and headers), counted from when the
+    /// server starts reading it (the connection opening, or the previous answer on a
+    /// keep-alive connection), so an idle keep-alive connection closes after it too. A head
+    /// that is late closes the connection without an answer.
+    pub header_timeout: Duration,
+    /// Time to send the whole request body once the head is in; over it, 408
+    /// `body_timeout` and the connection closes.
+    pub body_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
+            body_timeout: DEFAULT_BODY_TIMEOUT,
+        }
+    }
+}
+
 /// The rate limit when none is given: requests per minute per client on the public
 /// endpoints.
 pub const DEFAULT_RATE_LIMIT: u32 = 60;
@@ -64,6 +102,11 @@ pub struct Config {
     pub token: Option<String>,
     /// Requests per minute per client IP on the public endpoints; 0 turns the limit off.
     pub rate_limit: u32,
+    /// Connection cap and timeouts.
+    pub limits: Limits,
+    /// SQLite only: the largest the case store may grow, in bytes (a quota; past it, saving
+    /// a case answers 503 `store_unavailable`, as on a full disk).
+    pub sqlite_max_bytes: Option<u64>,
     /// The analysis engine (profile, hotline, text model).
     pub engine: Engine,
 }
@@ -72,6 +115,7 @@ pub struct Config {
 #[derive(Clone)]
 pub struct AppState {
     inner: Arc<Inner>,
+    limits: Limits,
 }
 
 struct Inner {
@@ -106,7 +150,14 @@ impl AppState {
                 limiter: (rate_limit > 0).then(|| ratelimit::RateLimiter::new(rate_limit)),
                 analyses: Arc::new(Semaphore::new(parallel * 2)),
             }),
+            limits: Limits::default(),
         }
+    }
+
+    /// With these connection limits and timeouts instead of the defaults.
+    pub fn with_limits(mut self, limits: Limits) -> AppState {
+        self.limits = limits;
+        self
     }
 
     pub(crate) fn engine(&self) -> &Engine {
@@ -127,7 +178,7 @@ impl AppState {
 }
 
 /// The whole service: the page, its static files, the API and the OpenAPI document, with
-/// body limit, timeout, security headers, uniform errors and request logs.
+/// body limit and body deadline, timeout, security headers, uniform errors and request logs.
 pub fn app(state: AppState) -> Router {
     use tower_http::timeout::TimeoutLayer;
 
@@ -136,6 +187,7 @@ pub fn app(state: AppState) -> Router {
     let (public, _) = openapi::public_api().split_for_parts();
     let (cases, _) = openapi::case_api().split_for_parts();
     let (other, _) = openapi::other_api().split_for_parts();
+    let body_timeout = state.limits.body_timeout;
     let router = Router::new()
         .merge(public.route_layer(from_fn_with_state(state.clone(), ratelimit::limit)))
         .merge(cases.route_layer(from_fn_with_state(state.clone(), cases::require_token)))
@@ -148,6 +200,7 @@ pub fn app(state: AppState) -> Router {
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             REQUEST_TIMEOUT,
         ))
+        .layer(from_fn_with_state(body_timeout, conn::read_body))
         .layer(from_fn(error::finish_errors))
         .layer(from_fn(security::headers))
         .with_state(state);
@@ -170,7 +223,9 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
                     "the hotline token is shorter than 16 characters; use a long random one"
                 );
             }
-            let store = Store::open(&config.db).await?;
+            let options =
+                redflag_store::StoreOptions::default().sqlite_max_bytes(config.sqlite_max_bytes);
+            let store = Store::open_with(&config.db, &options).await?;
             tracing::info!(backend = store.backend(), "case store open");
             Some(store)
         }
@@ -179,7 +234,8 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
             None
         }
     };
-    let state = AppState::new(config.engine, store, token, config.rate_limit);
+    let state =
+        AppState::new(config.engine, store, token, config.rate_limit).with_limits(config.limits);
     let listener = TcpListener::bind(config.addr)
         .await
         .map_err(|source| ServerError::Bind {
@@ -190,26 +246,32 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
 }
 
 /// Serves `state` on `listener` until `shutdown` completes, then waits for requests in
-/// flight and closes the store.
+/// flight and closes the store. The connection cap and timeouts are the state's
+/// ([`AppState::with_limits`]).
 pub async fn serve_with(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
     let addr = listener.local_addr().map_err(ServerError::Serve)?;
-    tracing::info!(%addr, "listening");
+    let limits = state.limits;
+    tracing::info!(
+        %addr,
+        max_connections = limits.max_connections,
+        header_timeout_s = limits.header_timeout.as_secs_f64(),
+        body_timeout_s = limits.body_timeout.as_secs_f64(),
+        "listening"
+    );
     let store = state.inner.store.clone();
-    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    let result = axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(ServerError::Serve);
+    // Long enough for any request that was allowed to start: its body, then its work.
+    let grace = limits.body_timeout + REQUEST_TIMEOUT + Duration::from_secs(5);
+    conn::run(listener, app(state), limits, shutdown, grace).await;
     if let Some(store) = store {
         store.close().await;
         tracing::info!("case store closed");
     }
     tracing::info!("stopped");
-    result
+    Ok(())
 }
 
 /// Completes on Ctrl-C or SIGTERM.

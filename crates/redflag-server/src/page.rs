@@ -8,7 +8,7 @@
 use crate::api::{self, ReportTo, Sms7726Steps};
 use crate::check::{self, CheckInput, Checked};
 use crate::error::ApiError;
-use crate::highlight::{Mark, highlight};
+use crate::highlight::{Mark, highlight, visible};
 use crate::{AppState, auth, ratelimit};
 use askama::Template;
 use axum::Router;
@@ -531,7 +531,7 @@ fn result_page(state: &AppState, checked: &Checked, logged_in: bool) -> ResultPa
         local_reports: local_reports(report, &ui.report_text),
         explanation: report.advice.summary.clone(),
         score: report.score,
-        notes: report.notes.iter().map(|n| n.message.clone()).collect(),
+        notes: report.notes.iter().map(|n| visible(&n.message)).collect(),
         steps: report.advice.steps.clone(),
         findings: findings_view(report),
         genuine: report
@@ -564,12 +564,17 @@ fn result_page(state: &AppState, checked: &Checked, logged_in: bool) -> ResultPa
                 .matched
                 .iter()
                 .map(|m| OrderMatchView {
-                    claimed: m.claimed.clone(),
+                    claimed: visible(&m.claimed),
                     order_id: m.order_id.clone(),
                     by: m.by,
                 })
                 .collect(),
-            unmatched: o.unmatched.clone(),
+            unmatched: o
+                .unmatched
+                .iter()
+                .map(String::as_str)
+                .map(visible)
+                .collect(),
         }),
         carry: carry(checked),
         brand_name: profile.brand.name.clone(),
@@ -580,7 +585,11 @@ fn result_page(state: &AppState, checked: &Checked, logged_in: bool) -> ResultPa
         ftc_text: outbound("ftc").map(|o| o.body.clone()).unwrap_or_default(),
         ftc_how: profile.reports.ftc.how.clone().unwrap_or_default(),
         ftc_web: profile.reports.ftc.web.clone().unwrap_or_default(),
-        sms7726: api::sms7726_steps(profile, checked),
+        sms7726: {
+            let mut s = api::sms7726_steps(profile, checked);
+            s.send = s.send.as_deref().map(visible);
+            s
+        },
         hotline_name: hotline.name.clone(),
         hotline_how: outbound("hotline")
             .map(|o| o.how.clone())
@@ -605,10 +614,12 @@ fn findings_view(report: &Report) -> Vec<FindingView> {
         .collect()
 }
 
-/// A finding's short message for people: the `code` quotes of the report become “quotes”.
+/// A finding's short message for people: the `code` quotes of the report become “quotes”,
+/// and what it quotes from the message cannot reorder the text ([`visible`]).
 fn plain_quotes(s: &str) -> String {
     let mut open = false;
-    s.chars()
+    let plain: String = s
+        .chars()
         .map(|c| {
             if c == '`' {
                 open = !open;
@@ -617,10 +628,12 @@ fn plain_quotes(s: &str) -> String {
                 c
             }
         })
-        .collect()
+        .collect();
+    visible(&plain)
 }
 
-/// Evidence as a one-line quote of at most 300 characters.
+/// Evidence as a one-line quote of at most 300 characters, shown so that it cannot reorder
+/// the text around it ([`visible`]).
 fn quote(s: &str) -> String {
     let one_line: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
     if one_line.is_empty() {
@@ -628,9 +641,9 @@ fn quote(s: &str) -> String {
     }
     if one_line.chars().count() > 300 {
         let cut: String = one_line.chars().take(300).collect();
-        format!("{cut}…")
+        visible(&format!("{cut}…"))
     } else {
-        one_line
+        visible(&one_line)
     }
 }
 
@@ -890,9 +903,9 @@ async fn hotline(
                 verdict: c.verdict.as_str(),
                 verdict_label: c.verdict.label(),
                 score: c.score,
-                sender: c.sender.unwrap_or_default(),
-                subject: c.subject.unwrap_or_default(),
-                note: c.note.unwrap_or_default(),
+                sender: visible(&c.sender.unwrap_or_default()),
+                subject: visible(&c.subject.unwrap_or_default()),
+                note: visible(&c.note.unwrap_or_default()),
             })
             .collect(),
         indicators: indicators
@@ -900,7 +913,7 @@ async fn hotline(
             .take(HOTLINE_ROWS)
             .map(|i| IndicatorRow {
                 kind: i.kind.as_str(),
-                value: i.value,
+                value: visible(&i.value),
                 count: i.count,
                 first_seen: time(i.first_seen),
                 last_seen: time(i.last_seen),
@@ -1052,14 +1065,14 @@ async fn case_page(
         score: s.score,
         created_at: time(s.created_at),
         channel: s.channel.as_str(),
-        sender: s.sender.clone().unwrap_or_default(),
-        subject: s.subject.clone().unwrap_or_default(),
+        sender: visible(s.sender.as_deref().unwrap_or_default()),
+        subject: visible(s.subject.as_deref().unwrap_or_default()),
         consent: s.consent,
-        note: s.note.clone().unwrap_or_default(),
+        note: visible(s.note.as_deref().unwrap_or_default()),
         indicators: case
             .indicators
             .iter()
-            .map(|i| (i.kind.as_str(), i.value.clone()))
+            .map(|i| (i.kind.as_str(), visible(&i.value)))
             .collect(),
         message_html,
         findings: findings.into_iter().map(|(f, _)| f).collect(),
@@ -1166,6 +1179,24 @@ mod tests {
         assert_eq!(again, h);
         let ids = OrderHistory::from_ids(["112-1234567-1234567"]);
         assert_eq!(OrderHistory::parse(&compact_orders_csv(&ids)).unwrap(), ids);
+    }
+
+    #[test]
+    fn quotes_of_the_message_cannot_reorder_the_page() {
+        // U+202E in a quote would show "account is locked" as "account is lodekc" and the
+        // rest of the line backwards: the quotes show it as a tag, as the message text does.
+        assert_eq!(
+            quote("account is lo\u{202e}cked"),
+            "account is lo[U+202E]cked"
+        );
+        assert_eq!(
+            plain_quotes("says `account is lo\u{202e}cked` and `\u{061c}x\u{2066}`"),
+            "says \u{201c}account is lo[U+202E]cked\u{201d} and \u{201c}[U+061C]x[U+2066]\u{201d}"
+        );
+        assert_eq!(
+            quote("<img src=x onerror=alert(1)>"),
+            "<img src=x onerror=alert(1)>"
+        );
     }
 
     #[test]

@@ -59,6 +59,83 @@ pub enum StoreError {
     Csv(#[from] csv::Error),
 }
 
+impl StoreError {
+    /// Whether the database is out of reach or out of room for now, rather than the request
+    /// or the data being wrong: it cannot be reached (refused, reset, shut down, the pool
+    /// timed out), its disk is full or failing, or it is locked or read-only. Not a closed
+    /// store ([`Store::close`]): that one does not come back. Such a failure
+    /// passes once the database is back, without restarting anything: the pool opens new
+    /// connections and drops the broken ones.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StoreError::Open(e) | StoreError::Database(e) => sqlx_unavailable(e),
+            StoreError::Migrate(
+                sqlx::migrate::MigrateError::Execute(e)
+                | sqlx::migrate::MigrateError::ExecuteMigration(e, _),
+            ) => sqlx_unavailable(e),
+            _ => false,
+        }
+    }
+}
+
+/// See [`StoreError::is_unavailable`].
+fn sqlx_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::WorkerCrashed
+        | sqlx::Error::BeginFailed => true,
+        sqlx::Error::Database(db) => {
+            if let Some(pg) = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+                let code = pg.code();
+                // 08: connection exception; 53: insufficient resources (disk full, out of
+                // memory, too many connections); 57P0x: the server is shutting down or
+                // starting; 58: system (I/O) error; 3D000: no such database; 55000: the
+                // database does not take connections; 25006: read-only (a standby);
+                // 40001, 40P01: serialisation failure and deadlock, which a retry clears.
+                code.starts_with("08")
+                    || code.starts_with("53")
+                    || code.starts_with("57P0")
+                    || code.starts_with("58")
+                    || matches!(code, "3D000" | "55000" | "25006" | "40001" | "40P01")
+            } else if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                // The primary result code is the low byte of the extended one: 5 BUSY,
+                // 6 LOCKED, 8 READONLY, 10 IOERR, 13 FULL, 14 CANTOPEN, 15 PROTOCOL.
+                db.code()
+                    .and_then(|c| c.parse::<i32>().ok())
+                    .is_some_and(|c| matches!(c & 0xff, 5 | 6 | 8 | 10 | 13 | 14 | 15))
+            } else {
+                false
+            }
+        }
+        _ => false,
+    }
+}
+
+/// How the store is opened, beyond its address.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct StoreOptions {
+    /// SQLite only: the largest the database file may grow, in bytes (rounded down to whole
+    /// pages; `PRAGMA max_page_count`). A save that needs more fails as a full disk does
+    /// ([`StoreError::is_unavailable`]). A quota for a shared disk, and how the tests make a
+    /// full disk without filling one. Ignored for PostgreSQL.
+    pub sqlite_max_bytes: Option<u64>,
+}
+
+impl StoreOptions {
+    /// With a SQLite size cap ([`StoreOptions::sqlite_max_bytes`]).
+    pub fn sqlite_max_bytes(mut self, bytes: Option<u64>) -> Self {
+        self.sqlite_max_bytes = bytes;
+        self
+    }
+}
+
+/// SQLite's page size for new databases (its default), used to turn a byte cap into pages.
+const SQLITE_PAGE_SIZE: u64 = 4096;
+
 /// The case store. Cloning is cheap: clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -124,6 +201,11 @@ impl Store {
     /// or a path to a SQLite file, which is created if missing. `sqlite::memory:` gives a
     /// private in-memory database (for tests).
     pub async fn open(address: &str) -> Result<Store, StoreError> {
+        Store::open_with(address, &StoreOptions::default()).await
+    }
+
+    /// [`Store::open`] with options.
+    pub async fn open_with(address: &str, options: &StoreOptions) -> Result<Store, StoreError> {
         let address = address.trim();
         if address.is_empty() {
             return Err(StoreError::InvalidAddress("the address is empty".into()));
@@ -133,7 +215,9 @@ impl Store {
                 .map_err(|_| StoreError::InvalidAddress("not a valid postgres:// URL".into()))?;
             let pool = PgPoolOptions::new()
                 .max_connections(8)
-                .acquire_timeout(Duration::from_secs(10))
+                // While the database is away, a request waits this long for a connection,
+                // then answers 503: well inside the request timeout.
+                .acquire_timeout(Duration::from_secs(5))
                 .connect_with(opts)
                 .await
                 .map_err(StoreError::Open)?;
@@ -151,8 +235,17 @@ impl Store {
                 .create_if_missing(true)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
-                // A saved case must survive a power cut, not only a crash.
+                // A saved case must survive a power cut, not only a crash: in WAL mode,
+                // FULL syncs the log at every commit, before the save is acknowledged.
                 .synchronous(SqliteSynchronous::Full);
+            let opts = match options.sqlite_max_bytes {
+                // Every connection sets it: the pragma is per connection, not stored.
+                Some(bytes) => opts.page_size(SQLITE_PAGE_SIZE as u32).pragma(
+                    "max_page_count",
+                    (bytes / SQLITE_PAGE_SIZE).max(1).to_string(),
+                ),
+                None => opts,
+            };
             let opts = if memory {
                 opts
             } else {
@@ -209,30 +302,46 @@ impl Store {
         let insert_indicator = "INSERT INTO case_indicators (case_id, kind, value) VALUES ($1, $2, $3) \
                                 ON CONFLICT DO NOTHING";
         let id: i64 = on_db!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let (id,): (i64,) = sqlx::query_as(insert_case)
-                .bind(&created_at)
-                .bind(case.channel.as_str())
-                .bind(case.verdict.as_str())
-                .bind(i64::from(case.score))
-                .bind(case.sender.as_deref())
-                .bind(case.subject.as_deref())
-                .bind(case.consent)
-                .bind(case.note.as_deref())
-                .bind(&report)
-                .bind(&case.message_text)
-                .fetch_one(&mut *tx)
-                .await?;
-            for ind in &indicators {
-                sqlx::query(insert_indicator)
-                    .bind(id)
-                    .bind(ind.kind.as_str())
-                    .bind(&ind.value)
-                    .execute(&mut *tx)
+            let mut conn = pool.acquire().await?;
+            let saved: Result<i64, sqlx::Error> = async {
+                let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+                let (id,): (i64,) = sqlx::query_as(insert_case)
+                    .bind(&created_at)
+                    .bind(case.channel.as_str())
+                    .bind(case.verdict.as_str())
+                    .bind(i64::from(case.score))
+                    .bind(case.sender.as_deref())
+                    .bind(case.subject.as_deref())
+                    .bind(case.consent)
+                    .bind(case.note.as_deref())
+                    .bind(&report)
+                    .bind(&case.message_text)
+                    .fetch_one(&mut *tx)
                     .await?;
+                for ind in &indicators {
+                    sqlx::query(insert_indicator)
+                        .bind(id)
+                        .bind(ind.kind.as_str())
+                        .bind(&ind.value)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(id)
             }
-            tx.commit().await?;
-            id
+            .await;
+            match saved {
+                Ok(id) => id,
+                Err(e) => {
+                    // After a failed statement or COMMIT (a full disk, a lost server) the
+                    // connection's transaction state is unknown: SQLite may have rolled
+                    // back on its own, or kept the transaction open, while sqlx still counts
+                    // it. Reused, such a connection acknowledged a later save that was only
+                    // a savepoint inside a transaction nobody committed. Close it instead.
+                    drop(conn.detach());
+                    return Err(e.into());
+                }
+            }
         });
         Ok(CaseId(id))
     }

@@ -6,6 +6,8 @@ mod credentials;
 mod genuine;
 mod impersonation;
 mod language;
+mod limits;
+pub use limits::CUT_SHORT_NOTES;
 mod links;
 mod model;
 pub use model::{MODEL_CHANNELS, MODEL_STANDALONE_POINTS};
@@ -44,6 +46,7 @@ pub static RULES: &[&dyn Rule] = &[
     &impersonation::LookalikeLetters,
     &texts::OtherBrandLink,
     &impersonation::BrandMoneyPitch,
+    &limits::AnalysisCutShort,
     &language::SpellingMistakes,
     &language::GrammarMistakes,
     &language::GenericGreeting,

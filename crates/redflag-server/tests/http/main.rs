@@ -5,6 +5,7 @@
 mod api;
 mod cases;
 mod page;
+mod slow;
 mod socket;
 
 use axum::Router;

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# CI's fuzzing step: builds every fuzz target and runs each briefly (15 s by default, or
+# FUZZ_CI_SECONDS) from the seeds, one after another. Fails on any crash, timeout (over 1 s
+# for one input) or out-of-memory (2 GB), with the artefact's path in the output.
+# Long campaigns: scripts/fuzz.sh --seconds N (docs/fuzzing.md).
+set -euo pipefail
+exec "$(dirname "${BASH_SOURCE[0]}")/fuzz.sh" --seconds "${FUZZ_CI_SECONDS:-15}" "$@"
