@@ -88,6 +88,9 @@ pub struct Context<'a> {
     /// Phrase hits per rule ID, computed once: several rules read the same phrases (IMP003
     /// reads the scenarios, ATT004 the order confirmation).
     phrase_cache: RefCell<BTreeMap<String, Vec<Span>>>,
+    /// The spans of links written in the text, sorted: words inside a web address
+    /// (`...&X-Amz-Expires=...`) are not the message's words.
+    text_links: Vec<Span>,
 }
 
 impl<'a> Context<'a> {
@@ -112,9 +115,22 @@ impl<'a> Context<'a> {
             content,
             model_probability: None,
             phrase_cache: RefCell::default(),
+            text_links: text_link_spans(ind),
         };
         cx.claim = brand_claim(&cx);
         cx
+    }
+
+    /// True when `span` lies inside a link written in the text.
+    pub(crate) fn in_text_link(&self, span: Span) -> bool {
+        // The links starting at or before the span; link spans do not nest, so the last one
+        // or two are the only ones that can contain it.
+        let before = self.text_links.partition_point(|l| l.start <= span.start);
+        self.text_links[..before]
+            .iter()
+            .rev()
+            .take(2)
+            .any(|l| l.contains(span))
     }
 
     /// The text of a span.
@@ -499,6 +515,18 @@ fn auth_status(msg: &Message) -> AuthStatus {
         return AuthStatus::Fail;
     }
     AuthStatus::Unknown
+}
+
+/// The spans of the links written in the text, sorted by position.
+fn text_link_spans(ind: &Indicators) -> Vec<Span> {
+    let mut spans: Vec<Span> = ind
+        .urls
+        .iter()
+        .filter(|u| u.source == redflag_extract::UrlSource::Text)
+        .map(|u| u.span)
+        .collect();
+    spans.sort_by_key(|s| (s.start, s.end));
+    spans
 }
 
 #[cfg(test)]

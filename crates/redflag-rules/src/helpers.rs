@@ -23,26 +23,6 @@ pub(crate) const MAX_PHRASE_HITS: usize = 200;
 
 fn find_phrases(cx: &Context<'_>, id: &str) -> Vec<Span> {
     let norm = &cx.ind.norm;
-    // Links written in the text, in order: words inside a web address
-    // (`...&X-Amz-Expires=...`) are not the message's words.
-    let mut in_links: Vec<Span> = cx
-        .ind
-        .urls
-        .iter()
-        .filter(|u| u.source == redflag_extract::UrlSource::Text)
-        .map(|u| u.span)
-        .collect();
-    in_links.sort_by_key(|s| (s.start, s.end));
-    let in_a_link = |s: &Span| {
-        // The links starting at or before the hit; spans of links do not nest, so the last
-        // one or two are the only ones that can contain it.
-        let before = in_links.partition_point(|l| l.start <= s.start);
-        in_links[..before]
-            .iter()
-            .rev()
-            .take(2)
-            .any(|l| l.contains(*s))
-    };
     let mut out: Vec<Span> = cx
         .profile
         .lang
@@ -51,7 +31,7 @@ fn find_phrases(cx: &Context<'_>, id: &str) -> Vec<Span> {
             redflag_message::work::steps(norm.text.len());
             re.find_iter(&norm.text)
                 .map(|m| trim_span(&cx.msg.text, norm.to_original(m.start(), m.end())))
-                .filter(|s| !s.is_empty() && cx.in_content(*s) && !in_a_link(s))
+                .filter(|s| !s.is_empty() && cx.in_content(*s) && !cx.in_text_link(*s))
                 .take(MAX_PHRASE_HITS)
         })
         .collect();

@@ -24,6 +24,16 @@ fn email(headers: &str, body: &str) -> Vec<u8> {
     .into_bytes()
 }
 
+/// `body` with `unit(0)`, `unit(1)`, ... appended until it is `size` bytes or more.
+fn fill(mut body: String, size: usize, unit: impl Fn(usize) -> String) -> String {
+    let mut i = 0;
+    while body.len() < size {
+        body.push_str(&unit(i));
+        i += 1;
+    }
+    body
+}
+
 fn repeat_to(unit: &str, size: usize) -> String {
     unit.repeat((size / unit.len().max(1)).max(1))
 }
@@ -113,12 +123,9 @@ pub fn deep_mime(size: usize) -> Class {
 
 /// Links by the tens of thousands (100,000 at about 3 MB).
 pub fn many_links(size: usize) -> Class {
-    let mut body = format!("{LURE}\n");
-    let mut i = 0;
-    while body.len() < size {
-        body.push_str(&format!("https://a{i}.example.com/p "));
-        i += 1;
-    }
+    let body = fill(format!("{LURE}\n"), size, |i| {
+        format!("https://a{i}.example.com/p ")
+    });
     Class {
         name: "many-links",
         bytes: body.into_bytes(),
@@ -128,12 +135,9 @@ pub fn many_links(size: usize) -> Class {
 
 /// Phone-number-like strings by the tens of thousands.
 pub fn many_phones(size: usize) -> Class {
-    let mut body = format!("{LURE}\n");
-    let mut i = 0u64;
-    while body.len() < size {
-        body.push_str(&format!("+1 (888) 555-{:04} ", i % 10_000));
-        i += 1;
-    }
+    let body = fill(format!("{LURE}\n"), size, |i| {
+        format!("+1 (888) 555-{:04} ", i % 10_000)
+    });
     Class {
         name: "many-phones",
         bytes: body.into_bytes(),
@@ -326,14 +330,11 @@ pub fn nested_messenger(size: usize) -> Class {
 
 /// Thousands of small MIME parts.
 pub fn many_parts(size: usize) -> Class {
-    let mut body = format!("--p\r\nContent-Type: text/plain\r\n\r\n{LURE}\r\n");
-    let mut i = 0;
-    while body.len() < size {
-        body.push_str(&format!(
-            "--p\r\nContent-Type: application/octet-stream; name=\"f{i}.js\"\r\n\r\nx\r\n"
-        ));
-        i += 1;
-    }
+    let mut body = fill(
+        format!("--p\r\nContent-Type: text/plain\r\n\r\n{LURE}\r\n"),
+        size,
+        |i| format!("--p\r\nContent-Type: application/octet-stream; name=\"f{i}.js\"\r\n\r\nx\r\n"),
+    );
     body.push_str("--p--\r\n");
     Class {
         name: "many-parts",
@@ -344,12 +345,9 @@ pub fn many_parts(size: usize) -> Class {
 
 /// Distinct misspelt words for the spelling check.
 pub fn many_words(size: usize) -> Class {
-    let mut body = format!("{LURE}\n");
-    let mut i = 0u64;
-    while body.len() < size {
-        body.push_str(&format!("acount{i}q verifiy pleese "));
-        i += 1;
-    }
+    let body = fill(format!("{LURE}\n"), size, |i| {
+        format!("acount{i}q verifiy pleese ")
+    });
     Class {
         name: "many-words",
         bytes: email("Content-Type: text/plain\r\n", &body),

@@ -74,13 +74,30 @@ async fn read_response(s: &mut TcpStream) -> Option<(u16, String)> {
     Some((status, String::from_utf8_lossy(&body).into_owned()))
 }
 
-/// A GET on a fresh connection, as a normal client does it.
-async fn get_health(addr: SocketAddr) -> (u16, String) {
-    let mut s = TcpStream::connect(addr).await.expect("connect");
+/// A GET of the health endpoint on an open (kept-alive) connection.
+async fn health_on(s: &mut TcpStream) -> (u16, String) {
     s.write_all(b"GET /api/v1/health HTTP/1.1\r\nHost: localhost\r\n\r\n")
         .await
         .unwrap();
-    read_response(&mut s).await.expect("an answer")
+    read_response(s).await.expect("an answer")
+}
+
+/// A GET on a fresh connection, as a normal client does it.
+async fn get_health(addr: SocketAddr) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).await.expect("connect");
+    health_on(&mut s).await
+}
+
+/// True when a fresh client gets a 200 from the health endpoint within [`PATIENCE`],
+/// asking again every 20 ms.
+async fn served_within_patience(addr: SocketAddr) -> bool {
+    tokio::time::timeout(PATIENCE, async {
+        while get_health(addr).await.0 != 200 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .is_ok()
 }
 
 /// True once the server has closed the connection (end of file or reset), reading and
@@ -204,10 +221,7 @@ async fn slow_clients_are_cut_off_and_others_are_served() {
 
     // An idle keep-alive connection is closed after the header timeout too.
     let mut idle = TcpStream::connect(addr).await.unwrap();
-    idle.write_all(b"GET /api/v1/health HTTP/1.1\r\nHost: localhost\r\n\r\n")
-        .await
-        .unwrap();
-    assert_eq!(read_response(&mut idle).await.expect("answered").0, 200);
+    assert_eq!(health_on(&mut idle).await.0, 200);
     assert!(
         tokio::time::timeout(PATIENCE, closed_by_server(&mut idle))
             .await
@@ -232,10 +246,7 @@ async fn connections_over_the_cap_get_503_until_a_place_frees() {
     let mut held = Vec::new();
     for _ in 0..3 {
         let mut s = TcpStream::connect(addr).await.unwrap();
-        s.write_all(b"GET /api/v1/health HTTP/1.1\r\nHost: localhost\r\n\r\n")
-            .await
-            .unwrap();
-        assert_eq!(read_response(&mut s).await.expect("answered").0, 200);
+        assert_eq!(health_on(&mut s).await.0, 200);
         held.push(s);
     }
 
@@ -254,17 +265,8 @@ async fn connections_over_the_cap_get_503_until_a_place_frees() {
 
     // One client leaves: its place frees, and a new client is served.
     drop(held.pop());
-    let served = tokio::time::timeout(PATIENCE, async {
-        loop {
-            let (status, _) = get_health(addr).await;
-            if status == 200 {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    })
-    .await;
-    assert!(served.is_ok(), "a freed place is given to a new client");
+    let served = served_within_patience(addr).await;
+    assert!(served, "a freed place is given to a new client");
     server.stop().await;
 }
 
@@ -287,19 +289,7 @@ async fn slow_heads_free_their_places() {
                 .expect("cut off")
         );
     }
-    let served = tokio::time::timeout(PATIENCE, async {
-        loop {
-            let (status, _) = get_health(addr).await;
-            if status == 200 {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    })
-    .await;
-    assert!(
-        served.is_ok(),
-        "the places of cut-off clients are given back"
-    );
+    let served = served_within_patience(addr).await;
+    assert!(served, "the places of cut-off clients are given back");
     server.stop().await;
 }
