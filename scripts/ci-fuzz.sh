@@ -4,4 +4,7 @@
 # for one input) or out-of-memory (2 GB), with the artefact's path in the output.
 # Long campaigns: scripts/fuzz.sh --seconds N (docs/fuzzing.md).
 set -euo pipefail
+# A short run needs no fully optimised build: opt-level 1 compiles much faster, and the
+# targets still run every seed in the time. (A long campaign builds at the profile's level.)
+export CARGO_PROFILE_RELEASE_OPT_LEVEL="${CARGO_PROFILE_RELEASE_OPT_LEVEL:-1}"
 exec "$(dirname "${BASH_SOURCE[0]}")/fuzz.sh" --seconds "${FUZZ_CI_SECONDS:-15}" "$@"

@@ -11,7 +11,7 @@
 #      documented 503s, on ERROR lines in the server's log, or on a server that dies. Memory
 #      growth between the phases is printed but not gated (MEM_GATE=warn; set
 #      MEM_GATE=fail to gate it): the 10 % criterion is for the 10,000 / 100,000-request soak
-#      in release, which does not pass yet (docs/reliability.md).
+#      in release, scripts/load-test.sh (docs/reliability.md).
 #
 # The binary: RELIABILITY_PROFILE=debug (default, the one CI already built) or release
 # (builds it; the figures in docs/reliability.md are from release).

@@ -95,12 +95,13 @@ if [ "$build" = 1 ]; then
 fi
 BIN_DIR="$FUZZ/target/$(rustc -vV | sed -n 's/^host: //p')/release"
 
-# Copies a file into a corpus dir under its content hash (so reruns add nothing twice).
-add_seed() {
-    local dir="$1" file="$2"
-    local h
-    h=$(sha1sum <"$file" | cut -c1-40)
-    [ -e "$dir/$h" ] || cp "$file" "$dir/$h"
+# Copies files (paths on stdin, one a line) into a corpus dir under their content hashes
+# (so reruns add nothing twice), hashing them in batches rather than one process a file.
+add_seeds() {
+    local dir="$1" h f
+    tr '\n' '\0' | xargs -0 -r sha1sum | while read -r h f; do
+        [ -e "$dir/$h" ] || cp "$f" "$dir/$h"
+    done
 }
 
 # Every message-like file of the repository and, when present, of the shared corpus.
@@ -131,18 +132,18 @@ seed() {
     local t="$1" dir="$FUZZ/corpus/$1" f
     mkdir -p "$dir"
     if [ -d "$FUZZ/seeds/$t" ]; then
-        for f in "$FUZZ/seeds/$t"/*; do [ -f "$f" ] && add_seed "$dir" "$f"; done
+        find "$FUZZ/seeds/$t" -maxdepth 1 -type f | add_seeds "$dir"
     fi
     case "$t" in
         authres)
             local tmp
             tmp=$(mktemp -d)
             message_files | grep -E '\.(eml|mbox)$|/maildir/|/(cur|new)/' | authres_values "$tmp"
-            for f in "$tmp"/*; do [ -f "$f" ] && add_seed "$dir" "$f"; done
+            find "$tmp" -type f | add_seeds "$dir"
             rm -rf "$tmp"
             ;;
         messenger)
-            while IFS= read -r f; do add_seed "$dir" "$f"; done < <(message_files | grep -E '\.json$')
+            message_files | grep -E '\.json$' | add_seeds "$dir"
             ;;
         api_json)
             # Every fixture as a JSON body (text, email, with a sender or orders), when
@@ -174,12 +175,11 @@ for path in sys.stdin.read().split("\n"):
             fi
             ;;
         order_csv)
-            while IFS= read -r f; do add_seed "$dir" "$f"; done < <(
-                find "$ROOT/tests/fixtures" "$ROOT/crates/redflag-rules/tests" -type f ! -name '*.rs'
-            )
+            find "$ROOT/tests/fixtures" "$ROOT/crates/redflag-rules/tests" -type f ! -name '*.rs' |
+                add_seeds "$dir"
             ;;
         *)
-            while IFS= read -r f; do add_seed "$dir" "$f"; done < <(message_files)
+            message_files | add_seeds "$dir"
             ;;
     esac
 }

@@ -282,11 +282,23 @@ echo "server: $bin (pid $server_pid) on $base; $(nproc) cores, wrk on the same m
 rss_start=$(rss_kib)
 start_time=$(date +%s)
 
+# VmRSS once a second through each phase: it rises and falls with what is being analysed
+# (a 10 MiB email, regex caches growing), so the range shows that swing next to the trend.
+sample_rss() {
+  while kill -0 "$server_pid" 2>/dev/null; do rss_kib >>"$work/rss.$1" 2>/dev/null; sleep 1; done
+}
+rss_range() {
+  sort -n "$work/rss.$1" 2>/dev/null | awk 'NR == 1 { lo = $1 } { hi = $1 } END { if (NR) printf "%.1f-%.1f MiB", lo / 1024, hi / 1024; else printf "n/a" }'
+}
+sample_rss warm & sampler=$!
 run_phase warm "$WARM"
+kill "$sampler" 2>/dev/null || true
 r1=$(grep '^RESULT' "$work/warm.txt" || true)
 sleep 1
 rss_warm=$(rss_kib)
+sample_rss soak & sampler=$!
 run_phase soak "$((TOTAL - WARM))"
+kill "$sampler" 2>/dev/null || true
 r2=$(grep '^RESULT' "$work/soak.txt" || true)
 sleep 1
 alive=yes
@@ -338,6 +350,7 @@ printf 'answers: %d in all: %d 2xx, %d 4xx (%d of them 413, %d 429), %d 503, %d 
   "$total_resp" "$s2" "$s4" "$s413" "$s429" "$s503" "$s5" "$sockerr"
 printf 'memory (VmRSS): %s at start, %s after %d requests, %s after %d (%s)\n' \
   "$(mib "$rss_start")" "$(mib "$rss_warm")" "$WARM" "$(mib "$rss_end")" "$TOTAL" "$(pct "$rss_warm" "$rss_end")"
+echo "memory during phase 1: $(rss_range warm), during phase 2: $(rss_range soak) (sampled each second)"
 echo "wall time: ${elapsed}s"
 [ -z "$mem_note" ] || echo "$mem_note"
 if [ ${#fail[@]} -eq 0 ]; then

@@ -14,10 +14,17 @@ use std::sync::LazyLock;
 /// Shortest text whatlang is asked about: below it, its guesses are noise.
 const MIN_LETTERS: usize = 20;
 
+/// Most bytes of the text whatlang reads: the language is settled long before, and its
+/// trigram scoring is one of the costlier passes over a long text.
+const MAX_SAMPLE_BYTES: usize = 16 * 1024;
+
 /// The report's language: a code the profile has words for (`ja`), else `en`.
 pub(crate) fn language(profile: &Profile, msg: &Message) -> String {
-    let text = msg.text.as_str();
-    let guess = guess(text);
+    let mut end = msg.text.len().min(MAX_SAMPLE_BYTES);
+    while !msg.text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let guess = guess(&msg.text[..end]);
     match guess {
         Some(code) if profile.locales.contains_key(code) => code.to_string(),
         _ => "en".to_string(),

@@ -181,6 +181,30 @@ fn fold_punct(c: char) -> Option<char> {
 /// letter, and a letter confusable with a single ASCII letter to that letter (lowercase).
 /// `None` when there is no ASCII fold.
 fn fold_to_ascii(c: char) -> Option<char> {
+    // Memoised for the Basic Multilingual Plane: the fold is a pure function of the char,
+    // and computing it (decomposition, confusable skeleton) costs far more than a lookup,
+    // which matters for texts made of look-alike letters. 0 means "not computed yet",
+    // u32::MAX "no fold", anything else the folded char + 1.
+    static MEMO: [std::sync::atomic::AtomicU32; 0x1_0000] =
+        [const { std::sync::atomic::AtomicU32::new(0) }; 0x1_0000];
+    let Some(slot) = MEMO.get(c as usize) else {
+        return compute_fold_to_ascii(c);
+    };
+    match slot.load(std::sync::atomic::Ordering::Relaxed) {
+        0 => {
+            let f = compute_fold_to_ascii(c);
+            slot.store(
+                f.map_or(u32::MAX, |f| f as u32 + 1),
+                std::sync::atomic::Ordering::Relaxed,
+            );
+            f
+        }
+        u32::MAX => None,
+        v => char::from_u32(v - 1),
+    }
+}
+
+fn compute_fold_to_ascii(c: char) -> Option<char> {
     if let Some(p) = fold_punct(c) {
         return Some(p);
     }

@@ -16,8 +16,8 @@ use crate::sniff::{decode_base64_lenient, sniff};
 use crate::text::{classify_sender, normalise_newlines, truncate};
 use crate::{
     Attachment, AuthResults, Channel, EmailMeta, Error, HtmlLink, MAX_FORWARD_DEPTH,
-    MAX_INPUT_BYTES, MAX_PARTS, MAX_TEXT_BYTES, Mailbox, Message, ParseNote, SectionKind, Sender,
-    SenderKind, Span, TextBuilder,
+    MAX_HTML_BYTES, MAX_INPUT_BYTES, MAX_PARTS, MAX_TEXT_BYTES, Mailbox, Message, ParseNote,
+    SectionKind, Sender, SenderKind, Span, TextBuilder,
 };
 use mail_parser::decoders::charsets::map::charset_decoder;
 use mail_parser::{HeaderName, HeaderValue, MessageParser, MessagePart, MimeHeaders, PartType};
@@ -31,9 +31,6 @@ const MAX_REPLY_TO: usize = 16;
 
 /// Most `Authentication-Results` headers kept.
 const MAX_AUTH_HEADERS: usize = 32;
-
-/// Largest HTML part rendered (what [`html_to_text`] reads).
-const MAX_HTML_BYTES: usize = MAX_TEXT_BYTES * 4;
 
 /// Longest attachment name kept, in chars.
 const MAX_NAME_CHARS: usize = 255;
@@ -237,6 +234,9 @@ struct AttachmentInfo {
 /// Everything read from the email, before the display text is built.
 #[derive(Debug, Default)]
 struct Draft {
+    /// Bytes of body text the parts had, kept or not (the body keeps a little over
+    /// `MAX_TEXT_BYTES`: enough to know it was cut).
+    body_total: usize,
     from: Option<Addr>,
     /// How many entries the `From` header lists.
     from_entries: usize,
@@ -261,12 +261,25 @@ impl Draft {
     fn append_body(&mut self, text: &str, links: Vec<(String, Range<usize>)>) {
         let lead = text.len() - text.trim_start().len();
         let text = text.trim();
-        if text.is_empty() || self.body.len() > MAX_TEXT_BYTES {
+        if text.is_empty() {
             return;
         }
-        if !self.body.is_empty() {
+        let sep = if self.body_total > 0 { 2 } else { 0 };
+        self.body_total += sep + text.len();
+        if self.body.len() > MAX_TEXT_BYTES {
+            return;
+        }
+        if sep > 0 {
             self.body.push_str("\n\n");
         }
+        // Only what can be read is copied: a 10 MiB part is not held twice to keep 128 KiB.
+        let mut keep = text
+            .len()
+            .min(MAX_TEXT_BYTES + 1 - self.body.len().min(MAX_TEXT_BYTES));
+        while !text.is_char_boundary(keep) {
+            keep += 1;
+        }
+        let text = &text[..keep];
         let offset = self.body.len();
         self.body.push_str(text);
         // Ranges are into the untrimmed text; clamp them to what was kept (trimming only
@@ -813,6 +826,16 @@ fn render(d: Draft) -> Message {
         });
     }
     let body = truncate(&d.body, MAX_TEXT_BYTES, &mut notes);
+    if d.body_total > d.body.len()
+        && let Some(n) = notes.iter_mut().rev().find(|n| n.code == "truncated")
+    {
+        // The note gives the length of all the text, not of the part that was copied.
+        n.message = format!(
+            "The text is {} bytes long; only the first {} bytes were checked.",
+            d.body_total,
+            body.len()
+        );
+    }
     if body.trim().is_empty() {
         notes.push(ParseNote::new("no-body", "The email has no text to read."));
     }
@@ -847,7 +870,8 @@ fn render(d: Draft) -> Message {
             "This is a forwarded email; the message inside it was checked.",
         ));
     }
-    let (text, sections) = b.finish();
+    let (text, sections, header_notes) = b.finish();
+    notes.extend(header_notes);
     Message {
         channel: Channel::Email,
         text,

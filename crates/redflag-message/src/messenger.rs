@@ -101,7 +101,8 @@ pub fn parse_messenger_json(raw: &[u8]) -> Result<Message, Error> {
         ));
     }
     b.body(body);
-    let (text, sections) = b.finish();
+    let (text, sections, header_notes) = b.finish();
+    notes.extend(header_notes);
     Ok(Message {
         channel: Channel::Chat,
         text,

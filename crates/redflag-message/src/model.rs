@@ -322,7 +322,15 @@ impl Message {
 pub struct TextBuilder {
     text: String,
     sections: Vec<Section>,
+    notes: Vec<ParseNote>,
 }
+
+/// Longest header value kept in the text, in bytes (a real Subject or From is far shorter;
+/// Authentication-Results values run to about 1 KiB).
+pub const MAX_HEADER_VALUE_BYTES: usize = 4 * 1024;
+
+/// Most bytes of header lines kept in all, so that many long headers cannot outgrow the body.
+pub const MAX_HEADER_TEXT_BYTES: usize = 64 * 1024;
 
 impl TextBuilder {
     /// An empty builder.
@@ -331,12 +339,31 @@ impl TextBuilder {
     }
 
     /// Adds a `Label: value` line and records the value as a section; returns its span.
-    /// Line breaks inside `value` become spaces.
+    /// Line breaks inside `value` become spaces. A value over [`MAX_HEADER_VALUE_BYTES`], or
+    /// past [`MAX_HEADER_TEXT_BYTES`] of header lines in all, is cut with a `truncated` note.
     pub fn header(&mut self, label: &str, kind: SectionKind, value: &str) -> Span {
+        let budget = MAX_HEADER_TEXT_BYTES.saturating_sub(self.text.len());
+        let limit = MAX_HEADER_VALUE_BYTES.min(budget);
+        let kept = if value.len() > limit {
+            let mut end = limit;
+            while !value.is_char_boundary(end) {
+                end -= 1;
+            }
+            self.notes.push(ParseNote::new(
+                "truncated",
+                format!(
+                    "The {label} header is {} bytes long; only the first {end} bytes were read.",
+                    value.len()
+                ),
+            ));
+            &value[..end]
+        } else {
+            value
+        };
         self.text.push_str(label);
         self.text.push_str(": ");
         let start = self.text.len();
-        for c in value.chars() {
+        for c in kept.chars() {
             self.text.push(if c == '\r' || c == '\n' { ' ' } else { c });
         }
         let span = Span::new(start, self.text.len());
@@ -371,8 +398,32 @@ impl TextBuilder {
         self.text.is_empty()
     }
 
-    /// The finished text and sections.
-    pub fn finish(self) -> (String, Vec<Section>) {
-        (self.text, self.sections)
+    /// The finished text and sections, and the notes of any header value cut short.
+    pub fn finish(self) -> (String, Vec<Section>, Vec<ParseNote>) {
+        (self.text, self.sections, self.notes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A header value over the cap is cut on a char boundary, with a `truncated` note.
+    #[test]
+    fn long_header_values_are_cut_with_a_note() {
+        let mut b = TextBuilder::new();
+        b.header("From", SectionKind::From, "Amazon <a@b.example>");
+        let long = "é".repeat(MAX_HEADER_VALUE_BYTES);
+        let span = b.header("Subject", SectionKind::Subject, &long);
+        let (text, _, notes) = b.finish();
+        assert!(span.end - span.start <= MAX_HEADER_VALUE_BYTES);
+        assert!(text.is_char_boundary(span.end));
+        assert_eq!(notes.len(), 1);
+        assert_eq!(notes[0].code, "truncated");
+        assert!(notes[0].message.contains("Subject"), "{}", notes[0].message);
+
+        let mut b = TextBuilder::new();
+        b.header("Subject", SectionKind::Subject, "Your order");
+        assert!(b.finish().2.is_empty());
     }
 }

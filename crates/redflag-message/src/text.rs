@@ -59,7 +59,8 @@ pub fn parse_text_message(input: TextInput<'_>) -> Result<Message, Error> {
     let body = normalise_newlines(input.text.trim_matches(|c: char| c.is_whitespace()));
     let body = truncate(&body, MAX_TEXT_BYTES, &mut notes);
     b.body(body);
-    let (text, sections) = b.finish();
+    let (text, sections, header_notes) = b.finish();
+    notes.extend(header_notes);
     // A pasted email's sender (`"PayPal" <service@pp-help.example>`) is read as its From
     // line would be, so the sender rules judge it the same way. (The text model keeps
     // reading the sender as before: the shipped model was trained that way.)

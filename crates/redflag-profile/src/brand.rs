@@ -211,6 +211,59 @@ pub struct Brand {
     pub never: NeverAsks,
     /// Where to report.
     pub report: BrandReport,
+    /// `legit_domains` and `short_domains`, indexed by domain.
+    legit_set: DomainSet,
+    /// Every site's web, sender and short-link domains, to the index of the first site (in
+    /// [`Brand::sites`] order) that lists it.
+    site_index: std::collections::HashMap<String, usize>,
+}
+
+/// A set of domains that answers "is this host one of them or below one?" with one lookup
+/// per label of the host, however long the list: the checks run for every link of a message.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct DomainSet(std::collections::HashSet<String>);
+
+impl DomainSet {
+    pub(crate) fn new<'a>(domains: impl IntoIterator<Item = &'a String>) -> DomainSet {
+        DomainSet(
+            domains
+                .into_iter()
+                .map(|d| d.trim_end_matches('.').to_ascii_lowercase())
+                .collect(),
+        )
+    }
+
+    /// The longest of the set's domains that `host` is or is below.
+    pub(crate) fn find<'s>(&'s self, host: &str) -> Option<&'s str> {
+        suffixes(host).find_map(|d| self.0.get(d.as_ref()).map(String::as_str))
+    }
+
+    pub(crate) fn contains_host(&self, host: &str) -> bool {
+        self.find(host).is_some()
+    }
+}
+
+/// A host, lowercase and without a final dot, then each of its parent domains:
+/// `a.b.example.com`, `b.example.com`, `example.com`, `com`.
+fn suffixes(host: &str) -> impl Iterator<Item = std::borrow::Cow<'_, str>> {
+    let host = host.trim_end_matches('.');
+    let host: std::borrow::Cow<'_, str> = if host.bytes().any(|b| b.is_ascii_uppercase()) {
+        host.to_ascii_lowercase().into()
+    } else {
+        host.into()
+    };
+    let mut next = Some(0usize);
+    std::iter::from_fn(move || {
+        let at = next?;
+        next = host[at..]
+            .find('.')
+            .map(|i| at + i + 1)
+            .filter(|&i| i < host.len());
+        Some(match &host {
+            std::borrow::Cow::Borrowed(h) => std::borrow::Cow::Borrowed(&h[at..]),
+            std::borrow::Cow::Owned(h) => std::borrow::Cow::Owned(h[at..].to_string()),
+        })
+    })
 }
 
 impl RawSite {
@@ -379,7 +432,24 @@ impl Brand {
             .iter()
             .map(|p| compile("order_number_patterns", p))
             .collect::<Result<Vec<_>, _>>()?;
+        let short_domains = union(|s| &s.short_domains);
+        let legit_set = DomainSet::new(legit_domains.iter().chain(&short_domains));
+        let mut site_index = std::collections::HashMap::new();
+        for (i, s) in marketplaces.iter().chain(&services).enumerate() {
+            for d in s
+                .domains
+                .iter()
+                .chain(&s.sender_domains)
+                .chain(&s.short_domains)
+            {
+                site_index
+                    .entry(d.trim_end_matches('.').to_ascii_lowercase())
+                    .or_insert(i);
+            }
+        }
         Ok(Brand {
+            legit_set,
+            site_index,
             id: raw.id,
             name: raw.name,
             names: raw.names,
@@ -387,7 +457,7 @@ impl Brand {
             name_re,
             claim_re,
             speaks_as_re,
-            short_domains: union(|s| &s.short_domains),
+            short_domains,
             sender_domains: union(|s| &s.sender_domains),
             phone_numbers: union(|s| &s.phone_numbers),
             legit_domains,
@@ -416,7 +486,7 @@ impl Brand {
         if self.is_customer_hosting(host) {
             return self.is_service_endpoint(host);
         }
-        in_domains(&self.legit_domains, host) || in_domains(&self.short_domains, host)
+        self.legit_set.contains_host(host)
     }
 
     /// True when `host` is on a domain the brand owns but lets its customers publish on.
@@ -433,9 +503,7 @@ impl Brand {
     /// True when the brand owns `host`'s domain, its customers' hosting included: such a
     /// host is never a look-alike of the brand, whoever's page it is.
     pub fn owns(&self, host: &str) -> bool {
-        in_domains(&self.legit_domains, host)
-            || in_domains(&self.short_domains, host)
-            || self.is_customer_hosting(host)
+        self.legit_set.contains_host(host) || self.is_customer_hosting(host)
     }
 
     /// The part of a host on the brand's customer hosting that the customer chose
@@ -459,22 +527,9 @@ impl Brand {
         if self.is_customer_hosting(host) {
             return None;
         }
-        let mut best: Option<(&Site, usize)> = None;
-        for s in self.sites() {
-            for d in s
-                .domains
-                .iter()
-                .chain(&s.sender_domains)
-                .chain(&s.short_domains)
-            {
-                if in_domains(std::slice::from_ref(d), host)
-                    && best.is_none_or(|(_, len)| d.len() > len)
-                {
-                    best = Some((s, d.len()));
-                }
-            }
-        }
-        best.map(|(s, _)| s)
+        // The host's own name first, then its parents: the first listed is the most specific.
+        let i = suffixes(host).find_map(|d| self.site_index.get(d.as_ref()).copied())?;
+        self.sites().nth(i)
     }
 
     /// True when `host` is one of the brand's short-link domains.
@@ -673,12 +728,13 @@ fn check_domain(field: &str, d: &str) -> Result<(), Error> {
 
 /// True when `host` equals a domain of the list or ends with `.` + one of them.
 pub(crate) fn in_domains(list: &[String], host: &str) -> bool {
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    // Compared without allocating: this runs for every link against every list.
+    let host = host.trim_end_matches('.').as_bytes();
     list.iter().any(|d| {
-        host == *d
-            || (host.len() > d.len()
-                && host.ends_with(d.as_str())
-                && host.as_bytes()[host.len() - d.len() - 1] == b'.')
+        let d = d.as_bytes();
+        host.len() >= d.len()
+            && host[host.len() - d.len()..].eq_ignore_ascii_case(d)
+            && (host.len() == d.len() || host[host.len() - d.len() - 1] == b'.')
     })
 }
 
@@ -803,5 +859,29 @@ order_number_patterns = []"#,
         assert!(in_domains(&list, "smile.amazon.com"));
         assert!(!in_domains(&list, "fakeamazon.com"));
         assert!(!in_domains(&list, "amazon.com.evil.xyz"));
+        assert!(in_domains(&list, "Smile.AMAZON.com."));
+        assert!(!in_domains(&list, "com"));
+    }
+
+    /// The indexed set answers as the list does, most specific domain first.
+    #[test]
+    fn domain_set_matches_like_the_list() {
+        let list = vec!["amazon.com".to_string(), "aws.amazon.com".to_string()];
+        let set = DomainSet::new(&list);
+        for host in [
+            "amazon.com",
+            "smile.amazon.com",
+            "Smile.AMAZON.com.",
+            "fakeamazon.com",
+            "amazon.com.evil.xyz",
+            "com",
+            "",
+            ".",
+            "a..amazon.com",
+        ] {
+            assert_eq!(set.contains_host(host), in_domains(&list, host), "{host}");
+        }
+        assert_eq!(set.find("console.aws.amazon.com"), Some("aws.amazon.com"));
+        assert_eq!(set.find("www.amazon.com"), Some("amazon.com"));
     }
 }

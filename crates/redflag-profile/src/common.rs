@@ -30,6 +30,18 @@ pub struct Common {
     /// else, with the shape of a registered sender.
     #[serde(default)]
     pub sms_sender_registries: Vec<SmsRegistry>,
+    /// Every domain of `other_brands`, lowercase, computed at load: a host is looked up by
+    /// its dot-separated suffixes instead of against each brand in turn.
+    #[serde(skip)]
+    other_brand_domains: crate::brand::DomainSet,
+    /// Every name of `other_brands` as its ASCII words (`u.s. bank` → `u`, `s`, `bank`), in
+    /// list order, computed at load.
+    #[serde(skip)]
+    other_brand_name_words: Vec<Vec<String>>,
+    /// The first words of `other_brand_name_words`, pattern `i` for name `i`: one pass over a
+    /// text finds where any name may start.
+    #[serde(skip)]
+    other_brand_name_starts: Option<aho_corasick::AhoCorasick>,
 }
 
 /// A country's register of text-message sender IDs (India's DLT headers).
@@ -86,6 +98,27 @@ impl Common {
     /// Parses and checks the common facts.
     pub fn from_toml(text: &str) -> Result<Common, Error> {
         let mut c: Common = parse_toml("common.toml", text)?;
+        c.other_brand_domains =
+            crate::brand::DomainSet::new(c.other_brands.iter().flat_map(|b| &b.domains));
+        c.other_brand_name_words = c
+            .other_brands
+            .iter()
+            .flat_map(|b| &b.names)
+            .map(|n| {
+                n.split(|c: char| !c.is_ascii_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
+            .collect();
+        let starts = c
+            .other_brand_name_words
+            .iter()
+            .map(|w: &Vec<String>| w.first().map_or("", String::as_str));
+        c.other_brand_name_starts = Some(
+            aho_corasick::AhoCorasick::new(starts)
+                .map_err(|e| Error::invalid("common.toml", "other_brands", e.to_string()))?,
+        );
         for b in &mut c.other_brands {
             b.padded = b
                 .names
@@ -179,7 +212,30 @@ impl Common {
 
     /// True when the host belongs to one of the other brands (`other_brands`).
     pub fn is_other_brand_host(&self, host: &str) -> bool {
-        self.other_brands.iter().any(|b| b.owns(host))
+        self.other_brand_domains.contains_host(host)
+    }
+
+    /// Where a name of another brand may start in `text`, in order of position: the index of
+    /// the name (over all `other_brands`' names in list order) and the byte offset of its first
+    /// word. Whether the rest of the name follows is the caller's to check, with
+    /// [`Common::other_brand_name_words`].
+    pub fn other_brand_name_starts<'t>(
+        &'t self,
+        text: &'t str,
+    ) -> impl Iterator<Item = (usize, usize)> + 't {
+        self.other_brand_name_starts
+            .iter()
+            .flat_map(move |ac| ac.find_overlapping_iter(text))
+            .filter(|m| m.start() < m.end())
+            .map(|m| (m.pattern().as_usize(), m.start()))
+    }
+
+    /// The ASCII words of the `i`th name of `other_brands` (see
+    /// [`Common::other_brand_name_starts`]).
+    pub fn other_brand_name_words(&self, i: usize) -> &[String] {
+        self.other_brand_name_words
+            .get(i)
+            .map_or(&[], Vec::as_slice)
     }
 
     /// True for a host on free app or page hosting.

@@ -201,15 +201,23 @@ fn names_number(cx: &Context<'_>, span: Span) -> bool {
     })
 }
 
+/// Most mentions of the brand (exact, and fuzzy) that a claim is judged on.
+const MAX_MENTIONS: usize = 200;
+
 fn brand_claim(cx: &Context<'_>) -> BrandClaim {
     let brand = &cx.profile.brand;
     let norm = &cx.ind.norm;
     let msg = cx.msg;
     let mut claim = BrandClaim::default();
-    for m in brand.name_re.find_iter(&norm.text) {
+    // The first mentions decide (the From and Subject lines come first); a text that names
+    // the brand ten thousand times is not judged on all of them.
+    for m in brand.name_re.find_iter(&norm.text).take(MAX_MENTIONS) {
         claim.mentions.push(norm.to_original(m.start(), m.end()));
     }
-    for span in fuzzy_mentions(&msg.text, brand.canonical()) {
+    for span in fuzzy_mentions(&msg.text, brand.canonical())
+        .into_iter()
+        .take(MAX_MENTIONS)
+    {
         if !claim
             .mentions
             .iter()
@@ -372,6 +380,7 @@ pub(crate) fn fuzzy_mentions(text: &str, name: &str) -> Vec<Span> {
     let bytes = text.len();
     let is_sep = |c: char| c.is_whitespace() || ",;:()[]{}<>\"'!?|".contains(c);
     let mut tokens = Vec::new();
+    let mut compact = String::new();
     for (i, c) in text.char_indices().chain(std::iter::once((bytes, ' '))) {
         match (start, is_sep(c)) {
             (None, false) => start = Some(i),
@@ -404,29 +413,29 @@ pub(crate) fn fuzzy_mentions(text: &str, name: &str) -> Vec<Span> {
         if letters < 3 {
             continue;
         }
-        let compact: String = tok
-            .chars()
-            .filter_map(|c| {
-                redflag_extract::leet(c).or(c.is_alphabetic().then(|| c.to_ascii_lowercase()))
-            })
-            .collect();
-        let plain = tok.to_lowercase();
-        if plain == name
-            || plain == format!("{name}s")
-            || plain.starts_with(&format!("{name}."))
-            || plain.starts_with(&format!("{name}'"))
-        {
-            continue;
-        }
+        // Only a word of about the name's length can be one edit from it.
+        compact.clear();
+        compact.extend(tok.chars().filter_map(|c| {
+            redflag_extract::leet(c).or(c.is_alphabetic().then(|| c.to_ascii_lowercase()))
+        }));
         let near = compact == name
             || (compact.len() + 1 >= name.len()
                 && compact.len() <= name.len() + 1
                 && compact.get(..2) == name.get(..2)
                 && strsim::damerau_levenshtein(&compact, name) == 1);
-        if near {
-            let off = tok.as_ptr() as usize - text.as_ptr() as usize;
-            out.push(Span::new(off, off + tok.len()));
+        if !near {
+            continue;
         }
+        let plain = tok.to_lowercase();
+        if plain == name
+            || plain
+                .strip_prefix(name)
+                .is_some_and(|rest| rest == "s" || rest.starts_with('.') || rest.starts_with('\''))
+        {
+            continue;
+        }
+        let off = tok.as_ptr() as usize - text.as_ptr() as usize;
+        out.push(Span::new(off, off + tok.len()));
     }
     out
 }

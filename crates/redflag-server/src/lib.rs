@@ -123,7 +123,9 @@ struct Inner {
     store: Option<Store>,
     token: Option<auth::Token>,
     limiter: Option<ratelimit::RateLimiter>,
-    /// Analyses run on blocking threads; this bounds how many at once.
+    /// Analyses run on blocking threads, one per core at once: analysis is CPU work, so more
+    /// would not finish sooner, and each thread that runs one keeps its own regex caches
+    /// (up to 2 MiB per phrase list), which is most of the server's memory.
     analyses: Arc<Semaphore>,
 }
 
@@ -148,7 +150,7 @@ impl AppState {
                 store,
                 token,
                 limiter: (rate_limit > 0).then(|| ratelimit::RateLimiter::new(rate_limit)),
-                analyses: Arc::new(Semaphore::new(parallel * 2)),
+                analyses: Arc::new(Semaphore::new(parallel)),
             }),
             limits: Limits::default(),
         }

@@ -19,7 +19,7 @@
 
 mod tokenizer;
 
-use crate::{MAX_TEXT_BYTES, work};
+use crate::{MAX_HTML_BYTES, work};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -36,9 +36,6 @@ pub struct HtmlText {
     /// links and hidden styles of elements below that depth were not read.
     pub depth_capped: bool,
 }
-
-/// Largest HTML input parsed, in bytes; longer input is cut on a char boundary first.
-const MAX_HTML_BYTES: usize = MAX_TEXT_BYTES * 4;
 
 /// Most bytes of one `alt` text or `href` kept (hostile mails carry megabyte attributes).
 const MAX_ATTR_BYTES: usize = 8 * 1024;

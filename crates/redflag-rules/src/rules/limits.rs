@@ -9,8 +9,8 @@ pub const CUT_SHORT_NOTES: &[&str] = &["truncated", "parts-skipped", "nesting"];
 
 rule! {
     /// The message is larger or more deeply built than redflag reads in full (the limits in
-    /// `docs/limits.md`: text over 512 KiB, more than 256 MIME parts or 64 attached emails,
-    /// HTML nested over 256 levels, more than 1,000 links or 500 phone numbers), so part of
+    /// `docs/limits.md`: text over 128 KiB, more than 256 MIME parts or 64 attached emails,
+    /// HTML nested over 256 levels, more than 500 links or 500 phone numbers), so part of
     /// it was not checked.
     ///
     /// **Why:** a scammer can pad a message so that the lure sits past what a filter reads.

@@ -201,37 +201,47 @@ fn other_brand_link(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Fin
     ));
 }
 
-/// Where the content first names another company outside its links, written as a name.
+/// Where the content first names another company outside its unknown links, written as a
+/// name (a company's name inside a link to its own site still names it): the first name in
+/// the profile's list that has such a mention, at its first one. All names' first words are
+/// found in one pass over the text.
 fn other_brand_mention(cx: &Context<'_>, links: &[&UrlRef]) -> Option<Span> {
+    let common = &cx.profile.common;
+    // The links' spans in order, to ask "inside one?" without reading them all.
+    let mut link_spans: Vec<Span> = links.iter().map(|u| u.span).collect();
+    link_spans.sort_unstable_by_key(|s| s.start);
+    let in_link = |span: Span| {
+        let before = link_spans.partition_point(|l| l.start <= span.start);
+        link_spans[..before]
+            .iter()
+            .rev()
+            .take(2)
+            .any(|l| l.contains(span))
+    };
     let norm = &cx.ind.norm.text;
-    for b in &cx.profile.common.other_brands {
-        for name in &b.names {
-            let words: Vec<&str> = name
-                .split(|c: char| !c.is_ascii_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .collect();
-            let Some(first) = words.first() else { continue };
-            for (at, _) in norm.match_indices(first) {
-                let Some(end) = match_words(norm, at, &words) else {
-                    continue;
-                };
-                let span = cx.ind.norm.to_original(at, end);
-                if !cx.in_content(span)
-                    || links.iter().any(|u| u.span.contains(span))
-                    || !written_as_name(cx.text(span), &words)
-                {
-                    continue;
-                }
-                return Some(span);
-            }
+    // (name index, span) of the best mention so far: lowest index, then earliest.
+    let mut best: Option<(usize, Span)> = None;
+    for (i, at) in common.other_brand_name_starts(norm) {
+        if best.is_some_and(|(b, _)| b <= i) {
+            continue;
         }
+        redflag_message::work::step();
+        let words = common.other_brand_name_words(i);
+        let Some(end) = match_words(norm, at, words) else {
+            continue;
+        };
+        let span = cx.ind.norm.to_original(at, end);
+        if !cx.in_content(span) || in_link(span) || !written_as_name(cx.text(span), words) {
+            continue;
+        }
+        best = Some((i, span));
     }
-    None
+    best.map(|(_, span)| span)
 }
 
 /// The end of `words` matched at `at` as whole words, separated by anything that is not a
 /// letter or digit (`u.s. bank`, `sam's club`).
-fn match_words(norm: &str, at: usize, words: &[&str]) -> Option<usize> {
+fn match_words(norm: &str, at: usize, words: &[impl AsRef<str>]) -> Option<usize> {
     let bytes = norm.as_bytes();
     if at > 0 && bytes[at - 1].is_ascii_alphanumeric() {
         return None;
@@ -248,22 +258,22 @@ fn match_words(norm: &str, at: usize, words: &[&str]) -> Option<usize> {
             }
             pos += skip;
         }
-        if !norm[pos..].starts_with(w) {
+        if !norm[pos..].starts_with(w.as_ref()) {
             return None;
         }
-        pos += w.len();
+        pos += w.as_ref().len();
     }
     (pos == bytes.len() || !bytes[pos].is_ascii_alphanumeric()).then_some(pos)
 }
 
 /// A company's name as a name: it starts with a capital, and a short one (up to four letters:
 /// UPS, IRS, CVS) is all capitals, so "ups and downs" or "an apple" is not a company.
-fn written_as_name(original: &str, words: &[&str]) -> bool {
+fn written_as_name(original: &str, words: &[impl AsRef<str>]) -> bool {
     let letters: Vec<char> = original.chars().filter(|c| c.is_alphabetic()).collect();
     let Some(first) = letters.first() else {
         return false;
     };
-    let short = words.iter().map(|w| w.len()).sum::<usize>() <= 4;
+    let short = words.iter().map(|w| w.as_ref().len()).sum::<usize>() <= 4;
     first.is_uppercase() && (!short || letters.iter().all(|c| c.is_uppercase()))
 }
 
