@@ -20,10 +20,7 @@ const MAX_SAMPLE_BYTES: usize = 16 * 1024;
 
 /// The report's language: a code the profile has words for (`ja`), else `en`.
 pub(crate) fn language(profile: &Profile, msg: &Message) -> String {
-    let mut end = msg.text.len().min(MAX_SAMPLE_BYTES);
-    while !msg.text.is_char_boundary(end) {
-        end -= 1;
-    }
+    let end = msg.text.floor_char_boundary(MAX_SAMPLE_BYTES);
     let guess = guess(&msg.text[..end]);
     match guess {
         Some(code) if profile.locales.contains_key(code) => code.to_string(),

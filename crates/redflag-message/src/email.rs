@@ -13,7 +13,7 @@ use crate::authres::parse_auth_results;
 use crate::forward::{find_inline_forward, split_address, strip_fwd_prefix, unquote_block};
 use crate::html::html_to_text;
 use crate::sniff::{decode_base64_lenient, sniff};
-use crate::text::{classify_sender, normalise_newlines, truncate};
+use crate::text::{classify_sender, normalise_newlines, truncate_from};
 use crate::{
     Attachment, AuthResults, Channel, EmailMeta, Error, HtmlLink, MAX_FORWARD_DEPTH,
     MAX_HTML_BYTES, MAX_INPUT_BYTES, MAX_PARTS, MAX_TEXT_BYTES, Mailbox, Message, ParseNote,
@@ -273,12 +273,7 @@ impl Draft {
             self.body.push_str("\n\n");
         }
         // Only what can be read is copied: a 10 MiB part is not held twice to keep 128 KiB.
-        let mut keep = text
-            .len()
-            .min(MAX_TEXT_BYTES + 1 - self.body.len().min(MAX_TEXT_BYTES));
-        while !text.is_char_boundary(keep) {
-            keep += 1;
-        }
+        let keep = text.ceil_char_boundary(MAX_TEXT_BYTES + 1 - self.body.len());
         let text = &text[..keep];
         let offset = self.body.len();
         self.body.push_str(text);
@@ -825,17 +820,7 @@ fn render(d: Draft) -> Message {
             span,
         });
     }
-    let body = truncate(&d.body, MAX_TEXT_BYTES, &mut notes);
-    if d.body_total > d.body.len()
-        && let Some(n) = notes.iter_mut().rev().find(|n| n.code == "truncated")
-    {
-        // The note gives the length of all the text, not of the part that was copied.
-        n.message = format!(
-            "The text is {} bytes long; only the first {} bytes were checked.",
-            d.body_total,
-            body.len()
-        );
-    }
+    let body = truncate_from(&d.body, d.body_total, MAX_TEXT_BYTES, &mut notes);
     if body.trim().is_empty() {
         notes.push(ParseNote::new("no-body", "The email has no text to read."));
     }

@@ -345,10 +345,7 @@ impl TextBuilder {
         let budget = MAX_HEADER_TEXT_BYTES.saturating_sub(self.text.len());
         let limit = MAX_HEADER_VALUE_BYTES.min(budget);
         let kept = if value.len() > limit {
-            let mut end = limit;
-            while !value.is_char_boundary(end) {
-                end -= 1;
-            }
+            let end = value.floor_char_boundary(limit);
             self.notes.push(ParseNote::new(
                 "truncated",
                 format!(

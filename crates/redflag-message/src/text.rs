@@ -133,18 +133,26 @@ pub(crate) fn normalise_newlines(s: &str) -> String {
 
 /// Cuts `s` to at most `max` bytes on a char boundary, with a note when it cut.
 pub(crate) fn truncate<'a>(s: &'a str, max: usize, notes: &mut Vec<ParseNote>) -> &'a str {
+    truncate_from(s, s.len(), max, notes)
+}
+
+/// [`truncate`] of a text that was itself copied from a longer one of `total` bytes (what
+/// the note reports).
+pub(crate) fn truncate_from<'a>(
+    s: &'a str,
+    total: usize,
+    max: usize,
+    notes: &mut Vec<ParseNote>,
+) -> &'a str {
     if s.len() <= max {
         return s;
     }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
+    let end = s.floor_char_boundary(max);
     notes.push(ParseNote::new(
         "truncated",
         format!(
             "The text is {} bytes long; only the first {} bytes were checked.",
-            s.len(),
+            total.max(s.len()),
             end
         ),
     ));
