@@ -70,6 +70,7 @@ cleanup() {
     for _ in $(seq 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$server_pid" 2>/dev/null || true
   fi
+  [ -z "${LOAD_KEEP_LOG:-}" ] || cp "$work/server.log" "$LOAD_KEEP_LOG" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
@@ -250,6 +251,7 @@ LUA
 export LOAD_ROOT="$root"
 
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$server_pid/status"; }
+threads() { awk '/^Threads:/ { print $2 }' "/proc/$server_pid/status"; }
 field() { # field NAME RESULT-LINE
   printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"
 }
@@ -296,6 +298,7 @@ kill "$sampler" 2>/dev/null || true
 r1=$(grep '^RESULT' "$work/warm.txt" || true)
 sleep 1
 rss_warm=$(rss_kib)
+threads_warm=$(threads)
 sample_rss soak & sampler=$!
 run_phase soak "$((TOTAL - WARM))"
 kill "$sampler" 2>/dev/null || true
@@ -304,7 +307,8 @@ sleep 1
 alive=yes
 kill -0 "$server_pid" 2>/dev/null || alive=no
 rss_end=0
-[ "$alive" = yes ] && rss_end=$(rss_kib)
+threads_end=0
+[ "$alive" = yes ] && rss_end=$(rss_kib) && threads_end=$(threads)
 # The server still answers properly after the soak.
 after=$(curl -sS -m 30 -H 'Content-Type: application/json' \
   -d '{"text": "Amazon: your account is locked. Call 1-888-555-0199 now."}' "$base/api/v1/check" || true)
@@ -350,6 +354,7 @@ printf 'answers: %d in all: %d 2xx, %d 4xx (%d of them 413, %d 429), %d 503, %d 
   "$total_resp" "$s2" "$s4" "$s413" "$s429" "$s503" "$s5" "$sockerr"
 printf 'memory (VmRSS): %s at start, %s after %d requests, %s after %d (%s)\n' \
   "$(mib "$rss_start")" "$(mib "$rss_warm")" "$WARM" "$(mib "$rss_end")" "$TOTAL" "$(pct "$rss_warm" "$rss_end")"
+echo "server threads: $threads_warm after $WARM requests, $threads_end after $TOTAL"
 echo "memory during phase 1: $(rss_range warm), during phase 2: $(rss_range soak) (sampled each second)"
 echo "wall time: ${elapsed}s"
 [ -z "$mem_note" ] || echo "$mem_note"

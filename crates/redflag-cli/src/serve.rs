@@ -99,13 +99,10 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         sqlite_max_bytes: args.sqlite_max_mib.map(|m| m.saturating_mul(1024 * 1024)),
         engine,
     };
-    // Analyses run on the blocking pool, at most 2 per core at once (the server's queue).
-    // Keeping those threads alive between bursts, rather than letting idle ones exit after
-    // tokio's default 10 s, keeps their per-thread state (allocator heaps, regex caches)
-    // instead of building it again in new threads: memory stays flat under a long load.
+    // Analyses do not run on this runtime's threads but on redflag-server's own pool (one
+    // thread per core, always the same ones, so their regex caches are built once).
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .thread_keep_alive(Duration::from_secs(3600))
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(redflag_server::serve(config))?;

@@ -53,7 +53,7 @@ impl Checked {
     }
 }
 
-/// Checks a message on a blocking thread (analysis is CPU work), a bounded number at once.
+/// Checks a message on an analysis thread (analysis is CPU work), a bounded number at once.
 pub(crate) async fn run(state: &AppState, input: CheckInput) -> Result<Checked, ApiError> {
     // The permit moves into the task: a request that times out frees its place only when
     // its analysis really ends.
@@ -65,12 +65,13 @@ pub(crate) async fn run(state: &AppState, input: CheckInput) -> Result<Checked, 
         .await
         .map_err(|e| ApiError::internal("analysis queue closed", &e))?;
     let engine = state.engine().clone();
-    tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        check(&engine, input)
-    })
-    .await
-    .map_err(|e| ApiError::internal("analysis task failed", &e))?
+    state
+        .on_analysis_thread(move || {
+            let _permit = permit;
+            check(&engine, input)
+        })
+        .await
+        .map_err(|e| ApiError::internal("the analysis panicked", &e))?
 }
 
 fn check(engine: &redflag_engine::Engine, input: CheckInput) -> Result<Checked, ApiError> {

@@ -123,16 +123,26 @@ struct Inner {
     store: Option<Store>,
     token: Option<auth::Token>,
     limiter: Option<ratelimit::RateLimiter>,
-    /// Analyses run on blocking threads, one per core at once: analysis is CPU work, so more
-    /// would not finish sooner, and each thread that runs one keeps its own regex caches
-    /// (up to 2 MiB per phrase list), which is most of the server's memory.
+    /// Analyses run one per core at once: analysis is CPU work, so more would not finish
+    /// sooner. A permit is taken before an analysis is queued and given back when it ends.
     analyses: Arc<Semaphore>,
+    /// The threads analyses run on, as many as permits, and always the same ones: each
+    /// thread that runs an analysis keeps its own regex caches (up to 2 MiB per phrase
+    /// list), which are most of the server's memory. On tokio's blocking pool, whichever of
+    /// its threads was free took the next analysis, so over hours more and more threads
+    /// built caches of their own and memory crept up.
+    pool: rayon::ThreadPool,
 }
 
 impl AppState {
     /// The state for [`app`]. `store` and `token` go together: with no token the case
     /// endpoints are off whatever the store. `rate_limit` is requests per minute per
     /// client IP on the public endpoints (0: no limit).
+    ///
+    /// # Panics
+    ///
+    /// If the operating system refuses to start the analysis threads (one per core), as
+    /// tokio panics when it cannot start a thread.
     pub fn new(
         engine: Engine,
         store: Option<Store>,
@@ -144,6 +154,11 @@ impl AppState {
             .filter(|t| !t.is_empty())
             .map(auth::Token::new);
         let parallel = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(parallel)
+            .thread_name(|i| format!("redflag-analysis-{i}"))
+            .build()
+            .expect("starting the analysis threads");
         AppState {
             inner: Arc::new(Inner {
                 engine,
@@ -151,6 +166,7 @@ impl AppState {
                 token,
                 limiter: (rate_limit > 0).then(|| ratelimit::RateLimiter::new(rate_limit)),
                 analyses: Arc::new(Semaphore::new(parallel)),
+                pool,
             }),
             limits: Limits::default(),
         }
@@ -160,6 +176,22 @@ impl AppState {
     pub fn with_limits(mut self, limits: Limits) -> AppState {
         self.limits = limits;
         self
+    }
+
+    /// Runs `job` on an analysis thread and returns its result; an error if it panicked.
+    pub(crate) async fn on_analysis_thread<T: Send + 'static>(
+        &self,
+        job: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, tokio::sync::oneshot::error::RecvError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.inner.pool.spawn(move || {
+            // A panic must not reach rayon (which would abort the process): it becomes a
+            // dropped sender, and so a 500 for this request only.
+            if let Ok(out) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)) {
+                let _ = tx.send(out);
+            }
+        });
+        rx.await
     }
 
     pub(crate) fn engine(&self) -> &Engine {
@@ -299,4 +331,29 @@ async fn shutdown_signal() {
         () = term => {}
     }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn analyses_run_on_the_same_few_threads_and_a_panic_is_an_error() {
+        let state = AppState::new(Engine::default(), None, None, 0);
+        let parallel = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let mut names = std::collections::BTreeSet::new();
+        for _ in 0..50 {
+            let name = state
+                .on_analysis_thread(|| std::thread::current().name().map(str::to_owned))
+                .await
+                .expect("the job ran");
+            names.insert(name.expect("analysis threads are named"));
+        }
+        assert!(names.len() <= parallel, "{names:?}");
+        assert!(names.iter().all(|n| n.starts_with("redflag-analysis-")));
+        // A panicking job is an error for its caller only; the pool keeps working.
+        let panicked = state.on_analysis_thread(|| panic!("test panic")).await;
+        assert!(panicked.is_err());
+        assert_eq!(state.on_analysis_thread(|| 7).await.ok(), Some(7));
+    }
 }
