@@ -5,6 +5,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
+    redflag_fuzz::allow_caught_parser_panics();
     let _ = redflag_message::detect_kind(data);
     if let Ok(m) = redflag_message::parse_email(data) {
         redflag_fuzz::check_message(&m);

@@ -6,6 +6,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
+    redflag_fuzz::allow_caught_parser_panics();
     for m in redflag_message::parse_mbox(data).into_iter().flatten() {
         redflag_fuzz::check_message(&m);
     }

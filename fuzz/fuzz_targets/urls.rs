@@ -12,6 +12,7 @@ use redflag_extract::{
 use redflag_message::{TextInput, parse_email, parse_text_message};
 
 fuzz_target!(|data: &[u8]| {
+    redflag_fuzz::allow_caught_parser_panics();
     let (control, text) = redflag_fuzz::control_and_text(data);
     let msg = if control & 0x80 != 0 {
         parse_email(&data[1..])

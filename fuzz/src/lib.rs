@@ -102,3 +102,27 @@ pub fn control_and_text(data: &[u8]) -> (u8, String) {
         None => (0, String::new()),
     }
 }
+
+/// Lets a panic inside mail-parser unwind to `redflag_message`'s guard, which catches it and
+/// reads the email as plain text with a `mime-unreadable` note (its designed behaviour),
+/// instead of libFuzzer's panic hook aborting at once. Each one is logged as
+/// `redflag-fuzz: caught mail-parser panic`, and `scripts/fuzz.sh` counts them. A panic
+/// anywhere else, or one from mail-parser that escaped the guard, still aborts (libFuzzer's
+/// hook runs, and `fuzz_target!` aborts on any unwind that reaches it). Call it first in
+/// every target that parses email; it installs the hook once.
+pub fn allow_caught_parser_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let abort_hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if info
+                .location()
+                .is_some_and(|l| l.file().contains("/mail-parser-"))
+            {
+                eprintln!("redflag-fuzz: caught mail-parser panic: {info}");
+                return;
+            }
+            abort_hook(info);
+        }));
+    });
+}

@@ -66,8 +66,16 @@ pub fn parse_email(raw: &[u8]) -> Result<Message, Error> {
     let repaired = blank_line_before_boundary(mime_raw);
     let mime_raw = repaired.as_deref().unwrap_or(mime_raw);
     let mut draft = match parse_mime(mime_raw) {
-        Some(m) if has_known_headers(&m) => from_mime(&m),
-        _ => from_plain(raw),
+        Ok(Some(m)) if has_known_headers(&m) => from_mime(&m),
+        Ok(_) => from_plain(raw),
+        Err(ParserPanicked) => {
+            let mut draft = from_plain(raw);
+            draft.notes.push(ParseNote::new(
+                "mime-unreadable",
+                "The email's structure (its MIME parts) could not be read, so it was checked as plain text: encoded parts, attachments and links in its HTML may have been missed.",
+            ));
+            draft
+        }
     };
     if cut {
         draft.notes.push(ParseNote::new(
@@ -161,12 +169,16 @@ fn boundary_param(line: &[u8]) -> Option<Vec<u8>> {
     (!value.is_empty()).then_some(value)
 }
 
+/// mail-parser panicked on the input.
+struct ParserPanicked;
+
 /// Runs mail-parser. It is written not to panic; a panic is caught anyway and the input is
-/// then read as plain text (a parser bug must not take down a whole mailbox scan).
-fn parse_mime(raw: &[u8]) -> Option<MimeMessage<'_>> {
-    std::panic::catch_unwind(|| MessageParser::default().parse(raw))
-        .ok()
-        .flatten()
+/// then read as plain text with a `mime-unreadable` note (a parser bug must not take down a
+/// whole mailbox scan). Builds with debug assertions meet one on purpose: mail-parser
+/// 0.11's `debug_assert!(false, "Invalid part ID, could not find multipart.")` on a
+/// boundary that closes an attached email's parent (found by fuzzing `mbox`).
+fn parse_mime(raw: &[u8]) -> Result<Option<MimeMessage<'_>>, ParserPanicked> {
+    std::panic::catch_unwind(|| MessageParser::default().parse(raw)).map_err(|_| ParserPanicked)
 }
 
 /// Skips an mbox `From sender date` line at the very start, if a header line follows it
@@ -874,6 +886,19 @@ mod tests {
     use super::*;
     use crate::test_util::{assert_spans_valid, check_spans};
     use proptest::prelude::*;
+
+    /// Found by fuzzing `mbox` (minimised): a boundary line that closes an attached
+    /// email's parent trips a debug assertion inside mail-parser 0.11. With debug
+    /// assertions (as here) the panic is caught and the email read as plain text with a
+    /// note that makes the analysis "cut short"; without them mail-parser recovers.
+    #[test]
+    fn a_mail_parser_panic_is_caught_and_noted() {
+        let raw = b"Content-Type:multipart/\n\tboundary=-\n---Content-Type:message/rfc822\n\nContent-Type:message/rfc822\n\n\n-----";
+        let m = parse_email(raw).expect("read, one way or the other");
+        assert_spans_valid(&m);
+        let noted = m.notes.iter().any(|n| n.code == "mime-unreadable");
+        assert_eq!(noted, cfg!(debug_assertions), "{:?}", m.notes);
+    }
 
     fn parse(raw: &str) -> Message {
         let m = parse_email(raw.as_bytes()).expect("parses");

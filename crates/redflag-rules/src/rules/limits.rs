@@ -5,13 +5,13 @@ use redflag_message::Span;
 
 /// Codes of the parse notes that say part of the message was not read
 /// (`redflag_message::ParseNote::code`).
-pub const CUT_SHORT_NOTES: &[&str] = &["truncated", "parts-skipped", "nesting"];
+pub const CUT_SHORT_NOTES: &[&str] = &["truncated", "parts-skipped", "nesting", "mime-unreadable"];
 
 rule! {
     /// The message is larger or more deeply built than redflag reads in full (the limits in
     /// `docs/limits.md`: text over 128 KiB, more than 256 MIME parts or 64 attached emails,
-    /// HTML nested over 256 levels, more than 500 links or 500 phone numbers), so part of
-    /// it was not checked.
+    /// HTML nested over 256 levels, more than 500 links or 500 phone numbers), or its MIME
+    /// structure could not be read at all, so part of it was not checked.
     ///
     /// **Why:** a scammer can pad a message so that the lure sits past what a filter reads.
     /// What was read cannot vouch for what was not, so such a message is never "no red
