@@ -201,6 +201,10 @@ for path in sys.stdin.read().split("\n"):
     esac
 }
 
+# How a fuzz target logs a mail-parser panic that redflag_message caught (see
+# allow_caught_parser_panics in fuzz/src/lib.rs): handled, not a crash, but counted.
+CAUGHT_MARK='redflag-fuzz: caught mail-parser panic'
+
 # Reads one libFuzzer log; prints "execs exec/s crashes timeouts ooms artefact".
 summarise() {
     local log="$1"
@@ -215,8 +219,8 @@ summarise() {
         slow-unit-*) ;;
     esac
     # A crash libFuzzer could not write a unit for still counts.
-    # (A mail-parser panic that redflag caught is logged with "panicked at" too: not a crash.)
-    if [ -z "$art" ] && grep -v 'redflag-fuzz: caught mail-parser panic' "$log" |
+    # (A caught mail-parser panic is logged with "panicked at" too: not a crash.)
+    if [ -z "$art" ] && grep -v "$CAUGHT_MARK" "$log" |
         grep -qE 'ERROR: libFuzzer: (deadly signal|fuzz target exited)|panicked at'; then
         crashes=1
     fi
@@ -245,9 +249,7 @@ for t in "${targets[@]}"; do
     set -e
     secs=$(($(date +%s) - start))
     read -r execs eps crashes timeouts ooms art < <(summarise "$log")
-    # mail-parser panics that redflag_message caught (see allow_caught_parser_panics in
-    # fuzz/src/lib.rs): handled, not crashes, but counted.
-    caught=$(grep -c 'redflag-fuzz: caught mail-parser panic' "$log" || true)
+    caught=$(grep -c "$CAUGHT_MARK" "$log" || true)
     if [ "$rc" -ne 0 ] && [ "$crashes$timeouts$ooms" = "000" ]; then
         crashes=1 # failed some other way (build, startup): see the log
     fi

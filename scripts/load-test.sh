@@ -250,8 +250,9 @@ end
 LUA
 export LOAD_ROOT="$root"
 
-rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$server_pid/status"; }
-threads() { awk '/^Threads:/ { print $2 }' "/proc/$server_pid/status"; }
+status_field() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$server_pid/status"; }
+rss_kib() { status_field VmRSS; }
+threads() { status_field Threads; }
 field() { # field NAME RESULT-LINE
   printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"
 }
