@@ -1,7 +1,9 @@
 //! Language packs: phrase patterns, explanations and spelling settings.
 
+use crate::phrase_index::{PhraseCandidates, PhraseIndex};
 use crate::{Brand, Error, parse_toml};
 use regex::Regex;
+use regex_automata::meta::Regex as PhraseRegex;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -93,7 +95,10 @@ impl RequestWords {
             if list.is_empty() {
                 return Ok(None);
             }
-            compile_list(name, list, brand_alt).map(Some)
+            let pattern = list_pattern(name, list, brand_alt)?;
+            Regex::new(&pattern)
+                .map(Some)
+                .map_err(|e| Error::invalid(FILE, name, e.to_string()))
         };
         Ok(RequestWords {
             hand_over: one("requests.hand_over", &raw.hand_over)?,
@@ -127,11 +132,15 @@ pub struct LangPack {
     pub lang: String,
     /// Display name.
     pub name: String,
-    /// Compiled phrases per rule ID.
-    phrases: BTreeMap<String, Regex>,
-    /// Phrases of extra files limited to some channels: the channels, and the compiled
+    /// Every compiled phrase list; the maps below hold indices (slots) into it.
+    slots: Vec<PhraseRegex>,
+    /// The slot of each rule ID's phrases.
+    phrases: BTreeMap<String, usize>,
+    /// Phrases of extra files limited to some channels: the channels, and the slot of the
     /// phrases per rule ID.
-    channel_phrases: Vec<(Vec<String>, BTreeMap<String, Regex>)>,
+    channel_phrases: Vec<(Vec<String>, BTreeMap<String, usize>)>,
+    /// Which slots may match a text, in one pass over it.
+    index: PhraseIndex,
     /// Words that make a request phrase a request or negate it, of every language.
     pub requests: RequestWords,
     /// Spelling settings.
@@ -157,6 +166,8 @@ impl LangPack {
             .map(|n| regex::escape(n))
             .collect::<Vec<_>>()
             .join("|");
+        let mut slots = Vec::new();
+        let mut patterns = Vec::new();
         let mut channel_phrases = Vec::new();
         for e in extra {
             let mut more: RawPhrases = parse_toml("extra phrases", e)?;
@@ -180,15 +191,21 @@ impl LangPack {
             }
             let mut compiled = BTreeMap::new();
             for (id, list) in more.phrases {
-                compiled.insert(id.clone(), compile_phrases(&id, &list, &brand_alt)?);
+                let (pattern, re) = compile_phrases(&id, &list, &brand_alt)?;
+                patterns.push(pattern);
+                slots.push(re);
+                compiled.insert(id, slots.len() - 1);
             }
             channel_phrases.push((more.channels, compiled));
         }
         let mut phrases = BTreeMap::new();
         for (id, list) in raw.phrases {
-            let re = compile_phrases(&id, &list, &brand_alt)?;
-            phrases.insert(id, re);
+            let (pattern, re) = compile_phrases(&id, &list, &brand_alt)?;
+            patterns.push(pattern);
+            slots.push(re);
+            phrases.insert(id, slots.len() - 1);
         }
+        let index = PhraseIndex::new(&patterns.iter().map(String::as_str).collect::<Vec<_>>());
         for id in raw.explain.keys() {
             check_id(id)?;
         }
@@ -196,8 +213,10 @@ impl LangPack {
         Ok(LangPack {
             lang: raw.lang,
             name: raw.name,
+            slots,
             phrases,
             channel_phrases,
+            index,
             requests,
             spelling: raw.spelling,
             explain: raw.explain,
@@ -205,8 +224,8 @@ impl LangPack {
     }
 
     /// The compiled phrases of a rule that apply on every channel, if the pack has any.
-    pub fn phrases(&self, rule_id: &str) -> Option<&Regex> {
-        self.phrases.get(rule_id)
+    pub fn phrases(&self, rule_id: &str) -> Option<&PhraseRegex> {
+        self.phrases.get(rule_id).map(|&slot| &self.slots[slot])
     }
 
     /// The compiled phrases of a rule on a channel (`sms`): those of every channel, then
@@ -215,13 +234,32 @@ impl LangPack {
         &'a self,
         rule_id: &'a str,
         channel: &'a str,
-    ) -> impl Iterator<Item = &'a Regex> + 'a {
-        self.phrases.get(rule_id).into_iter().chain(
-            self.channel_phrases
-                .iter()
-                .filter(move |(chs, _)| chs.iter().any(|c| c == channel))
-                .filter_map(move |(_, m)| m.get(rule_id)),
-        )
+    ) -> impl Iterator<Item = &'a PhraseRegex> + 'a {
+        self.phrase_slots_on(rule_id, channel).map(|(_, re)| re)
+    }
+
+    /// [`LangPack::phrases_on`], each with its slot for [`PhraseCandidates::may_match`].
+    pub fn phrase_slots_on<'a>(
+        &'a self,
+        rule_id: &'a str,
+        channel: &'a str,
+    ) -> impl Iterator<Item = (usize, &'a PhraseRegex)> + 'a {
+        self.phrases
+            .get(rule_id)
+            .into_iter()
+            .chain(
+                self.channel_phrases
+                    .iter()
+                    .filter(move |(chs, _)| chs.iter().any(|c| c == channel))
+                    .filter_map(move |(_, m)| m.get(rule_id)),
+            )
+            .map(|&slot| (slot, &self.slots[slot]))
+    }
+
+    /// Which phrase lists may match `text` (the normalised text the phrases run over),
+    /// found in one pass: a list that is not a candidate has no match, so it need not run.
+    pub fn phrase_candidates(&self, text: &str) -> PhraseCandidates {
+        self.index.candidates(text)
     }
 
     /// Rule IDs that have phrases (on any channel).
@@ -244,14 +282,22 @@ impl LangPack {
 }
 
 /// Compiles a rule's phrases into one pattern of whole-word alternatives.
-fn compile_phrases(id: &str, list: &[String], brand_alt: &str) -> Result<Regex, Error> {
+/// A rule's phrase list as one pattern, and that pattern compiled.
+fn compile_phrases(
+    id: &str,
+    list: &[String],
+    brand_alt: &str,
+) -> Result<(String, PhraseRegex), Error> {
     check_id(id)?;
-    compile_list(&format!("phrases.{id}"), list, brand_alt)
+    let field = format!("phrases.{id}");
+    let pattern = list_pattern(&field, list, brand_alt)?;
+    let re = PhraseRegex::new(&pattern).map_err(|e| Error::invalid(FILE, &field, e.to_string()))?;
+    Ok((pattern, re))
 }
 
-/// Compiles a list of lowercase patterns into one pattern of whole-word alternatives;
-/// `field` names the list in errors.
-fn compile_list(field: &str, list: &[String], brand_alt: &str) -> Result<Regex, Error> {
+/// Turns a list of lowercase patterns into one pattern of whole-word alternatives, checking
+/// each; `field` names the list in errors.
+fn list_pattern(field: &str, list: &[String], brand_alt: &str) -> Result<String, Error> {
     if list.is_empty() {
         return Err(Error::invalid(FILE, field, "is empty"));
     }
@@ -275,8 +321,11 @@ fn compile_list(field: &str, list: &[String], brand_alt: &str) -> Result<Regex, 
             ));
         }
         let p = ascii_boundaries(&p.replace("{brand}", &format!("(?:{brand_alt})")));
-        // Each phrase must compile on its own, so an error names the phrase.
-        Regex::new(&p).map_err(|e| Error::invalid(FILE, field, format!("`{p}`: {e}")))?;
+        // Each phrase must be a pattern on its own, so an error names the phrase (parsing
+        // is enough and far cheaper than compiling: the whole list is compiled below).
+        regex_syntax::Parser::new()
+            .parse(&p)
+            .map_err(|e| Error::invalid(FILE, field, format!("`{p}`: {e}")))?;
         // Whole words: a word boundary at each end, unless the pattern starts or ends
         // with an anchor, a boundary, a space or an escaped punctuation mark (next to
         // which a boundary would never match), or is written in a script without spaces
@@ -304,8 +353,7 @@ fn compile_list(field: &str, list: &[String], brand_alt: &str) -> Result<Regex, 
         };
         parts.push(format!("{start}(?:{p}){end}"));
     }
-    Regex::new(&format!("(?m){}", parts.join("|")))
-        .map_err(|e| Error::invalid(FILE, field, e.to_string()))
+    Ok(format!("(?m){}", parts.join("|")))
 }
 
 /// A word boundary between ASCII word characters and anything else.

@@ -20,6 +20,7 @@ mod common;
 mod countries;
 mod lang;
 mod locale;
+mod phrase_index;
 
 pub use advice::{Advice, AlreadyStep};
 pub use brand::{Brand, BrandReport, NeverAsks, Site, SiteKind};
@@ -27,6 +28,7 @@ pub use common::{Common, OtherBrand, SmsRegistry, name_words};
 pub use countries::{Countries, Country, CountryBrandReport, CountryReport};
 pub use lang::{LangPack, Spelling};
 pub use locale::{Locale, Ui};
+pub use phrase_index::PhraseCandidates;
 
 use serde::Deserialize;
 use std::sync::{Arc, OnceLock};
@@ -332,6 +334,14 @@ impl Profile {
     /// Fills `{brand}` and `{verify}` in a text of a language's locale (`{verify}` in that
     /// language when the locale says it, else the brand profile's).
     pub fn fill_in(&self, lang: &str, text: &str) -> String {
+        // Most texts have no placeholder: no searching, one copy.
+        if !text.contains('{') {
+            return text.to_string();
+        }
+        let out = text.replace("{brand}", &self.brand.name);
+        if !out.contains("{verify}") {
+            return out;
+        }
         let verify = self
             .locale(lang)
             .ui
@@ -339,12 +349,14 @@ impl Profile {
             .as_deref()
             .unwrap_or(&self.brand.report.verify)
             .replace("{brand}", &self.brand.name);
-        text.replace("{brand}", &self.brand.name)
-            .replace("{verify}", &verify)
+        out.replace("{verify}", &verify)
     }
 
     /// Fills `{brand}` and `{verify}` in a text.
     pub fn fill(&self, text: &str) -> String {
+        if !text.contains('{') {
+            return text.to_string();
+        }
         text.replace("{brand}", &self.brand.name)
             .replace("{verify}", &self.brand.report.verify)
     }

@@ -4,9 +4,9 @@ use crate::helpers::registrable;
 use crate::orders::OrderHistory;
 use redflag_extract::Indicators;
 use redflag_message::{Channel, Message, SectionKind, SenderKind, Span};
-use redflag_profile::Profile;
+use redflag_profile::{PhraseCandidates, Profile};
 use serde::Serialize;
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
 
 /// What the receiving server's checks say about the `From` domain.
@@ -88,6 +88,8 @@ pub struct Context<'a> {
     /// Phrase hits per rule ID, computed once: several rules read the same phrases (IMP003
     /// reads the scenarios, ATT004 the order confirmation).
     phrase_cache: RefCell<BTreeMap<String, Vec<Span>>>,
+    /// Which phrase lists may match the normalised text, found in one pass on first use.
+    phrase_candidates: OnceCell<PhraseCandidates>,
     /// The spans of links written in the text, sorted: words inside a web address
     /// (`...&X-Amz-Expires=...`) are not the message's words.
     text_links: Vec<Span>,
@@ -115,6 +117,7 @@ impl<'a> Context<'a> {
             content,
             model_probability: None,
             phrase_cache: RefCell::default(),
+            phrase_candidates: OnceCell::new(),
             text_links: text_link_spans(ind),
         };
         cx.claim = brand_claim(&cx);
@@ -141,6 +144,15 @@ impl<'a> Context<'a> {
     /// True when the span lies in the subject or body.
     pub fn in_content(&self, span: Span) -> bool {
         self.content.contains(span)
+    }
+
+    /// Which phrase lists may match this message's normalised text (one pass over it, the
+    /// first time a rule asks).
+    pub(crate) fn phrase_candidates(&self) -> &PhraseCandidates {
+        self.phrase_candidates.get_or_init(|| {
+            redflag_message::work::steps(self.ind.norm.text.len());
+            self.profile.lang.phrase_candidates(&self.ind.norm.text)
+        })
     }
 
     /// The cached phrase hits of a rule ID, computing them with `compute` the first time.

@@ -23,14 +23,15 @@ pub(crate) const MAX_PHRASE_HITS: usize = 200;
 
 fn find_phrases(cx: &Context<'_>, id: &str) -> Vec<Span> {
     let norm = &cx.ind.norm;
+    let candidates = cx.phrase_candidates();
     let mut out: Vec<Span> = cx
         .profile
         .lang
-        .phrases_on(id, cx.msg.channel.as_str())
-        .flat_map(|re| {
-            redflag_message::work::steps(norm.text.len());
-            re.find_iter(&norm.text)
-                .map(|m| trim_span(&cx.msg.text, norm.to_original(m.start(), m.end())))
+        .phrase_slots_on(id, cx.msg.channel.as_str())
+        .flat_map(|(slot, re)| {
+            candidates
+                .find_iter(slot, re, &norm.text, redflag_message::work::steps)
+                .map(|m| trim_span(&cx.msg.text, norm.to_original(m.start, m.end)))
                 .filter(|s| !s.is_empty() && cx.in_content(*s) && !cx.in_text_link(*s))
                 .take(MAX_PHRASE_HITS)
         })

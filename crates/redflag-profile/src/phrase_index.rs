@@ -1,0 +1,263 @@
+//! Literals first: one pass over a text tells which phrase lists can match at all.
+//!
+//! A language pack holds about 130 phrase lists, each one regular expression of whole-word
+//! alternatives. Running each over every message costs a scan of the text per list, and
+//! most lists match nothing in most messages. Every match of a list starts with one of a
+//! finite set of literal prefixes, which `regex-syntax` extracts from the pattern; one
+//! Aho-Corasick automaton over the prefixes of every list finds, in one pass, the lists
+//! that may match, and only those run their regular expression. A list whose prefixes
+//! cannot be enumerated (a pattern that may start with any letter or nothing at all) is
+//! always run.
+//!
+//! The pass also records where each list's prefixes occur. Every match of the list starts
+//! at one of those places, so instead of scanning the text, the list's expression runs
+//! anchored at each of them in turn ([`PhraseCandidates::find_iter`]): the same matches as
+//! a scan, leftmost-first and non-overlapping, for the cost of a few bytes per place. A
+//! list whose prefixes occur more than [`MAX_STARTS_PER_LIST`] times scans instead, so the
+//! memory per message stays bounded.
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use regex_automata::meta::Regex;
+use regex_automata::{Anchored, Input};
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
+use std::collections::BTreeMap;
+
+/// Most literal prefixes taken from one phrase list; beyond it the extractor shortens them
+/// (to four bytes, still a necessary prefix) or gives up (the list is always run).
+const MAX_PREFIXES_PER_LIST: usize = 4_000;
+
+/// Most places one list's prefixes are remembered at in one text; a list found at more
+/// places scans the whole text instead (bounded memory for hostile, repetitive text).
+pub const MAX_STARTS_PER_LIST: usize = 4_096;
+
+/// The prefilter over a pack's phrase lists, each known by its slot (its index in the list
+/// of patterns the index was built from).
+#[derive(Debug, Clone)]
+pub(crate) struct PhraseIndex {
+    /// Every literal prefix, once; `None` when no list has literal prefixes.
+    ac: Option<AhoCorasick>,
+    /// The slots each automaton pattern belongs to.
+    pattern_slots: Vec<Vec<usize>>,
+    /// The slots run on every text.
+    always: Vec<usize>,
+    /// Number of slots.
+    slots: usize,
+}
+
+/// Where one list may match in one text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Starts {
+    /// None of its prefixes occurs: no match.
+    Nowhere,
+    /// Every match starts at one of these byte offsets (ascending, distinct).
+    At(Vec<usize>),
+    /// Anywhere: the list is scanned.
+    Anywhere,
+}
+
+/// Which phrase lists may match one text, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhraseCandidates {
+    starts: Vec<Starts>,
+}
+
+impl PhraseCandidates {
+    /// Whether the list in `slot` may match: `false` means it has no match in the text.
+    pub fn may_match(&self, slot: usize) -> bool {
+        !matches!(self.starts.get(slot), Some(Starts::Nowhere))
+    }
+
+    /// The matches of `re` (the list in `slot`) in `text` (the text these candidates were
+    /// found in), as `re.find_iter(text)` gives them, as byte ranges; `steps` is told the
+    /// bytes or places each search covers, for the work count.
+    pub fn find_iter<'a>(
+        &'a self,
+        slot: usize,
+        re: &'a Regex,
+        text: &'a str,
+        mut steps: impl FnMut(usize) + 'a,
+    ) -> Box<dyn Iterator<Item = std::ops::Range<usize>> + 'a> {
+        match self.starts.get(slot) {
+            Some(Starts::Nowhere) => Box::new(std::iter::empty()),
+            Some(Starts::At(places)) => {
+                steps(places.len());
+                let mut from = 0;
+                Box::new(places.iter().filter_map(move |&at| {
+                    if at < from {
+                        return None;
+                    }
+                    let input = Input::new(text).range(at..).anchored(Anchored::Yes);
+                    let m = re.find(input)?;
+                    from = m.end().max(at + 1);
+                    Some(m.range())
+                }))
+            }
+            Some(Starts::Anywhere) | None => {
+                steps(text.len());
+                Box::new(re.find_iter(text).map(|m| m.range()))
+            }
+        }
+    }
+}
+
+impl PhraseIndex {
+    /// Builds the index over the phrase lists' `patterns` (as compiled); slot `i` is
+    /// `patterns[i]`.
+    pub(crate) fn new(patterns: &[&str]) -> PhraseIndex {
+        let mut by_literal: BTreeMap<Vec<u8>, Vec<usize>> = BTreeMap::new();
+        let mut always = Vec::new();
+        for (slot, re) in patterns.iter().enumerate() {
+            match prefixes(re) {
+                Some(lits) => {
+                    for lit in lits {
+                        by_literal.entry(lit).or_default().push(slot);
+                    }
+                }
+                None => always.push(slot),
+            }
+        }
+        let (literals, pattern_slots): (Vec<Vec<u8>>, Vec<Vec<usize>>) =
+            by_literal.into_iter().unzip();
+        let ac = if literals.is_empty() {
+            None
+        } else {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(&literals)
+                .ok()
+        };
+        if ac.is_none() {
+            // Without an automaton every list runs: slower, never wrong.
+            always = (0..patterns.len()).collect();
+        }
+        PhraseIndex {
+            ac,
+            pattern_slots,
+            always,
+            slots: patterns.len(),
+        }
+    }
+
+    /// The lists that may match `text`, and where, found in one pass over it.
+    pub(crate) fn candidates(&self, text: &str) -> PhraseCandidates {
+        let mut starts = vec![Starts::Nowhere; self.slots];
+        for &slot in &self.always {
+            starts[slot] = Starts::Anywhere;
+        }
+        if let Some(ac) = &self.ac {
+            for m in ac.find_overlapping_iter(text) {
+                for &slot in &self.pattern_slots[m.pattern().as_usize()] {
+                    match &mut starts[slot] {
+                        Starts::Anywhere => {}
+                        s @ Starts::Nowhere => *s = Starts::At(vec![m.start()]),
+                        s @ Starts::At(_) => {
+                            let Starts::At(places) = s else { continue };
+                            if places.len() >= MAX_STARTS_PER_LIST {
+                                *s = Starts::Anywhere;
+                            } else {
+                                places.push(m.start());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Overlapping matches come by end, so starts can be out of order.
+        for s in &mut starts {
+            if let Starts::At(places) = s {
+                places.sort_unstable();
+                places.dedup();
+            }
+        }
+        PhraseCandidates { starts }
+    }
+}
+
+/// The literal prefixes every match of `re` starts with, or `None` when they cannot be
+/// listed (infinitely many, or a match may start with the empty string).
+fn prefixes(pattern: &str) -> Option<Vec<Vec<u8>>> {
+    // The same syntax defaults as `Regex::new`, so the prefixes are those of the pattern
+    // that runs.
+    let hir = regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(pattern)
+        .ok()?;
+    let seq = Extractor::new()
+        .kind(ExtractKind::Prefix)
+        .limit_total(MAX_PREFIXES_PER_LIST)
+        .extract(&hir);
+    let lits = seq.literals()?;
+    if lits.is_empty() || lits.iter().any(|l| l.as_bytes().is_empty()) {
+        return None;
+    }
+    Some(lits.iter().map(|l| l.as_bytes().to_vec()).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(patterns: &[&str]) -> (Vec<Regex>, PhraseIndex) {
+        let res: Vec<Regex> = patterns.iter().map(|p| Regex::new(p).unwrap()).collect();
+        let idx = PhraseIndex::new(patterns);
+        (res, idx)
+    }
+
+    #[test]
+    fn a_list_whose_prefixes_are_absent_is_skipped_and_one_that_matches_is_kept() {
+        let (_, idx) = index(&[r"\b(?:gift cards?|itunes)\b", r"\b(?:call us|phone)\b"]);
+        let c = idx.candidates("please buy itunes cards");
+        assert!(c.may_match(0));
+        assert!(!c.may_match(1));
+    }
+
+    #[test]
+    fn a_list_that_can_start_anywhere_is_always_run() {
+        let (_, idx) = index(&[r"\w+ed now", r"(?:x)?"]);
+        let c = idx.candidates("nothing here");
+        assert!(c.may_match(0) && c.may_match(1));
+    }
+
+    #[test]
+    fn overlapping_prefixes_of_different_lists_are_all_seen() {
+        // "account" is inside "your account"; both lists must be candidates.
+        let (_, idx) = index(&[r"your account", r"account locked", r"count"]);
+        let c = idx.candidates("is your account locked");
+        assert!(c.may_match(0) && c.may_match(1) && c.may_match(2));
+    }
+
+    /// The property the index exists for: whenever a list has a match, it is a candidate.
+    #[test]
+    fn never_skips_a_list_that_matches() {
+        let patterns = [
+            r"(?m)(?-u:\b)(?:verif(?:y|ied) your (?:account|identity))(?-u:\b)",
+            r"(?m)^(?:dear (?:customer|user|member))",
+            r"(?m)(?:[0-9]{3}-[0-9]{4})",
+            r"(?m)(?-u:\b)(?:(?:amazon|amzn) (?:support|security))(?-u:\b)",
+            r"(?m)(?:アカウント|お支払い)",
+            r"(?m)(?i)(?:urgent|act now)",
+        ];
+        let (res, idx) = index(&patterns);
+        let texts = [
+            "dear customer, please verify your account",
+            "verified your identity at amzn security 555-1234",
+            "お客様のアカウントは停止されました",
+            "URGENT: Act Now",
+            "nothing at all",
+            "",
+            "dear user dear member verify your account verify your account",
+            "act nowact now urgenturgent",
+        ];
+        for text in texts {
+            let c = idx.candidates(text);
+            for (slot, re) in res.iter().enumerate() {
+                let scanned: Vec<_> = re.find_iter(text).map(|m| m.range()).collect();
+                if !scanned.is_empty() {
+                    assert!(c.may_match(slot), "{slot} skipped on {text:?}");
+                }
+                let anchored: Vec<_> = c.find_iter(slot, re, text, |_| {}).collect();
+                assert_eq!(anchored, scanned, "{slot} on {text:?}");
+            }
+        }
+    }
+}
