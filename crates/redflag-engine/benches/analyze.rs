@@ -6,7 +6,10 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use redflag_engine::{AnalyzeOptions, Engine, InputOptions, read_input};
 use std::hint::black_box;
 
+/// A typical scam email: multipart/alternative, text and HTML, 4.8 KB.
 const EMAIL: &[u8] = include_bytes!("../../../tests/fixtures/email/scam-account-locked.eml");
+/// A typical genuine email: an order confirmation, multipart/alternative, 6.2 KB.
+const GENUINE: &[u8] = include_bytes!("../../../tests/fixtures/email/legit-amazon-order.eml");
 const SMS: &str = include_str!("../../../tests/fixtures/sms/scam-package-fee.txt");
 
 fn bench(c: &mut Criterion) {
@@ -28,6 +31,20 @@ fn bench(c: &mut Criterion) {
     g.bench_function("parse + analyze", |b| {
         b.iter(|| {
             let msg = read_input(black_box(EMAIL), &email_opts)
+                .unwrap()
+                .remove(0)
+                .unwrap();
+            engine.analyze(&msg, &AnalyzeOptions::default())
+        })
+    });
+    g.finish();
+    let mut g = c.benchmark_group("genuine-email");
+    g.bench_function("parse (baseline)", |b| {
+        b.iter(|| read_input(black_box(GENUINE), &email_opts).unwrap())
+    });
+    g.bench_function("parse + analyze", |b| {
+        b.iter(|| {
+            let msg = read_input(black_box(GENUINE), &email_opts)
                 .unwrap()
                 .remove(0)
                 .unwrap();
