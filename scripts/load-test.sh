@@ -34,6 +34,10 @@
 #   MEM_GATE       fail (default): memory growth over MEM_TOLERANCE fails the run; warn: it
 #                  is printed as a warning only
 #   SERVE_ARGS     extra arguments for `redflag serve`
+#   MIX            all (default): the mix above; sms: only SMS checks (every fixture in
+#                  tests/fixtures/sms, in turn); email: only email checks (every
+#                  tests/fixtures/email/*.eml, in turn). The throughput figures of
+#                  docs/performance.md come from `MIX=sms` and `MIX=email`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -186,6 +190,24 @@ local sum = 0
 for _, k in ipairs(kinds) do sum = sum + k[1] end
 add(1000 - sum, "GET", "/api/v1/health", {}, nil)
 
+-- MIX=sms or MIX=email: one kind of check only, each fixture as often as the others.
+local mix = os.getenv("LOAD_MIX") or "all"
+if mix == "sms" or mix == "email" then
+  kinds = {}
+  if mix == "sms" then
+    for _, t in ipairs(texts) do
+      if t[1] == "sms" then
+        add(1, "POST", "/api/v1/check", JSON,
+          '{"text": ' .. jstr(t[2]) .. ', "channel": "sms", "sender": "+14155550182"}')
+      end
+    end
+  else
+    for _, e in ipairs(emails) do add(1, "POST", "/api/v1/check", JSON, '{"email": ' .. jstr(e) .. '}') end
+  end
+elseif mix ~= "all" then
+  error("LOAD_MIX must be all, sms or email, not " .. mix)
+end
+
 -- The cycle: every kind as often as its weight, shuffled with a fixed seed.
 local cycle = {}
 for _, k in ipairs(kinds) do
@@ -249,6 +271,7 @@ function done(summary, latency, requests)
 end
 LUA
 export LOAD_ROOT="$root"
+export LOAD_MIX="${MIX:-all}"
 
 status_field() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$server_pid/status"; }
 rss_kib() { status_field VmRSS; }
