@@ -24,41 +24,20 @@ fn bench(c: &mut Criterion) {
     let warm = read_input(EMAIL, &email_opts).unwrap().remove(0).unwrap();
     engine.analyze(&warm, &AnalyzeOptions::default());
 
-    let mut g = c.benchmark_group("email");
+    group(c, &engine, "email", EMAIL, &email_opts);
+    group(c, &engine, "genuine-email", GENUINE, &email_opts);
+    group(c, &engine, "sms", SMS.as_bytes(), &sms_opts);
+}
+
+/// One message's group: parsing alone (the baseline), then parsing and analysing.
+fn group(c: &mut Criterion, engine: &Engine, name: &str, input: &[u8], opts: &InputOptions) {
+    let mut g = c.benchmark_group(name);
     g.bench_function("parse (baseline)", |b| {
-        b.iter(|| read_input(black_box(EMAIL), &email_opts).unwrap())
+        b.iter(|| read_input(black_box(input), opts).unwrap())
     });
     g.bench_function("parse + analyze", |b| {
         b.iter(|| {
-            let msg = read_input(black_box(EMAIL), &email_opts)
-                .unwrap()
-                .remove(0)
-                .unwrap();
-            engine.analyze(&msg, &AnalyzeOptions::default())
-        })
-    });
-    g.finish();
-    let mut g = c.benchmark_group("genuine-email");
-    g.bench_function("parse (baseline)", |b| {
-        b.iter(|| read_input(black_box(GENUINE), &email_opts).unwrap())
-    });
-    g.bench_function("parse + analyze", |b| {
-        b.iter(|| {
-            let msg = read_input(black_box(GENUINE), &email_opts)
-                .unwrap()
-                .remove(0)
-                .unwrap();
-            engine.analyze(&msg, &AnalyzeOptions::default())
-        })
-    });
-    g.finish();
-    let mut g = c.benchmark_group("sms");
-    g.bench_function("parse (baseline)", |b| {
-        b.iter(|| read_input(black_box(SMS.as_bytes()), &sms_opts).unwrap())
-    });
-    g.bench_function("parse + analyze", |b| {
-        b.iter(|| {
-            let msg = read_input(black_box(SMS.as_bytes()), &sms_opts)
+            let msg = read_input(black_box(input), opts)
                 .unwrap()
                 .remove(0)
                 .unwrap();
