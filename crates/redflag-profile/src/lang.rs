@@ -166,8 +166,15 @@ impl LangPack {
             .map(|n| regex::escape(n))
             .collect::<Vec<_>>()
             .join("|");
+        // Every phrase list, compiled, in a slot; its pattern for the index.
         let mut slots = Vec::new();
         let mut patterns = Vec::new();
+        let mut add_list = |id: &str, list: &[String]| -> Result<usize, Error> {
+            let (pattern, re) = compile_phrases(id, list, &brand_alt)?;
+            patterns.push(pattern);
+            slots.push(re);
+            Ok(slots.len() - 1)
+        };
         let mut channel_phrases = Vec::new();
         for e in extra {
             let mut more: RawPhrases = parse_toml("extra phrases", e)?;
@@ -191,19 +198,15 @@ impl LangPack {
             }
             let mut compiled = BTreeMap::new();
             for (id, list) in more.phrases {
-                let (pattern, re) = compile_phrases(&id, &list, &brand_alt)?;
-                patterns.push(pattern);
-                slots.push(re);
-                compiled.insert(id, slots.len() - 1);
+                let slot = add_list(&id, &list)?;
+                compiled.insert(id, slot);
             }
             channel_phrases.push((more.channels, compiled));
         }
         let mut phrases = BTreeMap::new();
         for (id, list) in raw.phrases {
-            let (pattern, re) = compile_phrases(&id, &list, &brand_alt)?;
-            patterns.push(pattern);
-            slots.push(re);
-            phrases.insert(id, slots.len() - 1);
+            let slot = add_list(&id, &list)?;
+            phrases.insert(id, slot);
         }
         let index = PhraseIndex::new(&patterns.iter().map(String::as_str).collect::<Vec<_>>());
         for id in raw.explain.keys() {
@@ -281,8 +284,7 @@ impl LangPack {
     }
 }
 
-/// Compiles a rule's phrases into one pattern of whole-word alternatives.
-/// A rule's phrase list as one pattern, and that pattern compiled.
+/// A rule's phrases as one pattern of whole-word alternatives, and that pattern compiled.
 fn compile_phrases(
     id: &str,
     list: &[String],

@@ -1,6 +1,6 @@
 //! Literals first: one pass over a text tells which phrase lists can match at all.
 //!
-//! A language pack holds about 130 phrase lists, each one regular expression of whole-word
+//! A language pack holds some 60 phrase lists, each one regular expression of whole-word
 //! alternatives. Running each over every message costs a scan of the text per list, and
 //! most lists match nothing in most messages. Every match of a list starts with one of a
 //! finite set of literal prefixes, which `regex-syntax` extracts from the pattern; one
@@ -147,17 +147,14 @@ impl PhraseIndex {
         if let Some(ac) = &self.ac {
             for m in ac.find_overlapping_iter(text) {
                 for &slot in &self.pattern_slots[m.pattern().as_usize()] {
-                    match &mut starts[slot] {
+                    let s = &mut starts[slot];
+                    match s {
                         Starts::Anywhere => {}
-                        s @ Starts::Nowhere => *s = Starts::At(vec![m.start()]),
-                        s @ Starts::At(_) => {
-                            let Starts::At(places) = s else { continue };
-                            if places.len() >= MAX_STARTS_PER_LIST {
-                                *s = Starts::Anywhere;
-                            } else {
-                                places.push(m.start());
-                            }
+                        Starts::Nowhere => *s = Starts::At(vec![m.start()]),
+                        Starts::At(places) if places.len() < MAX_STARTS_PER_LIST => {
+                            places.push(m.start())
                         }
+                        Starts::At(_) => *s = Starts::Anywhere,
                     }
                 }
             }
