@@ -268,7 +268,22 @@ mod tests {
         texts.push("zzqxv".into());
         texts.push("Ämazön ωρα 注文 🎁 gift-card".into());
         texts.push("verify your account now ".repeat(2_000));
+        // Labels, fastText's end-of-line token (which ends the line), the separators it
+        // splits on (not \x0b), and words of multi-byte characters for the n-grams.
+        texts.push("__label__scam verify __label__other now </s> ignored after".into());
+        texts.push("a\tb\x0bc\x0cd\re\nf é ü€ 🎁x x🎁 ωρα".into());
         texts
+    }
+
+    /// The rows the linear model adds up are the ones fastText's tokeniser lists, in its
+    /// order (so the sum is the same float).
+    fn assert_rows_are_fasttexts(m: &Model, texts: &[String]) {
+        let Some(rows) = &m.rows else { return };
+        for text in texts {
+            let (mut words, mut labels) = (Vec::new(), Vec::new());
+            m.ft.dict().get_line_from_str(text, &mut words, &mut labels);
+            assert_eq!(rows.rows_of(&m.ft, text), words, "{}: {text:.80?}", m.name);
+        }
     }
 
     /// The per-row collapse gives fastText's own probability, up to float rounding, for the
@@ -279,6 +294,7 @@ mod tests {
     fn the_linear_prediction_is_fasttexts() {
         let check = |m: &Model, texts: &[String], collapsed: bool| {
             assert_eq!(m.rows.is_some(), collapsed, "{}", m.name);
+            assert_rows_are_fasttexts(m, texts);
             for text in texts {
                 let fast = m.scam_probability(text);
                 let reference = m.fasttext_probability(text);

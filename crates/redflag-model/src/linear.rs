@@ -77,6 +77,24 @@ pub(crate) struct RowScores {
     margin: Vec<f32>,
     /// The end-of-sentence token fastText adds to every prediction.
     eos: Option<i32>,
+    /// How fastText turns a text into rows.
+    tokens: Tokens,
+}
+
+/// The settings of fastText's tokenisation (`Dictionary::get_line_from_str`), copied out
+/// of the model so that [`Tokens::for_each_row`] can walk a text's rows without building
+/// fastText's vectors: no allocation per word or per character n-gram, one hash per
+/// n-gram computed by extending the previous one.
+struct Tokens {
+    minn: usize,
+    maxn: usize,
+    bucket: u32,
+    word_ngrams: usize,
+    nwords: i32,
+    /// `None`: every hashed id is a row (`nwords + id`); `Some(map)`: the model was
+    /// pruned and only the ids in `map` have rows (`nwords + map[id]`).
+    pruned: Option<std::collections::HashMap<i32, i32>>,
+    label_prefix: String,
 }
 
 impl RowScores {
@@ -145,36 +163,178 @@ impl RowScores {
                     .collect::<Option<Vec<f32>>>()?
             }
         };
+        let args = ft.args();
+        // fastText's `pruneidx_size`: negative when nothing was pruned, 0 when every
+        // hashed id was, else the number of ids kept.
+        let pruned = match dict.pruneidx_size() {
+            n if n < 0 => None,
+            _ => Some(dict.pruneidx().clone()),
+        };
         Some(RowScores {
             margin,
             eos: dict.get_id(fasttext::dictionary::EOS),
+            tokens: Tokens {
+                minn: usize::try_from(args.minn).unwrap_or(0),
+                maxn: usize::try_from(args.maxn).unwrap_or(0),
+                bucket: u32::try_from(args.bucket).unwrap_or(0),
+                word_ngrams: usize::try_from(args.word_ngrams).unwrap_or(1),
+                nwords: dict.nwords(),
+                pruned,
+                label_prefix: args.label.clone(),
+            },
         })
     }
 
     /// The probability of the scam label, as fastText's `predict` reports it.
     pub(crate) fn scam_probability(&self, ft: &fasttext::FastText, text: &str) -> f32 {
-        let mut words = Vec::new();
-        let mut labels = Vec::new();
-        ft.dict().get_line_from_str(text, &mut words, &mut labels);
-        if words.is_empty() {
+        // The rows' numbers are added in the order fastText lists the rows, so the sum is
+        // the same float as the mean of fastText's own line.
+        let mut sum = 0.0f32;
+        let mut count = 0usize;
+        self.tokens.for_each_row(ft.dict(), text, |row| {
+            sum += self.row_margin(row);
+            count += 1;
+        });
+        if count == 0 {
             // fastText predicts nothing for a text without words.
             return 0.0;
         }
-        words.extend(self.eos);
-        let sum: f32 = words
-            .iter()
-            .map(|&w| {
-                usize::try_from(w)
-                    .ok()
-                    .and_then(|w| self.margin.get(w))
-                    .copied()
-                    .unwrap_or(0.0)
-            })
-            .sum();
-        let margin = sum / words.len() as f32;
+        if let Some(eos) = self.eos {
+            sum += self.row_margin(eos);
+            count += 1;
+        }
+        let margin = sum / count as f32;
         let p = 1.0 / (1.0 + (-margin).exp());
         // fastText reports exp(ln(p + 1e-5)).
         p + 1e-5
+    }
+
+    /// The rows [`Tokens::for_each_row`] lists for `text`, to compare with fastText's own.
+    #[cfg(test)]
+    pub(crate) fn rows_of(&self, ft: &fasttext::FastText, text: &str) -> Vec<i32> {
+        let mut rows = Vec::new();
+        self.tokens.for_each_row(ft.dict(), text, |r| rows.push(r));
+        rows
+    }
+
+    fn row_margin(&self, row: i32) -> f32 {
+        usize::try_from(row)
+            .ok()
+            .and_then(|r| self.margin.get(r))
+            .copied()
+            .unwrap_or(0.0)
+    }
+}
+
+/// fastText's string hash (FNV-1a over the bytes, each byte sign-extended as C++'s
+/// `int8_t` is), one byte at a time.
+fn fnv_step(h: u32, byte: u8) -> u32 {
+    (h ^ byte as i8 as i32 as u32).wrapping_mul(16_777_619)
+}
+
+const FNV_OFFSET: u32 = 2_166_136_261;
+
+impl Tokens {
+    /// Calls `row` for every input row fastText's `get_line_from_str` lists for `text`,
+    /// in its order: each word's rows (its own row and its character n-grams, or for a
+    /// word outside the vocabulary its n-grams only), then the word n-grams.
+    fn for_each_row(
+        &self,
+        dict: &fasttext::dictionary::Dictionary,
+        text: &str,
+        mut row: impl FnMut(i32),
+    ) {
+        use fasttext::dictionary::{EOS, EntryType};
+        let mut word_hashes: Vec<i32> = Vec::new();
+        for token in text.split(|c: char| c.is_ascii_whitespace()) {
+            if token.is_empty() {
+                continue;
+            }
+            let h = token.bytes().fold(FNV_OFFSET, fnv_step);
+            let wid = dict.get_id_with_hash(token, h).unwrap_or(-1);
+            let kind = if wid < 0 {
+                match token.starts_with(self.label_prefix.as_str()) {
+                    true => EntryType::Label,
+                    false => EntryType::Word,
+                }
+            } else {
+                dict.get_type_by_id(wid)
+            };
+            if kind == EntryType::Word {
+                if wid >= 0 && self.maxn == 0 {
+                    row(wid);
+                } else if wid >= 0 {
+                    dict.get_subwords(wid).iter().for_each(|&r| row(r));
+                } else if token != EOS {
+                    self.char_ngrams(token, &mut row);
+                }
+                word_hashes.push(h as i32);
+            }
+            if token == EOS {
+                break;
+            }
+        }
+        if self.bucket == 0 || self.word_ngrams <= 1 {
+            return;
+        }
+        let bucket = u64::from(self.bucket);
+        for (i, &first) in word_hashes.iter().enumerate() {
+            let mut h = first as i64 as u64;
+            let end = word_hashes.len().min(i + self.word_ngrams);
+            for &next in &word_hashes[i + 1..end] {
+                h = h.wrapping_mul(116_049_371).wrapping_add(next as i64 as u64);
+                self.hashed(h % bucket, &mut row);
+            }
+        }
+    }
+
+    /// The character n-grams of `<token>` (`minn` to `maxn` characters, a lone `<` or `>`
+    /// left out), as fastText's `compute_subwords` lists them.
+    fn char_ngrams(&self, token: &str, row: &mut impl FnMut(i32)) {
+        if self.maxn == 0 || self.bucket == 0 {
+            return;
+        }
+        let t = token.as_bytes();
+        let len = t.len() + 2;
+        let byte = |k: usize| match k {
+            0 => b'<',
+            k if k == len - 1 => b'>',
+            k => t[k - 1],
+        };
+        let continues = |k: usize| byte(k) & 0xC0 == 0x80;
+        for i in (0..len).filter(|&i| !continues(i)) {
+            let mut h = FNV_OFFSET;
+            let mut j = i;
+            for n in 1..=self.maxn {
+                if j >= len {
+                    break;
+                }
+                h = fnv_step(h, byte(j));
+                j += 1;
+                while j < len && continues(j) {
+                    h = fnv_step(h, byte(j));
+                    j += 1;
+                }
+                if n >= self.minn && !(n == 1 && (i == 0 || j == len)) {
+                    self.hashed(u64::from(h % self.bucket), row);
+                }
+            }
+        }
+    }
+
+    /// The row of a hashed id (`id < bucket`), as fastText's `push_hash` finds it.
+    fn hashed(&self, id: u64, row: &mut impl FnMut(i32)) {
+        let Ok(id) = i32::try_from(id) else {
+            return;
+        };
+        match &self.pruned {
+            None => row(self.nwords + id),
+            Some(kept) => {
+                if let Some(&r) = kept.get(&id) {
+                    row(self.nwords + r);
+                }
+            }
+        }
     }
 }
 
