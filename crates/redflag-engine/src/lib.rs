@@ -15,6 +15,7 @@
 mod advice;
 mod eml;
 mod input;
+mod langid;
 mod locale;
 mod outbound;
 mod report;

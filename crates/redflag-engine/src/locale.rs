@@ -9,7 +9,6 @@
 use redflag_extract::Indicators;
 use redflag_message::Message;
 use redflag_profile::Profile;
-use std::sync::LazyLock;
 
 /// Shortest text whatlang is asked about: below it, its guesses are noise.
 const MIN_LETTERS: usize = 20;
@@ -41,34 +40,9 @@ fn guess(text: &str) -> Option<&'static str> {
     {
         return None;
     }
-    // Only the languages redflag has words for; the detector then picks among them.
-    static DETECTOR: LazyLock<whatlang::Detector> = LazyLock::new(|| {
-        whatlang::Detector::with_allowlist(vec![
-            whatlang::Lang::Eng,
-            whatlang::Lang::Deu,
-            whatlang::Lang::Fra,
-            whatlang::Lang::Spa,
-            whatlang::Lang::Ita,
-            whatlang::Lang::Por,
-            whatlang::Lang::Nld,
-            whatlang::Lang::Pol,
-        ])
-    });
-    let detector = &*DETECTOR;
-    let info = detector.detect(text)?;
-    if info.confidence() < 0.5 {
-        return None;
-    }
-    Some(match info.lang() {
-        whatlang::Lang::Deu => "de",
-        whatlang::Lang::Fra => "fr",
-        whatlang::Lang::Spa => "es",
-        whatlang::Lang::Ita => "it",
-        whatlang::Lang::Por => "pt",
-        whatlang::Lang::Nld => "nl",
-        whatlang::Lang::Pol => "pl",
-        _ => "en",
-    })
+    // Only the languages redflag has words for: whatlang's answer among them.
+    let (code, confidence) = crate::langid::detect(text)?;
+    (confidence >= 0.5).then_some(code)
 }
 
 /// The usual country of a language's speakers among Amazon's marketplaces.
