@@ -362,6 +362,8 @@ fn write_per_message(path: &Path, outcomes: &[Outcome]) -> anyhow::Result<()> {
                 "score": r.score,
                 "rules": r.findings.iter().map(|f| f.rule).collect::<Vec<_>>(),
                 "model": r.model.as_ref().map(|m| m.probability),
+                "lang": r.lang,
+                "country": r.country,
             }),
             Err(e) => serde_json::json!({ "id": o.id, "error": e }),
         };
