@@ -12,8 +12,8 @@
 //! `scripts/whatlang-tables.py`), and a test checks the answers are whatlang's on every
 //! fixture and on generated text.
 
+use rustc_hash::FxHashMap as HashMap;
 use std::cmp::Reverse;
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// The eight languages, in whatlang's order (its sorts keep that order for ties).
@@ -29,12 +29,16 @@ const TEXT_TRIGRAMS: usize = 600;
 
 type Trigram = (char, char, char);
 
+/// In [`Tables::letters`]: a letter of all 37 of whatlang's Latin alphabets, which counts
+/// for every language.
+const COMMON: u16 = 1 << N;
+
 struct Tables {
     codes: [&'static str; N],
-    /// Letters in all 37 of whatlang's Latin alphabets (they count for every language).
-    common: Vec<char>,
-    /// Which of the eight alphabets have a letter that is not common, as a bit set.
-    letters: HashMap<char, u8>,
+    /// Which of the eight alphabets have a letter (bit `i` for language `i`), or
+    /// [`COMMON`]; ASCII letters first, then a map.
+    ascii: [u16; 128],
+    letters: HashMap<char, u16>,
     /// Each profile trigram's rank in each language (`u16::MAX`: not in its profile).
     trigrams: HashMap<Trigram, [u16; N]>,
 }
@@ -47,13 +51,16 @@ static TABLES: LazyLock<Tables> = LazyLock::new(|| {
 fn parse_tables(tsv: &'static str) -> Option<Tables> {
     let mut common = Vec::new();
     let mut codes = Vec::new();
-    let mut letters: HashMap<char, u8> = HashMap::new();
-    let mut trigrams: HashMap<Trigram, [u16; N]> = HashMap::new();
+    let mut letters: HashMap<char, u16> = HashMap::default();
+    let mut trigrams: HashMap<Trigram, [u16; N]> = HashMap::default();
     for line in tsv.lines().filter(|l| !l.starts_with('#')) {
         let mut cols = line.split('\t');
         let (code, alphabet, profile) = (cols.next()?, cols.next()?, cols.next()?);
         if code == "*" {
             common = alphabet.chars().collect();
+            for &c in &common {
+                letters.insert(c, COMMON);
+            }
             continue;
         }
         let i = codes.len();
@@ -78,12 +85,25 @@ fn parse_tables(tsv: &'static str) -> Option<Tables> {
             return None;
         }
     }
+    let mut ascii = [0u16; 128];
+    for (c, set) in ascii.iter_mut().enumerate() {
+        *set = letters.get(&char::from(c as u8)).copied().unwrap_or(0);
+    }
     Some(Tables {
         codes: codes.try_into().ok()?,
-        common,
+        ascii,
         letters,
         trigrams,
     })
+}
+
+impl Tables {
+    fn letter(&self, c: char) -> u16 {
+        match self.ascii.get(c as usize) {
+            Some(&set) => set,
+            None => self.letters.get(&c).copied().unwrap_or(0),
+        }
+    }
 }
 
 /// whatlang's "stop characters": ASCII other than letters. They separate trigrams and do
@@ -109,12 +129,14 @@ pub(crate) fn detect(text: &str) -> Option<(&'static str, f64)> {
     let mut own = [0usize; N];
     for c in lower.chars().filter(|&c| !is_stop_char(c)) {
         letters += 1;
-        if tables.common.contains(&c) {
-            common += 2;
-        } else if let Some(&set) = tables.letters.get(&c) {
-            for (i, n) in own.iter_mut().enumerate() {
-                if set & (1 << i) != 0 {
-                    *n += 2;
+        match tables.letter(c) {
+            0 => {}
+            COMMON => common += 2,
+            set => {
+                for (i, n) in own.iter_mut().enumerate() {
+                    if set & (1 << i) != 0 {
+                        *n += 2;
+                    }
                 }
             }
         }
@@ -129,7 +151,7 @@ pub(crate) fn detect(text: &str) -> Option<(&'static str, f64)> {
         .collect();
 
     // Trigrams: the text's, ranked by frequency, against each profile's ranks.
-    let mut counts: HashMap<Trigram, u32> = HashMap::new();
+    let mut counts: HashMap<Trigram, u32> = HashMap::default();
     let mut chars = lower
         .chars()
         .map(|c| if is_stop_char(c) { ' ' } else { c })
@@ -324,7 +346,9 @@ mod tests {
     fn the_tables_load() {
         let t = &*TABLES;
         assert_eq!(t.codes, ["es", "en", "pt", "fr", "de", "it", "pl", "nl"]);
-        assert_eq!(t.common.len(), 18);
+        assert_eq!(t.letters.values().filter(|&&s| s == COMMON).count(), 18);
+        assert_eq!(t.letter('a'), COMMON);
+        assert_eq!(t.letter('ß'), 1 << 4);
     }
 
     /// The same language and confidence as whatlang, on every fixture, on sentences of
