@@ -85,7 +85,9 @@ fn phone_patterns_cached() {
     ONCE.call_once(|| {
         let cache = phonenumber::metadata::DATABASE.cache();
         // A poisoned lock means a parse panicked mid-compile; the cache is still usable.
-        let mut cache = cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut cache = cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         cache.set_capacity(PHONE_PATTERN_CACHE);
     });
 }
