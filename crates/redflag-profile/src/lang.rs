@@ -4,6 +4,7 @@ use crate::phrase_index::{PhraseCandidates, PhraseIndex};
 use crate::{Brand, Error, parse_toml};
 use regex::Regex;
 use regex_automata::meta::Regex as PhraseRegex;
+use rustc_hash::FxHashMap as HashMap;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -134,11 +135,16 @@ pub struct LangPack {
     pub name: String,
     /// Every compiled phrase list; the maps below hold indices (slots) into it.
     slots: Vec<PhraseRegex>,
-    /// The slot of each rule ID's phrases.
-    phrases: BTreeMap<String, usize>,
-    /// Phrases of extra files limited to some channels: the channels, and the slot of the
-    /// phrases per rule ID.
-    channel_phrases: Vec<(Vec<String>, BTreeMap<String, usize>)>,
+    /// Rule IDs that have phrases (on any channel), sorted; a rule's place here is its
+    /// number ([`LangPack::phrase_rule`]).
+    rule_ids: Vec<String>,
+    /// The number of each rule ID in `rule_ids`.
+    rule_numbers: HashMap<String, usize>,
+    /// Per rule number, its phrase lists: `(None, slot)` for every channel (first), then
+    /// `(Some(set), slot)` of extra files limited to the channels of `channel_sets[set]`.
+    rule_slots: Vec<Vec<(Option<usize>, usize)>>,
+    /// The channels of each extra file limited to some.
+    channel_sets: Vec<Vec<String>>,
     /// Which slots may match a text, in one pass over it.
     index: PhraseIndex,
     /// Words that make a request phrase a request or negate it, of every language.
@@ -203,11 +209,24 @@ impl LangPack {
             }
             channel_phrases.push((more.channels, compiled));
         }
-        let mut phrases = BTreeMap::new();
+        let mut by_rule: BTreeMap<String, Vec<(Option<usize>, usize)>> = BTreeMap::new();
         for (id, list) in raw.phrases {
             let slot = add_list(&id, &list)?;
-            phrases.insert(id, slot);
+            by_rule.entry(id).or_default().push((None, slot));
         }
+        let mut channel_sets = Vec::new();
+        for (set, (channels, compiled)) in channel_phrases.into_iter().enumerate() {
+            for (id, slot) in compiled {
+                by_rule.entry(id).or_default().push((Some(set), slot));
+            }
+            channel_sets.push(channels);
+        }
+        let (rule_ids, rule_slots): (Vec<String>, Vec<_>) = by_rule.into_iter().unzip();
+        let rule_numbers = rule_ids
+            .iter()
+            .enumerate()
+            .map(|(n, id)| (id.clone(), n))
+            .collect();
         let index = PhraseIndex::new(&patterns.iter().map(String::as_str).collect::<Vec<_>>());
         for id in raw.explain.keys() {
             check_id(id)?;
@@ -217,8 +236,10 @@ impl LangPack {
             lang: raw.lang,
             name: raw.name,
             slots,
-            phrases,
-            channel_phrases,
+            rule_ids,
+            rule_numbers,
+            rule_slots,
+            channel_sets,
             index,
             requests,
             spelling: raw.spelling,
@@ -228,7 +249,11 @@ impl LangPack {
 
     /// The compiled phrases of a rule that apply on every channel, if the pack has any.
     pub fn phrases(&self, rule_id: &str) -> Option<&PhraseRegex> {
-        self.phrases.get(rule_id).map(|&slot| &self.slots[slot])
+        let rule = self.phrase_rule(rule_id)?;
+        self.rule_slots[rule]
+            .iter()
+            .find(|(set, _)| set.is_none())
+            .map(|&(_, slot)| &self.slots[slot])
     }
 
     /// The compiled phrases of a rule on a channel (`sms`): those of every channel, then
@@ -238,25 +263,40 @@ impl LangPack {
         rule_id: &'a str,
         channel: &'a str,
     ) -> impl Iterator<Item = &'a PhraseRegex> + 'a {
-        self.phrase_slots_on(rule_id, channel).map(|(_, re)| re)
+        self.phrase_rule(rule_id)
+            .into_iter()
+            .flat_map(move |rule| self.rule_slots_on(rule, channel))
+            .map(|(_, re)| re)
     }
 
-    /// [`LangPack::phrases_on`], each with its slot for [`PhraseCandidates::may_match`].
-    pub fn phrase_slots_on<'a>(
+    /// The number of a rule that has phrases (on any channel): an index below
+    /// [`LangPack::phrase_rule_count`], for a table per message.
+    pub fn phrase_rule(&self, rule_id: &str) -> Option<usize> {
+        self.rule_numbers.get(rule_id).copied()
+    }
+
+    /// How many rules have phrases.
+    pub fn phrase_rule_count(&self) -> usize {
+        self.rule_ids.len()
+    }
+
+    /// The phrase lists of rule number `rule` ([`LangPack::phrase_rule`]) on a channel, as
+    /// [`LangPack::phrases_on`] lists them, each with its slot for
+    /// [`PhraseCandidates::find_iter`].
+    pub fn rule_slots_on<'a>(
         &'a self,
-        rule_id: &'a str,
+        rule: usize,
         channel: &'a str,
     ) -> impl Iterator<Item = (usize, &'a PhraseRegex)> + 'a {
-        self.phrases
-            .get(rule_id)
+        self.rule_slots
+            .get(rule)
             .into_iter()
-            .chain(
-                self.channel_phrases
-                    .iter()
-                    .filter(move |(chs, _)| chs.iter().any(|c| c == channel))
-                    .filter_map(move |(_, m)| m.get(rule_id)),
-            )
-            .map(|&slot| (slot, &self.slots[slot]))
+            .flatten()
+            .filter(move |(set, _)| match set {
+                None => true,
+                Some(set) => self.channel_sets[*set].iter().any(|c| c == channel),
+            })
+            .map(|&(_, slot)| (slot, &self.slots[slot]))
     }
 
     /// Which phrase lists may match `text` (the normalised text the phrases run over),
@@ -265,17 +305,9 @@ impl LangPack {
         self.index.candidates(text)
     }
 
-    /// Rule IDs that have phrases (on any channel).
+    /// Rule IDs that have phrases (on any channel), sorted.
     pub fn phrase_ids(&self) -> impl Iterator<Item = &str> {
-        let mut ids: Vec<&str> = self
-            .phrases
-            .keys()
-            .chain(self.channel_phrases.iter().flat_map(|(_, m)| m.keys()))
-            .map(String::as_str)
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids.into_iter()
+        self.rule_ids.iter().map(String::as_str)
     }
 
     /// The explanation of a rule, if the pack has one.

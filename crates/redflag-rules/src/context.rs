@@ -6,8 +6,7 @@ use redflag_extract::Indicators;
 use redflag_message::{Channel, Message, SectionKind, SenderKind, Span};
 use redflag_profile::{PhraseCandidates, Profile};
 use serde::Serialize;
-use std::cell::{OnceCell, RefCell};
-use std::collections::BTreeMap;
+use std::cell::OnceCell;
 
 /// What the receiving server's checks say about the `From` domain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -85,9 +84,10 @@ pub struct Context<'a> {
     /// The text model's probability that the message is a scam, when a model is in use
     /// (set by the engine before the rules run).
     pub model_probability: Option<f32>,
-    /// Phrase hits per rule ID, computed once: several rules read the same phrases (IMP003
-    /// reads the scenarios, ATT004 the order confirmation).
-    phrase_cache: RefCell<BTreeMap<String, Vec<Span>>>,
+    /// Phrase hits per rule with phrases ([`redflag_profile::LangPack::phrase_rule`]),
+    /// computed once: several rules read the same phrases (IMP003 reads the scenarios,
+    /// ATT004 the order confirmation).
+    phrase_cache: Vec<OnceCell<Vec<Span>>>,
     /// Which phrase lists may match the normalised text, found in one pass on first use.
     phrase_candidates: OnceCell<PhraseCandidates>,
     /// The spans of links written in the text, sorted: words inside a web address
@@ -116,7 +116,9 @@ impl<'a> Context<'a> {
             orders,
             content,
             model_probability: None,
-            phrase_cache: RefCell::default(),
+            phrase_cache: (0..profile.lang.phrase_rule_count())
+                .map(|_| OnceCell::new())
+                .collect(),
             phrase_candidates: OnceCell::new(),
             text_links: text_link_spans(ind),
         };
@@ -158,17 +160,13 @@ impl<'a> Context<'a> {
     /// The cached phrase hits of a rule ID, computing them with `compute` the first time.
     pub(crate) fn cached_phrases(
         &self,
-        id: &str,
+        rule: usize,
         compute: impl FnOnce() -> Vec<Span>,
-    ) -> Vec<Span> {
-        if let Some(hits) = self.phrase_cache.borrow().get(id) {
-            return hits.clone();
+    ) -> &[Span] {
+        match self.phrase_cache.get(rule) {
+            Some(cell) => cell.get_or_init(compute),
+            None => &[],
         }
-        let hits = compute();
-        self.phrase_cache
-            .borrow_mut()
-            .insert(id.to_string(), hits.clone());
-        hits
     }
 
     /// The `From` address's domain, lowercase (emails and email-address SMS senders).

@@ -13,21 +13,24 @@ pub(crate) fn registrable(host: &str) -> Option<String> {
 
 /// Where the language pack's phrases for `id` match in the subject or body (original spans).
 /// Computed once per message and rule ID (see `Context::cached_phrases`).
-pub(crate) fn phrase_hits(cx: &Context<'_>, id: &str) -> Vec<Span> {
-    cx.cached_phrases(id, || find_phrases(cx, id))
+pub(crate) fn phrase_hits<'c>(cx: &'c Context<'_>, id: &str) -> &'c [Span] {
+    match cx.profile.lang.phrase_rule(id) {
+        Some(rule) => cx.cached_phrases(rule, || find_phrases(cx, rule)),
+        None => &[],
+    }
 }
 
 /// Most hits of one phrase list read from one message. Rules show a handful as evidence and
 /// decide on the first few; a text that repeats a phrase more often is padding.
 pub(crate) const MAX_PHRASE_HITS: usize = 200;
 
-fn find_phrases(cx: &Context<'_>, id: &str) -> Vec<Span> {
+fn find_phrases(cx: &Context<'_>, rule: usize) -> Vec<Span> {
     let norm = &cx.ind.norm;
     let candidates = cx.phrase_candidates();
     let mut out: Vec<Span> = cx
         .profile
         .lang
-        .phrase_slots_on(id, cx.msg.channel.as_str())
+        .rule_slots_on(rule, cx.msg.channel.as_str())
         .flat_map(|(slot, re)| {
             candidates
                 .find_iter(slot, re, &norm.text, redflag_message::work::steps)
@@ -61,7 +64,7 @@ pub(crate) const SCAM_STORIES: &[&str] = &[
 pub(crate) fn scam_story(cx: &Context<'_>) -> Option<Span> {
     SCAM_STORIES
         .iter()
-        .find_map(|id| phrase_hits(cx, id).into_iter().next())
+        .find_map(|id| phrase_hits(cx, id).iter().copied().next())
 }
 
 /// A span without white space at either end.
@@ -81,7 +84,8 @@ pub(crate) fn trim_span(text: &str, span: Span) -> Span {
 /// Phrase hits that are not negated ("Amazon will never ask for your password").
 pub(crate) fn request_hits(cx: &Context<'_>, id: &str) -> Vec<Span> {
     phrase_hits(cx, id)
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|s| !negated(cx, *s))
         .collect()
 }
@@ -219,7 +223,8 @@ pub(crate) fn phrase_rule(
         // A story told as what scammers say ("Scammers say your account will be suspended")
         // is a warning, not the story.
         phrase_hits(cx, meta.id)
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|s| !said_of_scams(cx, *s))
             .collect()
     };

@@ -44,7 +44,7 @@ fn callback_number_not_brand(cx: &Context<'_>, meta: &'static RuleMeta, out: &mu
     let contacts = phrase_hits(cx, "PHN001.contact");
     let bad: Vec<&PhoneRef> = content_phones(cx)
         .filter(|p| !p.e164.as_deref().is_some_and(|e| brand.is_brand_phone(e)))
-        .filter(|p| !labelled_contact(cx, &contacts, p.span))
+        .filter(|p| !labelled_contact(cx, contacts, p.span))
         .collect();
     let Some(first) = bad.first() else { return };
     // In mail from the brand's own servers a number counts when the text also tells a scam
@@ -162,7 +162,7 @@ rule! {
         let hits = phrase_hits(cx, meta.id);
         // A recorded "press 1" call in the brand's name is the robocall scam itself.
         let boost = cx.claim.claims;
-        out.extend(phrase_finding(cx, meta, &hits, "robocall prompt").map(|f| if boost { f.points(45) } else { f }));
+        out.extend(phrase_finding(cx, meta, hits, "robocall prompt").map(|f| if boost { f.points(45) } else { f }));
     },
 }
 

@@ -132,7 +132,7 @@ fn brand_scare_with_call_to_action(
         return;
     };
     let brand = &cx.profile.brand;
-    let press = phrase_hits(cx, "PHN003").into_iter().next();
+    let press = phrase_hits(cx, "PHN003").iter().copied().next();
     let action = off_brand_phone(cx).or(press).or_else(|| off_brand_link(cx));
     // In a call or a chat the caller is already on the line: the story is told so that
     // the person acts in the conversation itself ("don't be fooled by phone calls about
@@ -236,13 +236,15 @@ fn brand_money_pitch(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Fi
     };
     let Some(pitch) = MONEY_PITCHES.iter().find_map(|id| {
         phrase_hits(cx, id)
-            .into_iter()
+            .iter()
+            .copied()
             .find(|s| !said_of_scams(cx, *s))
     }) else {
         return;
     };
     let answer = phrase_hits(cx, meta.id)
-        .into_iter()
+        .iter()
+        .copied()
         .next()
         .or_else(|| off_brand_phone(cx))
         .or_else(|| off_brand_link(cx));

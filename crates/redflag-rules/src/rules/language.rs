@@ -70,7 +70,7 @@ rule! {
             return;
         }
         let hits = phrase_hits(cx, meta.id);
-        out.extend(phrase_finding(cx, meta, &hits, "odd wording"));
+        out.extend(phrase_finding(cx, meta, hits, "odd wording"));
     },
 }
 
@@ -94,7 +94,8 @@ fn generic_greeting(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Fin
     // Only a greeting near the top of the body counts.
     let body = cx.msg.body_span();
     let hits: Vec<_> = phrase_hits(cx, meta.id)
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|s| s.start < body.start + 400)
         .collect();
     out.extend(phrase_finding(cx, meta, &hits, "generic greeting"));

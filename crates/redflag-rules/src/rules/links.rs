@@ -558,7 +558,7 @@ const WEAK_BAIT: &[&str] = &[
 
 fn bait_link(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding>) {
     let Some(bait) = BAITS.iter().find_map(|id| {
-        phrase_hits(cx, id).into_iter().find(|&s| {
+        phrase_hits(cx, id).iter().copied().find(|&s| {
             let said = cx.text(s).split_whitespace().collect::<Vec<_>>().join(" ");
             !WEAK_BAIT.contains(&said.to_lowercase().as_str())
         })

@@ -55,7 +55,7 @@ fn legal_threat(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding
         return;
     }
     let hits = phrase_hits(cx, meta.id);
-    out.extend(phrase_finding(cx, meta, &hits, "legal threat"));
+    out.extend(phrase_finding(cx, meta, hits, "legal threat"));
 }
 
 rule! {
@@ -77,6 +77,6 @@ rule! {
         // Isolation is the phone scammer's tool: it weighs more in calls and in messages
         // that claim to be the brand than in a note between friends.
         let strong = cx.msg.channel == Channel::Call || cx.claim.claims;
-        out.extend(phrase_finding(cx, meta, &hits, "secrecy").map(|f| if strong { f.points(30) } else { f }));
+        out.extend(phrase_finding(cx, meta, hits, "secrecy").map(|f| if strong { f.points(30) } else { f }));
     },
 }

@@ -40,7 +40,7 @@ rule! {
     points: 30, channels: TEXTS, summary: "Tells you to reply or copy the link to make it work",
     check: |cx, meta, out| {
         let hits = phrase_hits(cx, meta.id);
-        out.extend(phrase_finding(cx, meta, &hits, "asks you to turn the link on"));
+        out.extend(phrase_finding(cx, meta, hits, "asks you to turn the link on"));
     },
 }
 
@@ -76,9 +76,9 @@ fn lure_with_link(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Findi
     let Some(link) = links.first() else { return };
     let story = STORIES
         .iter()
-        .find_map(|id| phrase_hits(cx, id).into_iter().next())
+        .find_map(|id| phrase_hits(cx, id).iter().copied().next())
         .or_else(|| request_hits(cx, "PAY005").into_iter().next())
-        .or_else(|| phrase_hits(cx, meta.id).into_iter().next());
+        .or_else(|| phrase_hits(cx, meta.id).iter().copied().next());
     let Some(story) = story else { return };
     out.push(Finding::new(
         meta,
