@@ -105,7 +105,7 @@ impl Model {
     /// The probability (0 to 1) that the text of [`features`] is a scam.
     pub fn scam_probability(&self, features: &str) -> f32 {
         if let Some(rows) = &self.rows {
-            return rows.scam_probability(&self.ft, features).clamp(0.0, 1.0);
+            return rows.scam_probability(features).clamp(0.0, 1.0);
         }
         self.fasttext_probability(features)
     }

@@ -1,6 +1,7 @@
 //! fastText's prediction as a linear model: one number per input row.
 
 use crate::{HAM, SCAM};
+use rustc_hash::FxHashMap as HashMap;
 
 /// A product-quantised fastText matrix, borrowed field by field (the crate does not export
 /// the type's name).
@@ -77,6 +78,12 @@ pub(crate) struct RowScores {
     margin: Vec<f32>,
     /// The end-of-sentence token fastText adds to every prediction.
     eos: Option<i32>,
+    /// Per vocabulary word, the sum of its rows' numbers (its own row and its character
+    /// n-grams) and how many rows that is: a known word costs one lookup, not one per row.
+    word_rows: Vec<(f64, u32)>,
+    /// For a pruned model, the number of each hashed id that kept a row, by id: one lookup
+    /// instead of fastText's two (id to row, row to number).
+    pruned_margin: Option<HashMap<i32, f32>>,
     /// How fastText turns a text into rows.
     tokens: Tokens,
 }
@@ -86,14 +93,13 @@ pub(crate) struct RowScores {
 /// fastText's vectors: no allocation per word or per character n-gram, one hash per
 /// n-gram computed by extending the previous one.
 struct Tokens {
+    /// The vocabulary's words (not its labels) and their ids.
+    vocab: HashMap<Box<str>, i32>,
     minn: usize,
     maxn: usize,
     bucket: u32,
     word_ngrams: usize,
     nwords: i32,
-    /// `None`: every hashed id is a row (`nwords + id`); `Some(map)`: the model was
-    /// pruned and only the ids in `map` have rows (`nwords + map[id]`).
-    pruned: Option<std::collections::HashMap<i32, i32>>,
     label_prefix: String,
 }
 
@@ -164,66 +170,130 @@ impl RowScores {
             }
         };
         let args = ft.args();
+        let mut vocab = HashMap::default();
+        let mut word_rows = Vec::new();
+        for (id, entry) in dict.words().iter().enumerate() {
+            let id = i32::try_from(id).ok()?;
+            if entry.entry_type != fasttext::dictionary::EntryType::Word {
+                continue;
+            }
+            vocab.insert(entry.word.as_str().into(), id);
+            let rows = match args.maxn > 0 {
+                true => dict.get_subwords(id),
+                false => std::slice::from_ref(&id),
+            };
+            let sum = rows
+                .iter()
+                .map(|&r| f64::from(row_margin(&margin, r)))
+                .sum();
+            let n = u32::try_from(rows.len()).ok()?;
+            let at = usize::try_from(id).ok()?;
+            word_rows.resize(word_rows.len().max(at + 1), (0.0, 0));
+            word_rows[at] = (sum, n);
+        }
         // fastText's `pruneidx_size`: negative when nothing was pruned, 0 when every
         // hashed id was, else the number of ids kept.
-        let pruned = match dict.pruneidx_size() {
-            n if n < 0 => None,
-            _ => Some(dict.pruneidx().clone()),
-        };
+        let pruned_margin = (dict.pruneidx_size() >= 0).then(|| {
+            dict.pruneidx()
+                .iter()
+                .map(|(&id, &r)| (id, row_margin(&margin, dict.nwords() + r)))
+                .collect()
+        });
         Some(RowScores {
             margin,
             eos: dict.get_id(fasttext::dictionary::EOS),
+            word_rows,
+            pruned_margin,
             tokens: Tokens {
+                vocab,
                 minn: usize::try_from(args.minn).unwrap_or(0),
                 maxn: usize::try_from(args.maxn).unwrap_or(0),
                 bucket: u32::try_from(args.bucket).unwrap_or(0),
                 word_ngrams: usize::try_from(args.word_ngrams).unwrap_or(1),
                 nwords: dict.nwords(),
-                pruned,
                 label_prefix: args.label.clone(),
             },
         })
     }
 
-    /// The probability of the scam label, as fastText's `predict` reports it.
-    pub(crate) fn scam_probability(&self, ft: &fasttext::FastText, text: &str) -> f32 {
-        // The rows' numbers are added in the order fastText lists the rows, so the sum is
-        // the same float as the mean of fastText's own line.
-        let mut sum = 0.0f32;
-        let mut count = 0usize;
-        self.tokens.for_each_row(ft.dict(), text, |row| {
-            sum += self.row_margin(row);
-            count += 1;
+    /// The probability of the scam label, as fastText's `predict` reports it (up to float
+    /// rounding: the rows' numbers are added in f64, a known word's as one sum).
+    pub(crate) fn scam_probability(&self, text: &str) -> f32 {
+        let mut sum = 0.0f64;
+        let mut count = 0u64;
+        self.tokens.for_each_row(text, |item| match item {
+            Rows::Word(word) => {
+                let known = usize::try_from(word)
+                    .ok()
+                    .and_then(|w| self.word_rows.get(w));
+                if let Some(&(s, n)) = known {
+                    sum += s;
+                    count += u64::from(n);
+                }
+            }
+            Rows::Hashed(id) => {
+                let m = match &self.pruned_margin {
+                    None => Some(row_margin(&self.margin, self.tokens.nwords + id)),
+                    Some(kept) => kept.get(&id).copied(),
+                };
+                if let Some(m) = m {
+                    sum += f64::from(m);
+                    count += 1;
+                }
+            }
         });
         if count == 0 {
             // fastText predicts nothing for a text without words.
             return 0.0;
         }
         if let Some(eos) = self.eos {
-            sum += self.row_margin(eos);
+            sum += f64::from(row_margin(&self.margin, eos));
             count += 1;
         }
-        let margin = sum / count as f32;
+        let margin = sum / count as f64;
         let p = 1.0 / (1.0 + (-margin).exp());
         // fastText reports exp(ln(p + 1e-5)).
-        p + 1e-5
+        (p + 1e-5) as f32
     }
 
-    /// The rows [`Tokens::for_each_row`] lists for `text`, to compare with fastText's own.
+    /// The rows [`Tokens::for_each_row`] lists for `text`, a known word expanded to its
+    /// rows as fastText lists them, to compare with fastText's own line.
     #[cfg(test)]
     pub(crate) fn rows_of(&self, ft: &fasttext::FastText, text: &str) -> Vec<i32> {
         let mut rows = Vec::new();
-        self.tokens.for_each_row(ft.dict(), text, |r| rows.push(r));
+        self.tokens.for_each_row(text, |item| match item {
+            Rows::Word(word) if self.tokens.maxn == 0 => rows.push(word),
+            Rows::Word(word) => rows.extend_from_slice(ft.dict().get_subwords(word)),
+            // fastText's `push_hash`: a pruned model keeps the rows of some ids only.
+            Rows::Hashed(id) => match ft.dict().pruneidx_size() {
+                n if n < 0 => rows.push(self.tokens.nwords + id),
+                _ => rows.extend(
+                    ft.dict()
+                        .pruneidx()
+                        .get(&id)
+                        .map(|&r| self.tokens.nwords + r),
+                ),
+            },
+        });
         rows
     }
+}
 
-    fn row_margin(&self, row: i32) -> f32 {
-        usize::try_from(row)
-            .ok()
-            .and_then(|r| self.margin.get(r))
-            .copied()
-            .unwrap_or(0.0)
-    }
+/// What [`Tokens::for_each_row`] finds: a vocabulary word (whose rows fastText lists as
+/// its own row and its character n-grams), or a hashed id (a character or word n-gram,
+/// below `bucket`, whose row is `nwords + id`, or in a pruned model the row kept for it).
+enum Rows {
+    Word(i32),
+    Hashed(i32),
+}
+
+/// The number of row `row` (0 for an id out of range, which fastText would not list).
+fn row_margin(margin: &[f32], row: i32) -> f32 {
+    usize::try_from(row)
+        .ok()
+        .and_then(|r| margin.get(r))
+        .copied()
+        .unwrap_or(0.0)
 }
 
 /// fastText's string hash (FNV-1a over the bytes, each byte sign-extended as C++'s
@@ -235,41 +305,26 @@ fn fnv_step(h: u32, byte: u8) -> u32 {
 const FNV_OFFSET: u32 = 2_166_136_261;
 
 impl Tokens {
-    /// Calls `row` for every input row fastText's `get_line_from_str` lists for `text`,
-    /// in its order: each word's rows (its own row and its character n-grams, or for a
-    /// word outside the vocabulary its n-grams only), then the word n-grams.
-    fn for_each_row(
-        &self,
-        dict: &fasttext::dictionary::Dictionary,
-        text: &str,
-        mut row: impl FnMut(i32),
-    ) {
-        use fasttext::dictionary::{EOS, EntryType};
+    /// Walks the input rows fastText's `get_line_from_str` lists for `text`, in its order:
+    /// a vocabulary word as [`Rows::Word`], the others as [`Rows::Hashed`] (the n-grams of
+    /// a word outside the vocabulary, then the word n-grams). Labels (`__label__…`) count
+    /// for nothing; fastText's end-of-line token ends the text.
+    fn for_each_row(&self, text: &str, mut visit: impl FnMut(Rows)) {
+        use fasttext::dictionary::EOS;
         let mut word_hashes: Vec<i32> = Vec::new();
         for token in text.split(|c: char| c.is_ascii_whitespace()) {
             if token.is_empty() {
                 continue;
             }
             let h = token.bytes().fold(FNV_OFFSET, fnv_step);
-            let wid = dict.get_id_with_hash(token, h).unwrap_or(-1);
-            let kind = if wid < 0 {
-                match token.starts_with(self.label_prefix.as_str()) {
-                    true => EntryType::Label,
-                    false => EntryType::Word,
-                }
-            } else {
-                dict.get_type_by_id(wid)
-            };
-            if kind == EntryType::Word {
-                if wid >= 0 && self.maxn == 0 {
-                    row(wid);
-                } else if wid >= 0 {
-                    dict.get_subwords(wid).iter().for_each(|&r| row(r));
-                } else if token != EOS {
-                    self.char_ngrams(token, &mut row);
-                }
-                word_hashes.push(h as i32);
+            match self.vocab.get(token) {
+                Some(&id) => visit(Rows::Word(id)),
+                // A label, in the vocabulary or not: fastText types words by this prefix.
+                None if token.starts_with(self.label_prefix.as_str()) => continue,
+                None if token != EOS => self.char_ngrams(token, &mut visit),
+                None => {}
             }
+            word_hashes.push(h as i32);
             if token == EOS {
                 break;
             }
@@ -283,14 +338,14 @@ impl Tokens {
             let end = word_hashes.len().min(i + self.word_ngrams);
             for &next in &word_hashes[i + 1..end] {
                 h = h.wrapping_mul(116_049_371).wrapping_add(next as i64 as u64);
-                self.hashed(h % bucket, &mut row);
+                self.hashed(h % bucket, &mut visit);
             }
         }
     }
 
     /// The character n-grams of `<token>` (`minn` to `maxn` characters, a lone `<` or `>`
     /// left out), as fastText's `compute_subwords` lists them.
-    fn char_ngrams(&self, token: &str, row: &mut impl FnMut(i32)) {
+    fn char_ngrams(&self, token: &str, visit: &mut impl FnMut(Rows)) {
         if self.maxn == 0 || self.bucket == 0 {
             return;
         }
@@ -316,24 +371,16 @@ impl Tokens {
                     j += 1;
                 }
                 if n >= self.minn && !(n == 1 && (i == 0 || j == len)) {
-                    self.hashed(u64::from(h % self.bucket), row);
+                    self.hashed(u64::from(h % self.bucket), visit);
                 }
             }
         }
     }
 
-    /// The row of a hashed id (`id < bucket`), as fastText's `push_hash` finds it.
-    fn hashed(&self, id: u64, row: &mut impl FnMut(i32)) {
-        let Ok(id) = i32::try_from(id) else {
-            return;
-        };
-        match &self.pruned {
-            None => row(self.nwords + id),
-            Some(kept) => {
-                if let Some(&r) = kept.get(&id) {
-                    row(self.nwords + r);
-                }
-            }
+    /// Passes on a hashed id (`id < bucket`).
+    fn hashed(&self, id: u64, visit: &mut impl FnMut(Rows)) {
+        if let Ok(id) = i32::try_from(id) {
+            visit(Rows::Hashed(id));
         }
     }
 }
