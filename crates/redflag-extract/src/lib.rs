@@ -9,6 +9,7 @@
 #![deny(missing_docs)]
 
 mod domain;
+mod libphone;
 mod money;
 mod norm;
 mod orders;

@@ -19,7 +19,7 @@
 //! inside URLs or email addresses.
 
 use crate::NormText;
-use phonenumber::{Mode, Type, country};
+use phonenumber::{Type, country};
 use redflag_message::{Message, SenderKind, Span};
 use regex::Regex;
 use serde::Serialize;
@@ -71,12 +71,12 @@ struct Parsed {
 
 /// How many of libphonenumber's compiled patterns stay cached. The phonenumber crate keeps
 /// its metadata's patterns (about 1,300) as source text and compiles them on use into one
-/// process-wide LRU cache of 100, which is fewer than checking one North American number
-/// needs (113: `+1` has 25 regions, each with its number-type patterns), so every `+1`
-/// number recompiled patterns (about 35 µs instead of 10 µs a parse, and a hundred times
-/// that for numbers of many countries). 256 keeps North America and several other
-/// countries compiled; the whole metadata would take about 150 MB, 256 patterns take at
-/// most about 30 MB and in practice a few (measured: North America alone, 1 MB).
+/// process-wide LRU cache of 100. Its validation needs more than that for one North
+/// American number (113: `+1` has 25 regions, each with its number-type patterns), so
+/// every `+1` number recompiled patterns; validation now has its own compiled patterns
+/// (`libphone.rs`), and parsing still uses the crate's cache. 256 keeps what parsing
+/// needs for many countries; the whole metadata compiled with Unicode classes, as the
+/// crate compiles it, would take about 150 MB, 256 patterns at most about 30 MB.
 const PHONE_PATTERN_CACHE: usize = 256;
 
 /// Sizes libphonenumber's pattern cache (once per process).
@@ -106,9 +106,9 @@ fn parse_e164(digits: &str) -> Parsed {
     let Ok(n) = phonenumber::parse(Some(country::Id::US), format!("+{digits}")) else {
         return none;
     };
-    let valid = phonenumber::is_valid(&n);
+    let valid = crate::libphone::is_valid(&n);
     let kind = if valid {
-        match n.number_type(&phonenumber::metadata::DATABASE) {
+        match crate::libphone::number_type(&n) {
             Type::TollFree => PhoneKind::TollFree,
             Type::Mobile => PhoneKind::Mobile,
             Type::FixedLine => PhoneKind::FixedLine,
@@ -121,7 +121,7 @@ fn parse_e164(digits: &str) -> Parsed {
         PhoneKind::Other
     };
     Parsed {
-        e164: Some(n.format().mode(Mode::E164).to_string()),
+        e164: Some(crate::libphone::e164(&n)),
         valid,
         kind,
     }
@@ -446,7 +446,7 @@ fn shape(window: &[Chunk]) -> Option<(Shape, String)> {
 fn parse_national(digits: &str, region: country::Id) -> Option<Parsed> {
     phone_patterns_cached();
     let n = phonenumber::parse(Some(region), digits).ok()?;
-    if !phonenumber::is_valid(&n) {
+    if !crate::libphone::is_valid(&n) {
         return None;
     }
     let parsed = parse_e164(&format!("{}{}", n.code().value(), n.national().value()));
