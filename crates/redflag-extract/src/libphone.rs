@@ -29,30 +29,30 @@ static COMPILED: LazyLock<RwLock<FxHashMap<usize, Option<Regex>>>> = LazyLock::n
 /// crate's own `find` gives it.
 fn find_start(pattern: &CachedRegex, value: &str) -> Option<usize> {
     let key = std::ptr::from_ref(pattern).addr();
-    let known = COMPILED
+    // The search runs under the lock: a cloned `Regex` would start a new pool of search
+    // caches, which costs more than the search.
+    let find = |re: &Option<Regex>| match re {
+        Some(re) => re.find(value).map(|m| m.start()),
+        None => pattern.find(value).map(|m| m.start()),
+    };
+    if let Some(re) = COMPILED
         .read()
         .unwrap_or_else(PoisonError::into_inner)
         .get(&key)
-        .cloned();
-    let re = match known {
-        Some(re) => re,
-        None => {
-            let re = regex::RegexBuilder::new(pattern.as_str())
-                .ignore_whitespace(true)
-                .unicode(false)
-                .build()
-                .ok();
-            COMPILED
-                .write()
-                .unwrap_or_else(PoisonError::into_inner)
-                .insert(key, re.clone());
-            re
-        }
-    };
-    match re {
-        Some(re) => re.find(value).map(|m| m.start()),
-        None => pattern.find(value).map(|m| m.start()),
+    {
+        return find(re);
     }
+    let re = regex::RegexBuilder::new(pattern.as_str())
+        .ignore_whitespace(true)
+        .unicode(false)
+        .build()
+        .ok();
+    let start = find(&re);
+    COMPILED
+        .write()
+        .unwrap_or_else(PoisonError::into_inner)
+        .insert(key, re);
+    start
 }
 
 /// The crate's `Descriptor::is_match`: a possible length, and the pattern matching from
