@@ -16,7 +16,8 @@ use rustc_hash::FxHashMap as HashMap;
 use std::cmp::Reverse;
 use std::sync::LazyLock;
 
-/// The eight languages, in whatlang's order (its sorts keep that order for ties).
+/// How many languages: the eight redflag has words for, kept in whatlang's order (its sorts
+/// keep that order for ties).
 const N: usize = 8;
 
 /// Trigrams of a language profile (whatlang's `MAX_TRIGRAM_DISTANCE`, also the distance
