@@ -130,11 +130,17 @@ pub(crate) fn detect(text: &str) -> Option<(&'static str, f64)> {
     let tables = &*TABLES;
     let lower = text.to_lowercase();
 
-    // Alphabets: each letter scores for the languages whose alphabet has it.
+    // One pass over the letters for both measures. Alphabets: each letter scores for the
+    // languages whose alphabet has it. Trigrams: counted over the text with every
+    // non-letter as a space and one space after the end.
     let mut letters = 0usize;
     let mut common = 0usize;
     let mut own = [0usize; N];
-    for c in lower.chars().filter(|&c| !is_stop_char(c)) {
+    let mut counts: HashMap<Trigram, u32> = HashMap::default();
+    let mut chars = lower.chars().map(|c| {
+        if is_stop_char(c) {
+            return ' ';
+        }
         letters += 1;
         match tables.letter(c) {
             0 => {}
@@ -147,6 +153,14 @@ pub(crate) fn detect(text: &str) -> Option<(&'static str, f64)> {
                 }
             }
         }
+        c
+    });
+    let (mut c1, mut c2) = (' ', chars.next().unwrap_or(' '));
+    for c3 in chars.chain(Some(' ')) {
+        if !(c2 == ' ' && (c1 == ' ' || c3 == ' ')) {
+            *counts.entry(trigram(c1, c2, c3)).or_default() += 1;
+        }
+        (c1, c2) = (c2, c3);
     }
     let mut alphabet: Vec<(usize, usize)> = (0..N)
         .map(|i| (i, (own[i] + common).saturating_sub(letters)))
@@ -158,18 +172,6 @@ pub(crate) fn detect(text: &str) -> Option<(&'static str, f64)> {
         .collect();
 
     // Trigrams: the text's, ranked by frequency, against each profile's ranks.
-    let mut counts: HashMap<Trigram, u32> = HashMap::default();
-    let mut chars = lower
-        .chars()
-        .map(|c| if is_stop_char(c) { ' ' } else { c })
-        .chain(Some(' '));
-    let (mut c1, mut c2) = (' ', chars.next().unwrap_or(' '));
-    for c3 in chars {
-        if !(c2 == ' ' && (c1 == ' ' || c3 == ' ')) {
-            *counts.entry(trigram(c1, c2, c3)).or_default() += 1;
-        }
-        (c1, c2) = (c2, c3);
-    }
     let mut ranked: Vec<(u32, Trigram)> = counts.into_iter().map(|(t, n)| (n, t)).collect();
     ranked.sort_unstable_by(|a, b| b.cmp(a));
     ranked.truncate(TEXT_TRIGRAMS);

@@ -181,7 +181,10 @@ impl LangPack {
             slots.push(re);
             Ok(slots.len() - 1)
         };
-        let mut channel_phrases = Vec::new();
+        // Per rule ID, its lists: the pack's own (no channel set) first, then each channel
+        // set's, in file order.
+        let mut by_rule: BTreeMap<String, Vec<(Option<usize>, usize)>> = BTreeMap::new();
+        let mut channel_sets = Vec::new();
         for e in extra {
             let mut more: RawPhrases = parse_toml("extra phrases", e)?;
             raw.requests.extend(std::mem::take(&mut more.requests));
@@ -202,24 +205,16 @@ impl LangPack {
                     format!("`{bad}` is not a channel ({})", CHANNELS.join(", ")),
                 ));
             }
-            let mut compiled = BTreeMap::new();
+            let set = channel_sets.len();
             for (id, list) in more.phrases {
                 let slot = add_list(&id, &list)?;
-                compiled.insert(id, slot);
-            }
-            channel_phrases.push((more.channels, compiled));
-        }
-        let mut by_rule: BTreeMap<String, Vec<(Option<usize>, usize)>> = BTreeMap::new();
-        for (id, list) in raw.phrases {
-            let slot = add_list(&id, &list)?;
-            by_rule.entry(id).or_default().push((None, slot));
-        }
-        let mut channel_sets = Vec::new();
-        for (set, (channels, compiled)) in channel_phrases.into_iter().enumerate() {
-            for (id, slot) in compiled {
                 by_rule.entry(id).or_default().push((Some(set), slot));
             }
-            channel_sets.push(channels);
+            channel_sets.push(more.channels);
+        }
+        for (id, list) in raw.phrases {
+            let slot = add_list(&id, &list)?;
+            by_rule.entry(id).or_default().insert(0, (None, slot));
         }
         let (rule_ids, rule_slots): (Vec<String>, Vec<_>) = by_rule.into_iter().unzip();
         let rule_numbers = rule_ids
