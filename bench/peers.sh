@@ -15,7 +15,9 @@
 #      `redflag serve --rate-limit 0`;
 #   4. for each system and kind (email, SMS): one warm-up pass (discarded), then RUNS measured
 #      passes with CONCURRENCY clients; the server's CPU is utime+stime (+ reaped children)
-#      of its whole process tree from /proc/<pid>/stat before and after each pass;
+#      of its whole process tree from /proc/<pid>/stat before and after each pass. redflag is
+#      measured twice on the same server: /api/v1/check (the full report) and /api/v1/assess
+#      (verdict, score and findings only: what the peers answer);
 #   5. runs `redflag eval` over the same sample as one process (start-up included);
 #   6. prints the table (CPU ms/message, messages/s, ratios to redflag, answers and errors,
 #      a detection cross-check) and writes it as Markdown to bench/results/peers-<date>.md.
@@ -279,8 +281,8 @@ done
 # ---------------------------------------------------------------- the passes
 results=$work/results.jsonl
 clk_tck=$(getconf CLK_TCK)
-port_of() { case $1 in redflag) echo "$port_redflag" ;; rspamd) echo "$port_rspamd" ;; spamd) echo "$port_spamd" ;; esac; }
-pid_of() { case $1 in redflag) echo "$pid_redflag" ;; rspamd) echo "$pid_rspamd" ;; spamd) echo "$pid_spamd" ;; esac; }
+port_of() { case $1 in redflag | redflag-assess) echo "$port_redflag" ;; rspamd) echo "$port_rspamd" ;; spamd) echo "$port_spamd" ;; esac; }
+pid_of() { case $1 in redflag | redflag-assess) echo "$pid_redflag" ;; rspamd) echo "$pid_rspamd" ;; spamd) echo "$pid_spamd" ;; esac; }
 pass() {  # system kind pass-name repeat
   timeout $((BATCH_SECONDS + 120)) python3 "$client" run --system "$1" --kind "$2" \
     --port "$(port_of "$1")" --pid "$(pid_of "$1")" --dir "$work/sample" --out "$results" \
@@ -291,12 +293,12 @@ repeat_of() { if [ "$1" = spamd ]; then echo 1; else echo "$REPEAT_FAST"; fi; }
 
 echo "warm-up (discarded) ..."
 for kind in email sms; do
-  for sys in redflag rspamd spamd; do pass "$sys" "$kind" warmup 1; done
+  for sys in redflag redflag-assess rspamd spamd; do pass "$sys" "$kind" warmup 1; done
 done
 for n in $(seq "$RUNS"); do
   echo "measured pass $n of $RUNS ..."
   for kind in email sms; do
-    for sys in redflag rspamd spamd; do pass "$sys" "$kind" "run$n" "$(repeat_of "$sys")"; done
+    for sys in redflag redflag-assess rspamd spamd; do pass "$sys" "$kind" "run$n" "$(repeat_of "$sys")"; done
   done
 done
 echo "redflag eval as one process ..."

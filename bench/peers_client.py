@@ -347,6 +347,11 @@ def spamc(host, port, msg, timeout, command=b"CHECK"):
         s.close()
 
 
+# redflag's two ways to check a message: the full report, and the assessment (verdict,
+# score and findings without the words), both on the same server.
+REDFLAG_PATHS = {"redflag": "/api/v1/check", "redflag-assess": "/api/v1/assess"}
+
+
 class Target:
     """One system: builds the request for a message, sends it, and reads the answer as
     (ok, flagged, error_text)."""
@@ -355,7 +360,7 @@ class Target:
         self.system, self.host, self.port, self.timeout = system, host, port, timeout
 
     def prepare(self, m, raw):
-        if self.system == "redflag":
+        if self.system in REDFLAG_PATHS:
             if m["kind"] == "email":
                 obj = {"email_base64": base64.b64encode(raw).decode("ascii"), "channel": "email"}
             else:
@@ -366,8 +371,8 @@ class Target:
         return raw
 
     def send(self, body):
-        if self.system == "redflag":
-            st, data = http_post(self.host, self.port, "/api/v1/check", body,
+        if self.system in REDFLAG_PATHS:
+            st, data = http_post(self.host, self.port, REDFLAG_PATHS[self.system], body,
                                  {"Content-Type": "application/json"}, self.timeout)
             if st != 200:
                 return False, False, f"HTTP {st} {data[:120]!r}"
@@ -396,7 +401,7 @@ class Target:
         raise ValueError(self.system)
 
     def ping(self):
-        if self.system == "redflag":
+        if self.system in REDFLAG_PATHS:
             c = http.client.HTTPConnection(self.host, self.port, timeout=2)
             try:
                 c.request("GET", "/api/v1/health")
@@ -541,7 +546,8 @@ def cmd_cli(a):
 
 # ---------------------------------------------------------------- report
 
-NAMES = {"redflag": "redflag serve", "rspamd": "Rspamd", "spamd": "SpamAssassin (spamd)"}
+NAMES = {"redflag": "redflag serve", "redflag-assess": "redflag serve, /api/v1/assess",
+         "rspamd": "Rspamd", "spamd": "SpamAssassin (spamd)"}
 
 
 def fmt(x, nd=3):
@@ -582,7 +588,7 @@ def cmd_report(a):
     table = []
     for kind in ("email", "sms"):
         base = agg("redflag", kind)
-        for system in ("redflag", "rspamd", "spamd"):
+        for system in ("redflag", "redflag-assess", "rspamd", "spamd"):
             g = agg(system, kind)
             if g is None:
                 continue
@@ -593,7 +599,7 @@ def cmd_report(a):
         return "1" if system == "redflag" else (fmt(ratio, 1) + "x")
 
     hdrs = ["system", "kind", "msgs", "server CPU ms/msg", "per pass", "msgs/s @2 clients",
-            "CPU vs redflag", "answered/sent (all passes)", "errors"]
+            "CPU vs redflag serve", "answered/sent (all passes)", "errors"]
     rows = []
     for system, kind, g, ratio in table:
         rows.append([NAMES[system], kind, str(g["n"]), f"{g['cpu']:.3f}",
@@ -601,15 +607,19 @@ def cmd_report(a):
                      ratio_cell(system, ratio), f"{g['answered']}/{g['sent']}", str(g["errors"])])
     ratio_lines = []
     for kind in ("email", "sms"):
-        base = agg("redflag", kind)
-        parts = []
-        for s, k, g, r in table:
-            if k != kind or s == "redflag":
+        for base_sys in REDFLAG_PATHS:
+            base = agg(base_sys, kind)
+            if base is None:
                 continue
-            per = [p / b if b > 0 else None for p, b in zip(g["per_pass"], base["per_pass"])]
-            parts.append(f"{NAMES[s]} / redflag = {fmt(r, 1)}x (by pass: "
-                         + " / ".join(fmt(x, 2) for x in per) + ")")
-        ratio_lines.append(f"{kind}: " + "; ".join(parts))
+            parts = []
+            for s, k, g, _ in table:
+                if k != kind or s in REDFLAG_PATHS:
+                    continue
+                r = g["cpu"] / base["cpu"] if base["cpu"] > 0 else None
+                per = [p / b if b > 0 else None for p, b in zip(g["per_pass"], base["per_pass"])]
+                parts.append(f"{NAMES[s]} / {NAMES[base_sys]} = {fmt(r, 1)}x (by pass: "
+                             + " / ".join(fmt(x, 2) for x in per) + ")")
+            ratio_lines.append(f"{kind}: " + "; ".join(parts))
     det_rows = []
     for system, kind, g, _ in table:
         cells = []
@@ -649,7 +659,7 @@ def cmd_report(a):
     for r in rows:
         L.append("| " + " | ".join(r) + " |")
     L.append("")
-    L.append("Ratios of server CPU per message, peer / redflag:")
+    L.append("Ratios of server CPU per message, peer / redflag (full report, then assessment only):")
     L.append("")
     for line in ratio_lines:
         L.append("- " + line)
@@ -700,7 +710,7 @@ def cmd_report(a):
         print("  ".join(c.ljust(w[i]) if i < 2 else c.rjust(w[i]) for i, c in enumerate(r)))
     print()
     for line in ratio_lines:
-        print("ratio (server CPU/msg, peer / redflag), " + line)
+        print("ratio (server CPU/msg), " + line)
     if cli:
         print()
         for r in cli:

@@ -38,6 +38,8 @@
 #                  tests/fixtures/sms, in turn); email: only email checks (every
 #                  tests/fixtures/email/*.eml, in turn). The throughput figures of
 #                  docs/performance.md come from `MIX=sms` and `MIX=email`.
+#   ENDPOINT       check (default) or assess: with MIX=sms or MIX=email, the checks go to
+#                  /api/v1/check (full reports) or /api/v1/assess (verdict and findings).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -192,17 +194,21 @@ add(1000 - sum, "GET", "/api/v1/health", {}, nil)
 
 -- MIX=sms or MIX=email: one kind of check only, each fixture as often as the others.
 local mix = os.getenv("LOAD_MIX") or "all"
+local path = "/api/v1/" .. (os.getenv("LOAD_ENDPOINT") or "check")
+if path ~= "/api/v1/check" and path ~= "/api/v1/assess" then
+  error("LOAD_ENDPOINT must be check or assess, not " .. path)
+end
 if mix == "sms" or mix == "email" then
   kinds = {}
   if mix == "sms" then
     for _, t in ipairs(texts) do
       if t[1] == "sms" then
-        add(1, "POST", "/api/v1/check", JSON,
+        add(1, "POST", path, JSON,
           '{"text": ' .. jstr(t[2]) .. ', "channel": "sms", "sender": "+14155550182"}')
       end
     end
   else
-    for _, e in ipairs(emails) do add(1, "POST", "/api/v1/check", JSON, '{"email": ' .. jstr(e) .. '}') end
+    for _, e in ipairs(emails) do add(1, "POST", path, JSON, '{"email": ' .. jstr(e) .. '}') end
   end
 elseif mix ~= "all" then
   error("LOAD_MIX must be all, sms or email, not " .. mix)
@@ -272,6 +278,7 @@ end
 LUA
 export LOAD_ROOT="$root"
 export LOAD_MIX="${MIX:-all}"
+export LOAD_ENDPOINT="${ENDPOINT:-check}"
 
 status_field() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$server_pid/status"; }
 rss_kib() { status_field VmRSS; }

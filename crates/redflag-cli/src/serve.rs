@@ -99,8 +99,10 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         sqlite_max_bytes: args.sqlite_max_mib.map(|m| m.saturating_mul(1024 * 1024)),
         engine,
     };
-    // Analyses do not run on this runtime's threads but on redflag-server's own pool (one
-    // thread per core, always the same ones, so their regex caches are built once).
+    // Large analyses do not run on this runtime's threads but on redflag-server's own pool
+    // (one thread per core, always the same ones, so their regex caches are built once);
+    // small ones run where the request is answered, on this runtime's workers (one per
+    // core, also always the same ones).
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -29,7 +29,8 @@ fn bench(c: &mut Criterion) {
     group(c, &engine, "sms", SMS.as_bytes(), &sms_opts);
 }
 
-/// One message's group: parsing alone (the baseline), then parsing and analysing.
+/// One message's group: parsing alone (the baseline), then parsing and analysing (the full
+/// report), then parsing and assessing (verdict, score and findings only).
 fn group(c: &mut Criterion, engine: &Engine, name: &str, input: &[u8], opts: &InputOptions) {
     let mut g = c.benchmark_group(name);
     g.bench_function("parse (baseline)", |b| {
@@ -42,6 +43,15 @@ fn group(c: &mut Criterion, engine: &Engine, name: &str, input: &[u8], opts: &In
                 .remove(0)
                 .unwrap();
             engine.analyze(&msg, &AnalyzeOptions::default())
+        })
+    });
+    g.bench_function("parse + assess", |b| {
+        b.iter(|| {
+            let msg = read_input(black_box(input), opts)
+                .unwrap()
+                .remove(0)
+                .unwrap();
+            engine.assess(&msg, &AnalyzeOptions::default())
         })
     });
     g.finish();

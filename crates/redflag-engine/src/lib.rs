@@ -1,6 +1,7 @@
 //! redflag's facade: turn input bytes into messages ([`read_input`]), and a message into a
 //! [`Report`] ([`Engine::analyze`]): extraction, rules, score, verdict, explanations, advice
-//! and ready-to-send reports.
+//! and ready-to-send reports; or into an [`Assessment`] ([`Engine::assess`]): the same
+//! verdict, score and findings without the words, for filters.
 //!
 //! **Invariants:** analysis is deterministic and does no IO: the same message and profile
 //! always give the same report, byte for byte. Nothing found in a message is fetched,
@@ -13,6 +14,7 @@
 #![deny(missing_docs)]
 
 mod advice;
+mod assess;
 mod eml;
 mod input;
 mod langid;
@@ -21,6 +23,7 @@ mod outbound;
 mod report;
 mod score;
 
+pub use assess::{AssessedFinding, Assessment};
 pub use eml::{ATTACHMENT_NAME, DraftTo, EmailDraft, email_draft};
 pub use input::{InputError, InputOptions, read_input};
 pub use outbound::OutboundReport;
@@ -103,6 +106,33 @@ impl Engine {
 
     /// Analyses one message. Never fails, never does IO.
     pub fn analyze(&self, msg: &Message, opts: &AnalyzeOptions<'_>) -> Report {
+        self.run(msg, opts, |ind, cx, findings, model| {
+            report::build(&self.profile, msg, ind, cx, findings, model, opts.country)
+        })
+    }
+
+    /// Assesses one message: the verdict, score and findings (with points and evidence
+    /// spans) that [`Engine::analyze`] would report, without the explanations, advice,
+    /// ready-to-send reports, indicators or report language, which are most of a report's
+    /// cost. For filters and queues that only route messages. Never fails, never does IO.
+    pub fn assess(&self, msg: &Message, opts: &AnalyzeOptions<'_>) -> Assessment {
+        self.run(msg, opts, |ind, cx, findings, _| {
+            assess::build(&self.profile, msg, ind.limits.len(), cx, findings)
+        })
+    }
+
+    /// Extraction, the model and the rules: what a report and an assessment share.
+    fn run<R>(
+        &self,
+        msg: &Message,
+        opts: &AnalyzeOptions<'_>,
+        finish: impl FnOnce(
+            &Indicators,
+            &redflag_rules::Context<'_>,
+            Vec<redflag_rules::Finding>,
+            Option<(&str, f32)>,
+        ) -> R,
+    ) -> R {
         let ind = redflag_extract::extract(msg);
         let mut cx = redflag_rules::Context::new(msg, &ind, &self.profile, opts.orders);
         let model = self
@@ -112,6 +142,6 @@ impl Engine {
             model.map(|m| m.scam_probability(&redflag_model::features(msg, &ind)));
         let findings = redflag_rules::run_rules(&cx);
         let model = model.map(|m| (m.name.as_str(), cx.model_probability.unwrap_or(0.0)));
-        report::build(&self.profile, msg, &ind, &cx, findings, model, opts.country)
+        finish(&ind, &cx, findings, model)
     }
 }

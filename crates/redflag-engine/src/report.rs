@@ -210,31 +210,35 @@ pub(crate) fn build(
     msg: &Message,
     ind: &Indicators,
     cx: &Context<'_>,
-    mut findings: Vec<Finding>,
+    findings: Vec<Finding>,
     model: Option<(&str, f32)>,
     country: Option<&str>,
 ) -> Report {
     let lang = crate::locale::language(profile, msg);
     let country = crate::locale::country(profile, msg, ind, &lang, country);
     let words = profile.locale(&lang);
-    // Keep the rule order for scoring, then present strongest first.
-    findings.sort_by_key(|f| f.rule.id);
-    let scored = score(&findings);
-    let total = scored.total;
-    let verdict = Verdict::from_score(total);
     // What the verdict would be without the model, to say when the model moved it.
-    let without_model: Vec<Finding> = findings
+    let without_model: Option<Vec<Finding>> = findings
         .iter()
-        .filter(|f| f.rule.family != Family::Model)
-        .cloned()
-        .collect();
-    let verdict_without_model = Verdict::from_score(score(&without_model).total);
-    let (genuine, findings): (Vec<_>, Vec<_>) = scored
-        .points
-        .into_iter()
-        .zip(scored.outweighed)
-        .zip(findings)
-        .partition(|(_, f)| f.rule.family == Family::Genuine);
+        .any(|f| f.rule.family == Family::Model)
+        .then(|| {
+            findings
+                .iter()
+                .filter(|f| f.rule.family != Family::Model)
+                .cloned()
+                .collect()
+        });
+    let ranked = crate::assess::rank(findings);
+    let total = ranked.total;
+    let verdict = Verdict::from_score(total);
+    let verdict_without_model = match without_model {
+        None => verdict,
+        Some(mut w) => {
+            w.sort_by_key(|f| f.rule.id);
+            Verdict::from_score(score(&w).total)
+        }
+    };
+    let genuine = ranked.genuine;
     let genuine_signs: Vec<GenuineSign> = genuine
         .iter()
         .map(|(_, f)| GenuineSign {
@@ -246,12 +250,7 @@ pub(crate) fn build(
             evidence: evidences(msg, f),
         })
         .collect();
-    let mut items: Vec<((u8, bool), Finding)> = findings;
-    items.sort_by(|((pa, _), fa), ((pb, _), fb)| {
-        pb.cmp(pa)
-            .then(fb.rule.severity.cmp(&fa.rule.severity))
-            .then(fa.rule.id.cmp(fb.rule.id))
-    });
+    let items: Vec<((u8, bool), Finding)> = ranked.red_flags;
     let report_findings: Vec<ReportFinding> = items
         .iter()
         .map(|((p, outweighed), f)| ReportFinding {

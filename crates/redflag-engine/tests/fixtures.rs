@@ -1,7 +1,10 @@
 //! End to end: every realistic message in `tests/fixtures/` (at the repository root) goes
 //! through `read_input` and `Engine::analyze`, and must give the verdict and red flags that
-//! `tests/fixtures/expected.toml` says. Reports are snapshotted, so a change in what a
-//! person is shown is reviewed as a diff.
+//! `tests/fixtures/expected.toml` says, and `Engine::assess` the same verdict, score and
+//! findings. Reports are snapshotted, so a change in what a person is shown is reviewed as
+//! a diff.
+
+mod common;
 
 use redflag_engine::{AnalyzeOptions, Channel, Engine, InputOptions, Report, Verdict, read_input};
 use serde::Deserialize;
@@ -64,6 +67,8 @@ fn reports(case: &Case) -> Vec<Report> {
                 "{}: not deterministic",
                 f.display()
             );
+            let assessed = engine.assess(&msg, &AnalyzeOptions::default());
+            common::assert_assessment_matches(&f.display().to_string(), &a, &assessed);
             for finding in &a.findings {
                 for e in &finding.evidence {
                     assert_eq!(

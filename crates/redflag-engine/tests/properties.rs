@@ -1,6 +1,8 @@
 //! Properties of the whole analysis on arbitrary input: it never panics, the score stays in
 //! 0..=100 and matches the verdict, findings' points add up to the score, and every evidence
-//! span slices the text.
+//! span slices the text; `Engine::assess` agrees with the report.
+
+mod common;
 
 use proptest::prelude::*;
 use redflag_engine::{AnalyzeOptions, Channel, Engine, InputOptions, Verdict, read_input};
@@ -17,6 +19,11 @@ fn check(bytes: &[u8], channel: Option<Channel>) {
     };
     for m in msgs.into_iter().flatten() {
         let r = engine.analyze(&m, &AnalyzeOptions::default());
+        common::assert_assessment_matches(
+            "input",
+            &r,
+            &engine.assess(&m, &AnalyzeOptions::default()),
+        );
         assert!(r.score <= 100);
         assert_eq!(r.verdict, Verdict::from_score(r.score));
         let sum: u32 = r.findings.iter().map(|f| u32::from(f.points)).sum();

@@ -185,6 +185,62 @@ pub(crate) async fn check(
     Ok(no_store(Json(&checked.report).into_response()))
 }
 
+/// An assessment: the verdict, the score and every finding with its points and evidence
+/// spans, without explanations, advice or ready-to-send reports. The same verdict, score
+/// and findings as `/api/v1/check` gives for the same message.
+#[derive(Debug, Serialize, ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct AssessmentDoc {
+    /// `"1.4"`.
+    schema_version: String,
+    /// `scam`, `suspicious` or `clean`.
+    #[schema(example = "scam")]
+    verdict: String,
+    /// 0 to 100; `scam` from 60, `suspicious` from 30.
+    score: u8,
+    /// How the message arrived.
+    channel: ChannelName,
+    /// The brand profile used (`amazon`).
+    brand: String,
+    /// The message claims to be the brand.
+    claims_brand: bool,
+    /// Every red flag, strongest first: `{rule, name, family, severity, points, soft,
+    /// outweighed, message, evidence: [{start, end}]}`; spans are byte offsets into the
+    /// message's text as checked (the report's `text`). `message` is in English.
+    findings: Vec<serde_json::Value>,
+    /// Signs that the message is genuine, in the same form (`points` 0).
+    genuine_signs: Vec<serde_json::Value>,
+    /// The text model's probability that the message is a scam, when a model was used.
+    model_probability: Option<f32>,
+    /// How many notes on what could not be read the report would carry.
+    notes: usize,
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/assess",
+    tag = "check",
+    summary = "Assess a message (verdict and findings only)",
+    description = "Checks one message like `/api/v1/check` and returns only the verdict, the score and the findings with their points and evidence spans: no explanations, advice, indicators or ready-to-send reports. For mail filters and queues that route many messages; it costs a fraction of a full report. Nothing is stored. Public and rate-limited per client IP.",
+    request_body = CheckRequest,
+    responses(
+        (status = 200, description = "The assessment", body = AssessmentDoc),
+        (status = 400, description = "The body is not JSON (`invalid_request`)", body = ErrorBody),
+        (status = 413, description = "Over 10 MiB (`too_large`)", body = ErrorBody),
+        (status = 415, description = "Not `application/json` (`unsupported_media_type`)", body = ErrorBody),
+        (status = 422, description = "As for check", body = ErrorBody),
+        (status = 429, description = "Too many requests (`rate_limited`); see `Retry-After`", body = ErrorBody),
+        (status = 503, description = "Took over 15 s (`timeout`), or the connection cap was reached (`overloaded`)", body = ErrorBody),
+    )
+)]
+pub(crate) async fn assess(
+    State(state): State<AppState>,
+    Json(req): Json<CheckRequest>,
+) -> Result<Response, ApiError> {
+    let assessment = check::assess(&state, req.into_input()?).await?;
+    Ok(no_store(Json(&assessment).into_response()))
+}
+
 #[utoipa::path(
     post,
     path = "/api/v1/report/{to}",

@@ -5,8 +5,8 @@ use crate::AppState;
 use crate::error::ApiError;
 use axum::http::StatusCode;
 use redflag_engine::{
-    AnalyzeOptions, Channel, InputError, InputOptions, Message, OrderHistory, OrdersError, Report,
-    read_input,
+    AnalyzeOptions, Assessment, Channel, InputError, InputOptions, Message, OrderHistory,
+    OrdersError, Report, read_input,
 };
 use redflag_message::{InputKind, ParseNote};
 
@@ -53,8 +53,60 @@ impl Checked {
     }
 }
 
-/// Checks a message on an analysis thread (analysis is CPU work), a bounded number at once.
+/// Inputs up to this size (the message plus an order export) are analysed on the thread
+/// that answers the request; larger ones on an analysis thread. A small message is checked
+/// in well under a millisecond, less than the hop to another thread and back costs in
+/// context switches (about an eighth of the server's CPU per text message, measured with
+/// `bench/peers.sh`); a large email can take tens of milliseconds, which would hold up the
+/// other connections of that thread. The server's threads are as many as the cores, like
+/// the analysis threads, so the regex caches they build stay bounded too.
+pub(crate) const INLINE_MAX_BYTES: usize = 16 * 1024;
+
+impl CheckInput {
+    fn is_small(&self) -> bool {
+        let orders = self.orders_csv.as_ref().map_or(0, String::len)
+            + self.order_numbers.as_ref().map_or(0, String::len);
+        self.bytes.len() + orders <= INLINE_MAX_BYTES
+    }
+}
+
+/// Checks a message, a bounded number at once: a small one right here, a large one on an
+/// analysis thread (analysis is CPU work).
 pub(crate) async fn run(state: &AppState, input: CheckInput) -> Result<Checked, ApiError> {
+    let engine = state.engine().clone();
+    let small = input.is_small();
+    analyse(state, small, move || check(&engine, input)).await
+}
+
+/// Assesses a message on an analysis thread, like [`run`]: the verdict, score and findings
+/// without the report's words.
+pub(crate) async fn assess(state: &AppState, input: CheckInput) -> Result<Assessment, ApiError> {
+    let engine = state.engine().clone();
+    let small = input.is_small();
+    analyse(state, small, move || {
+        let (msg, orders, total) = read(&input)?;
+        let mut assessment = engine.assess(
+            &msg,
+            &AnalyzeOptions {
+                orders: orders.as_ref(),
+                country: None,
+            },
+        );
+        if total > 1 {
+            assessment.notes += 1;
+        }
+        Ok(assessment)
+    })
+    .await
+}
+
+/// Runs an analysis once one of the bounded places is free: `here` on this thread, else on
+/// an analysis thread. A panic is an error for this request only.
+async fn analyse<T: Send + 'static>(
+    state: &AppState,
+    here: bool,
+    job: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
     // The permit moves into the task: a request that times out frees its place only when
     // its analysis really ends.
     let permit = state
@@ -64,17 +116,55 @@ pub(crate) async fn run(state: &AppState, input: CheckInput) -> Result<Checked, 
         .acquire_owned()
         .await
         .map_err(|e| ApiError::internal("analysis queue closed", &e))?;
-    let engine = state.engine().clone();
+    if here {
+        let _permit = permit;
+        return std::panic::catch_unwind(std::panic::AssertUnwindSafe(job))
+            .map_err(|_| ApiError::internal("the analysis panicked", &Panicked))?;
+    }
     state
         .on_analysis_thread(move || {
             let _permit = permit;
-            check(&engine, input)
+            job()
         })
         .await
         .map_err(|e| ApiError::internal("the analysis panicked", &e))?
 }
 
+/// An analysis that panicked on the request's own thread.
+#[derive(Debug)]
+struct Panicked;
+
+impl std::fmt::Display for Panicked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("panicked")
+    }
+}
+
+impl std::error::Error for Panicked {}
+
 fn check(engine: &redflag_engine::Engine, input: CheckInput) -> Result<Checked, ApiError> {
+    let (msg, orders, total) = read(&input)?;
+    let mut report = engine.analyze(
+        &msg,
+        &AnalyzeOptions {
+            orders: orders.as_ref(),
+            country: input.country.as_deref(),
+        },
+    );
+    if total > 1 {
+        report.notes.push(first_of_several(total));
+    }
+    Ok(Checked {
+        msg,
+        report,
+        orders,
+        input,
+    })
+}
+
+/// The first message of the input, the order history given with it, and how many messages
+/// the input holds.
+fn read(input: &CheckInput) -> Result<(Message, Option<OrderHistory>, usize), ApiError> {
     let orders = orders(input.order_numbers.as_deref(), input.orders_csv.as_deref())?;
     let opts = InputOptions {
         channel: input.channel,
@@ -88,25 +178,14 @@ fn check(engine: &redflag_engine::Engine, input: CheckInput) -> Result<Checked, 
         .next()
         .ok_or_else(|| input_error(InputError::Message(redflag_message::Error::Empty)))?
         .map_err(input_error)?;
-    let mut report = engine.analyze(
-        &msg,
-        &AnalyzeOptions {
-            orders: orders.as_ref(),
-            country: input.country.as_deref(),
-        },
-    );
-    if total > 1 {
-        report.notes.push(ParseNote::new(
-            "first-of-several",
-            format!("The input holds {total} messages; only the first was checked."),
-        ));
-    }
-    Ok(Checked {
-        msg,
-        report,
-        orders,
-        input,
-    })
+    Ok((msg, orders, total))
+}
+
+fn first_of_several(total: usize) -> ParseNote {
+    ParseNote::new(
+        "first-of-several",
+        format!("The input holds {total} messages; only the first was checked."),
+    )
 }
 
 /// The order history from an export and/or typed numbers (the two are merged).

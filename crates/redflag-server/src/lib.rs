@@ -126,7 +126,8 @@ struct Inner {
     /// Analyses run one per core at once: analysis is CPU work, so more would not finish
     /// sooner. A permit is taken before an analysis is queued and given back when it ends.
     analyses: Arc<Semaphore>,
-    /// The threads analyses run on, as many as permits, and always the same ones: each
+    /// The threads large analyses run on (small ones run on the server's own threads:
+    /// `check::INLINE_MAX_BYTES`), as many as permits, and always the same ones: each
     /// thread that runs an analysis keeps its own regex caches (up to 2 MiB per phrase
     /// list), which are most of the server's memory. On tokio's blocking pool, whichever of
     /// its threads was free took the next analysis, so over hours more and more threads

@@ -43,6 +43,7 @@ impl Modify for BearerToken {
 pub(crate) fn public_api() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(api::check))
+        .routes(routes!(api::assess))
         .routes(routes!(api::report))
 }
 

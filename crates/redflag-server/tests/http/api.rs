@@ -15,7 +15,10 @@ fn cli_report(bytes: &[u8], channel: Option<Channel>, sender: Option<&str>) -> s
         subject: None,
     };
     let msg = read_input(bytes, &opts).unwrap().remove(0).unwrap();
-    serde_json::to_value(Engine::default().analyze(&msg, &AnalyzeOptions::default())).unwrap()
+    // As text and back, like a client reads it (an f32 reads back as the f64 of its
+    // shortest decimal, not of its exact value).
+    let report = Engine::default().analyze(&msg, &AnalyzeOptions::default());
+    serde_json::from_str(&serde_json::to_string(&report).unwrap()).unwrap()
 }
 
 #[tokio::test]
@@ -41,6 +44,116 @@ async fn check_text_gives_the_cli_report() {
         cli_report(text.as_bytes(), None, Some("+13055550147")),
         "the API returns exactly the CLI's JSON report"
     );
+}
+
+/// A finding in brief: rule, points, evidence spans.
+type Brief = (String, u64, Vec<(u64, u64)>);
+
+#[tokio::test]
+async fn assess_gives_the_reports_verdict_score_and_findings_without_the_words() {
+    let app = public_app();
+    for (body, bytes, sender) in [
+        (
+            json!({"text": fixture_text("sms/scam-package-fee.txt"), "sender": "+13055550147"}),
+            fixture("sms/scam-package-fee.txt"),
+            Some("+13055550147"),
+        ),
+        (
+            json!({"email": fixture_text("email/scam-account-locked.eml")}),
+            fixture("email/scam-account-locked.eml"),
+            None,
+        ),
+        (
+            json!({"email": fixture_text("email/legit-amazon-shipped.eml")}),
+            fixture("email/legit-amazon-shipped.eml"),
+            None,
+        ),
+    ] {
+        let a = send(&app, post_json("/api/v1/assess", &body)).await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+        assert_eq!(a.header(header::CONTENT_TYPE), "application/json");
+        assert_eq!(a.header(header::CACHE_CONTROL), "no-store");
+        let j = a.json();
+        let report = cli_report(&bytes, None, sender);
+        for key in [
+            "schema_version",
+            "verdict",
+            "score",
+            "channel",
+            "brand",
+            "claims_brand",
+        ] {
+            assert_eq!(j[key], report[key], "{key}");
+        }
+        let brief = |findings: &serde_json::Value| -> Vec<Brief> {
+            findings
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| {
+                    let spans = f["evidence"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|e| (e["start"].as_u64().unwrap(), e["end"].as_u64().unwrap()))
+                        .collect();
+                    (
+                        f["rule"].as_str().unwrap().to_string(),
+                        f["points"].as_u64().unwrap_or(0),
+                        spans,
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(brief(&j["findings"]), brief(&report["findings"]));
+        let rules = |v: &serde_json::Value| -> Vec<String> {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|g| g["rule"].as_str().unwrap().to_string())
+                .collect()
+        };
+        assert_eq!(rules(&j["genuine_signs"]), rules(&report["genuine_signs"]));
+        assert_eq!(
+            j["model_probability"].as_f64(),
+            report["model"]["probability"].as_f64()
+        );
+        // None of the report's words, and not the message's text.
+        for key in [
+            "advice",
+            "reports",
+            "indicators",
+            "text",
+            "explanation",
+            "lang",
+        ] {
+            assert!(j.get(key).is_none(), "{key} in {j}");
+        }
+        assert!(j["findings"][0].get("explanation").is_none());
+    }
+    // The same input errors as a check.
+    let a = send(&app, post_json("/api/v1/assess", &json!({"text": "  "}))).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.text());
+    assert_eq!(a.json()["error"]["code"], "empty_message");
+}
+
+#[tokio::test]
+async fn small_and_large_inputs_get_the_same_answers_as_the_cli() {
+    // Up to 16 KiB a message is analysed on the request's thread, above on an analysis
+    // thread: both paths give the CLI's report, and the assessment agrees with it.
+    let app = public_app();
+    let text = fixture_text("sms/scam-package-fee.txt");
+    let padding = "Please read the whole message before you do anything with it. ".repeat(300);
+    for text in [text.clone(), format!("{text}\n\n{padding}")] {
+        let body = json!({"text": text, "sender": "+13055550147"});
+        let report = cli_report(text.as_bytes(), None, Some("+13055550147"));
+        let a = send(&app, post_json("/api/v1/check", &body)).await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+        assert_eq!(a.json(), report, "{} bytes", text.len());
+        let a = send(&app, post_json("/api/v1/assess", &body)).await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+        assert_eq!(a.json()["score"], report["score"], "{} bytes", text.len());
+    }
 }
 
 #[tokio::test]
@@ -331,6 +444,7 @@ async fn openapi_is_3_1_and_lists_every_path() {
     assert_eq!(
         listed,
         vec![
+            "/api/v1/assess",
             "/api/v1/cases",
             "/api/v1/cases.csv",
             "/api/v1/cases/{id}",
