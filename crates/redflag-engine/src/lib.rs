@@ -92,8 +92,12 @@ impl Engine {
     /// start so that its first request is not the slow one; `redflag eval` calls it before
     /// its clock starts, so that messages per second measure the checks.
     pub fn warm_up(&self) {
+        // Each part takes a lazily built table through: a misspelling (the dictionary), an
+        // order number, money, phone numbers, a link, an obfuscated link and address
+        // (`hxxp`, `[.]`, `[at]`), and a domain in a company's name (`Amazon.com, Inc.`).
         const SAMPLE: &str = "Amazon: your accuont is locked and order 112-3456789-0123456 \
-            for $1,299.00 is on hold. Call 1-888-555-0199 or visit https://amazon-help.example/verify now.";
+            for $1,299.00 is on hold. Call 1-888-555-0199 or visit https://amazon-help.example/verify now, \
+            or hxxp://amazon-help[.]example, or write to help[at]amazon-help[.]example. Amazon.com, Inc.";
         if let Ok(msg) = redflag_message::parse_text_message(redflag_message::TextInput {
             channel: Channel::Sms,
             text: SAMPLE,
