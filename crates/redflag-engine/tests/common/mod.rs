@@ -1,6 +1,7 @@
 //! Shared by the integration tests.
 
-use redflag_engine::{Assessment, Report};
+use redflag_engine::{Assessment, Report, ReportEvidence};
+use redflag_message::Span;
 
 /// An assessment says what the report says: the same verdict, score, brand claim, model
 /// probability and number of notes, and the same findings and genuine signs in the same
@@ -17,38 +18,35 @@ pub fn assert_assessment_matches(what: &str, r: &Report, a: &Assessment) {
         r.model.as_ref().map(|m| m.probability),
         "{what}: model"
     );
+    let spans = |evidence: &[ReportEvidence]| -> Vec<Span> {
+        evidence
+            .iter()
+            .map(|e| Span {
+                start: e.start,
+                end: e.end,
+            })
+            .collect()
+    };
     let red: Vec<_> = r
         .findings
         .iter()
-        .map(|f| {
-            let spans: Vec<_> = f.evidence.iter().map(|e| (e.start, e.end)).collect();
-            (f.rule, f.points, f.soft, f.outweighed, spans)
-        })
+        .map(|f| (f.rule, f.points, f.soft, f.outweighed, spans(&f.evidence)))
         .collect();
     let red_a: Vec<_> = a
         .findings
         .iter()
-        .map(|f| {
-            let spans: Vec<_> = f.evidence.iter().map(|e| (e.start, e.end)).collect();
-            (f.rule, f.points, f.soft, f.outweighed, spans)
-        })
+        .map(|f| (f.rule, f.points, f.soft, f.outweighed, f.evidence.clone()))
         .collect();
     assert_eq!(red_a, red, "{what}: findings");
     let genuine: Vec<_> = r
         .genuine_signs
         .iter()
-        .map(|g| {
-            let spans: Vec<_> = g.evidence.iter().map(|e| (e.start, e.end)).collect();
-            (g.rule, !g.strong, spans)
-        })
+        .map(|g| (g.rule, !g.strong, spans(&g.evidence)))
         .collect();
     let genuine_a: Vec<_> = a
         .genuine_signs
         .iter()
-        .map(|g| {
-            let spans: Vec<_> = g.evidence.iter().map(|e| (e.start, e.end)).collect();
-            (g.rule, g.soft, spans)
-        })
+        .map(|g| (g.rule, g.soft, g.evidence.clone()))
         .collect();
     assert_eq!(genuine_a, genuine, "{what}: genuine signs");
 }
