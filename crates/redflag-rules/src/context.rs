@@ -416,7 +416,10 @@ pub(crate) fn fuzzy_mentions(text: &str, name: &str) -> Vec<Span> {
             continue;
         }
         let tok = tok.trim_matches(|c: char| !c.is_alphanumeric());
-        if tok.is_empty() || tok.len() > 24 {
+        // The compact form below is never longer in bytes than the token (each character
+        // becomes one of the same length or is dropped), so a token two or more bytes
+        // shorter than the name cannot be within one edit of it: most words stop here.
+        if tok.is_empty() || tok.len() > 24 || tok.len() + 1 < name.len() {
             continue;
         }
         let letters = tok.chars().filter(|c| c.is_alphabetic()).count();
