@@ -1,7 +1,8 @@
 //! The API's JSON body through the server itself, in process (no socket): the router,
-//! body limit, JSON extraction (`CheckRequest`), `into_input`, the check on the blocking
-//! pool, and the report endpoints. The analysis runs inside `spawn_blocking`, where a panic
-//! becomes a 500 answer, so any 500 is a crash here.
+//! body limit, JSON extraction (`CheckRequest`), `into_input`, the check (on the request's
+//! thread up to 16 KiB, else on an analysis thread), the assessment and the report
+//! endpoints. A panic in the analysis becomes a 500 answer on either thread, so any 500 is
+//! a crash here.
 //!
 //! The endpoint is picked by the input's length, so the bytes are the body exactly (seeds
 //! are plain JSON bodies).
@@ -36,11 +37,12 @@ fn server() -> &'static Server {
     })
 }
 
-const PATHS: [&str; 8] = [
+const PATHS: [&str; 9] = [
     "/api/v1/check",
     "/api/v1/check",
     "/api/v1/check",
     "/api/v1/check",
+    "/api/v1/assess",
     "/api/v1/report/amazon",
     "/api/v1/report/ftc",
     "/api/v1/report/sms7726",
