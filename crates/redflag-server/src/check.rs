@@ -78,8 +78,8 @@ pub(crate) async fn run(state: &AppState, input: CheckInput) -> Result<Checked, 
     analyse(state, small, move || check(&engine, input)).await
 }
 
-/// Assesses a message on an analysis thread, like [`run`]: the verdict, score and findings
-/// without the report's words.
+/// Assesses a message where [`run`] would check it: the verdict, score and findings without
+/// the report's words (the country, which only chooses words, is not needed).
 pub(crate) async fn assess(state: &AppState, input: CheckInput) -> Result<Assessment, ApiError> {
     let engine = state.engine().clone();
     let small = input.is_small();
