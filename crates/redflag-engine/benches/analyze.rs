@@ -33,26 +33,20 @@ fn bench(c: &mut Criterion) {
 /// report), then parsing and assessing (verdict, score and findings only).
 fn group(c: &mut Criterion, engine: &Engine, name: &str, input: &[u8], opts: &InputOptions) {
     let mut g = c.benchmark_group(name);
+    let parse = || {
+        read_input(black_box(input), opts)
+            .unwrap()
+            .remove(0)
+            .unwrap()
+    };
     g.bench_function("parse (baseline)", |b| {
         b.iter(|| read_input(black_box(input), opts).unwrap())
     });
     g.bench_function("parse + analyze", |b| {
-        b.iter(|| {
-            let msg = read_input(black_box(input), opts)
-                .unwrap()
-                .remove(0)
-                .unwrap();
-            engine.analyze(&msg, &AnalyzeOptions::default())
-        })
+        b.iter(|| engine.analyze(&parse(), &AnalyzeOptions::default()))
     });
     g.bench_function("parse + assess", |b| {
-        b.iter(|| {
-            let msg = read_input(black_box(input), opts)
-                .unwrap()
-                .remove(0)
-                .unwrap();
-            engine.assess(&msg, &AnalyzeOptions::default())
-        })
+        b.iter(|| engine.assess(&parse(), &AnalyzeOptions::default()))
     });
     g.finish();
 }

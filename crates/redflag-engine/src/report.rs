@@ -228,8 +228,11 @@ pub(crate) fn build(
                 .cloned()
                 .collect()
         });
-    let ranked = crate::assess::rank(findings);
-    let total = ranked.total;
+    let crate::assess::Ranked {
+        total,
+        genuine,
+        red_flags: items,
+    } = crate::assess::rank(findings);
     let verdict = Verdict::from_score(total);
     let verdict_without_model = match without_model {
         None => verdict,
@@ -238,7 +241,6 @@ pub(crate) fn build(
             Verdict::from_score(score(&w).total)
         }
     };
-    let genuine = ranked.genuine;
     let genuine_signs: Vec<GenuineSign> = genuine
         .iter()
         .map(|(_, f)| GenuineSign {
@@ -250,7 +252,6 @@ pub(crate) fn build(
             evidence: evidences(msg, f),
         })
         .collect();
-    let items: Vec<((u8, bool), Finding)> = ranked.red_flags;
     let report_findings: Vec<ReportFinding> = items
         .iter()
         .map(|((p, outweighed), f)| ReportFinding {
