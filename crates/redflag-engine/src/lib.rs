@@ -15,6 +15,7 @@
 
 mod advice;
 mod assess;
+mod compose;
 mod eml;
 mod input;
 mod langid;
@@ -26,7 +27,6 @@ mod score;
 pub use assess::{AssessedFinding, Assessment};
 pub use eml::{ATTACHMENT_NAME, DraftTo, EmailDraft, email_draft};
 pub use input::{InputError, InputOptions, read_input};
-pub use outbound::OutboundReport;
 pub use redflag_extract::{Indicators, extract};
 pub use redflag_message::{Channel, Message};
 pub use redflag_profile::Profile;
@@ -111,7 +111,7 @@ impl Engine {
     /// Analyses one message. Never fails, never does IO.
     pub fn analyze(&self, msg: &Message, opts: &AnalyzeOptions<'_>) -> Report {
         self.run(msg, opts, |ind, cx, findings, model| {
-            report::build(&self.profile, msg, ind, cx, findings, model, opts.country)
+            compose::build(&self.profile, msg, ind, cx, findings, model, opts.country)
         })
     }
 

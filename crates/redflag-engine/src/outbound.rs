@@ -3,35 +3,14 @@
 //! These are texts the person (or the hotline) sends themselves. Nothing here sends
 //! anything: redflag never contacts anyone unless the person asks for that report.
 
-use crate::report::Report;
+use crate::report::{OutboundReport, Report};
 use crate::score::Verdict;
 use redflag_message::{Channel, Message};
 use redflag_profile::{Country, Profile};
-use serde::Serialize;
 use std::fmt::Write;
 
 /// Most characters of the message quoted in a report body.
 const QUOTE_LIMIT: usize = 3000;
-
-/// One ready-to-send report.
-#[derive(Debug, Clone, Serialize)]
-pub struct OutboundReport {
-    /// `amazon` (the brand's ID), `ftc`, `sms7726` or `hotline`.
-    pub to: String,
-    /// Who receives it.
-    pub name: String,
-    /// How it is sent: `email`, `web`, `sms` or `phone`.
-    pub method: &'static str,
-    /// Address, web address, short code or phone number.
-    pub address: String,
-    /// Subject line, for email.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub subject: Option<String>,
-    /// The text to send or paste.
-    pub body: String,
-    /// What to do, in plain words.
-    pub how: String,
-}
 
 pub(crate) fn build(profile: &Profile, msg: &Message, report: &Report) -> Vec<OutboundReport> {
     match profile.countries.get(&report.country) {

@@ -1,12 +1,10 @@
-//! The report: the public, versioned output of an analysis.
+//! The report: the public, versioned output of an analysis (its types only; a report is
+//! put together in [`compose`](crate::compose), with its words from [`advice`](crate::advice)
+//! and [`outbound`](crate::outbound)).
 
-use crate::outbound::{self, OutboundReport};
-use crate::score::{Verdict, score};
-use crate::{SCHEMA_VERSION, advice};
-use redflag_extract::Indicators;
-use redflag_message::{Channel, Message, ParseNote, Span};
-use redflag_profile::Profile;
-use redflag_rules::{Context, Family, Finding, Severity};
+use crate::score::Verdict;
+use redflag_message::{Channel, ParseNote};
+use redflag_rules::{Family, Severity};
 use serde::Serialize;
 
 /// The result of checking one message. See `docs/report-schema.md`.
@@ -205,255 +203,22 @@ pub struct AlreadyAdvice {
     pub relevant: bool,
 }
 
-pub(crate) fn build(
-    profile: &Profile,
-    msg: &Message,
-    ind: &Indicators,
-    cx: &Context<'_>,
-    findings: Vec<Finding>,
-    model: Option<(&str, f32)>,
-    country: Option<&str>,
-) -> Report {
-    let lang = crate::locale::language(profile, msg);
-    let country = crate::locale::country(profile, msg, ind, &lang, country);
-    let words = profile.locale(&lang);
-    // What the verdict would be without the model, to say when the model moved it.
-    let without_model: Option<Vec<Finding>> = findings
-        .iter()
-        .any(|f| f.rule.family == Family::Model)
-        .then(|| {
-            findings
-                .iter()
-                .filter(|f| f.rule.family != Family::Model)
-                .cloned()
-                .collect()
-        });
-    let crate::assess::Ranked {
-        total,
-        genuine,
-        red_flags: items,
-    } = crate::assess::rank(findings);
-    let verdict = Verdict::from_score(total);
-    let verdict_without_model = match without_model {
-        None => verdict,
-        Some(mut w) => {
-            w.sort_by_key(|f| f.rule.id);
-            Verdict::from_score(score(&w).total)
-        }
-    };
-    let genuine_signs: Vec<GenuineSign> = genuine
-        .iter()
-        .map(|(_, f)| GenuineSign {
-            rule: f.rule.id,
-            name: f.rule.name,
-            strong: !f.soft,
-            message: message(profile, &lang, msg, f),
-            explanation: explanation(profile, &lang, f),
-            evidence: evidences(msg, f),
-        })
-        .collect();
-    let report_findings: Vec<ReportFinding> = items
-        .iter()
-        .map(|((p, outweighed), f)| ReportFinding {
-            rule: f.rule.id,
-            name: f.rule.name,
-            family: f.rule.family,
-            severity: f.rule.severity,
-            points: *p,
-            soft: f.soft,
-            outweighed: *outweighed,
-            message: message(profile, &lang, msg, f),
-            explanation: explanation(profile, &lang, f),
-            evidence: evidences(msg, f),
-        })
-        .collect();
-    let mut scenarios: Vec<ScenarioRef> = items
-        .iter()
-        .filter(|(_, f)| f.rule.family == Family::Scenario)
-        .map(|(_, f)| ScenarioRef {
-            id: f.rule.id,
-            name: f.rule.name,
-            summary: f.rule.summary,
-        })
-        .collect();
-    scenarios.sort_by_key(|s| s.id);
-    scenarios.dedup_by_key(|s| s.id);
-    let indicators = indicators(profile, msg, ind, &report_findings);
-    let fired: Vec<&str> = report_findings.iter().map(|f| f.rule).collect();
-    // Authenticated mail from the brand's own domain (what GEN001 reports).
-    let brand_sent = msg.email.is_some()
-        && matches!(
-            cx.verified.as_ref().map(|v| &v.by),
-            Some(redflag_rules::VerifiedBy::Brand(_))
-        );
-    let advice = advice::build(profile, &lang, verdict, &scenarios, &fired, brand_sent);
-    let mut report = Report {
-        schema_version: SCHEMA_VERSION,
-        verdict,
-        verdict_label: match verdict {
-            Verdict::Scam => words.ui.verdict_scam.clone(),
-            Verdict::Suspicious => words.ui.verdict_suspicious.clone(),
-            Verdict::Clean => words.ui.verdict_clean.clone(),
-        },
-        lang: lang.clone(),
-        country,
-        score: total,
-        channel: msg.channel,
-        brand: profile.brand.id.clone(),
-        claims_brand: cx.claim.claims,
-        scenarios,
-        findings: report_findings,
-        genuine_signs,
-        indicators,
-        advice,
-        reports: Vec::new(),
-        notes: msg
-            .notes
-            .iter()
-            .cloned()
-            .chain(ind.limits.iter().map(|l| ParseNote::new("limit", l.clone())))
-            .collect(),
-        model: model.map(|(name, probability)| {
-            let points = items.iter().filter(|(_, f)| f.rule.family == Family::Model).map(|((p, _), _)| *p).sum();
-            let moved_verdict = verdict != verdict_without_model;
-            let summary = if moved_verdict {
-                format!(
-                    "The text model tipped the verdict: the red flags alone would give \"{}\", and the model's {:.0}% makes it \"{}\".",
-                    verdict_without_model.label(),
-                    probability * 100.0,
-                    verdict.label()
-                )
-            } else {
-                format!("The text model gives it a {:.0}% chance of being a scam; the verdict rests on the red flags.", probability * 100.0)
-            };
-            ModelOpinion { name: name.to_string(), probability, points, moved_verdict, summary }
-        }),
-        orders: redflag_rules::check_orders(cx),
-        text: msg.text.clone(),
-    };
-    report.reports = outbound::build(profile, msg, &report);
-    report
-}
-
-/// A finding's plain-language explanation in the report's language: the locale's, the
-/// English language pack's, or the rule's summary.
-fn explanation(profile: &Profile, lang: &str, f: &Finding) -> String {
-    let text = profile
-        .locale(lang)
-        .explain
-        .get(f.rule.id)
-        .map(String::as_str)
-        .or_else(|| profile.lang.explanation(f.rule.id))
-        .unwrap_or(f.rule.summary);
-    profile.fill_in(lang, text)
-}
-
-/// A finding's short description. The rules write it in English, quoting the message; in
-/// another language it is the rule's title in that language and the first quote.
-fn message(profile: &Profile, lang: &str, msg: &Message, f: &Finding) -> String {
-    let Some(title) = profile.locale(lang).summary.get(f.rule.id) else {
-        return f.message.clone();
-    };
-    let title = profile.fill_in(lang, title);
-    let quoted = f
-        .evidence
-        .first()
-        .map(|e| msg.text.get(e.span.start..e.span.end).unwrap_or("").trim())
-        .filter(|t| !t.is_empty() && t.chars().count() <= 80);
-    match quoted {
-        Some(q) => format!("{title}: `{}`", q.replace('`', "'")),
-        None => title,
-    }
-}
-
-/// A finding's evidence, with the text at each span.
-fn evidences(msg: &Message, f: &Finding) -> Vec<ReportEvidence> {
-    f.evidence
-        .iter()
-        .map(|e| evidence(msg, e.span, e.note.clone()))
-        .collect()
-}
-
-fn evidence(msg: &Message, span: Span, note: Option<String>) -> ReportEvidence {
-    ReportEvidence {
-        start: span.start,
-        end: span.end,
-        text: msg.text.get(span.range()).unwrap_or("").to_string(),
-        note,
-    }
-}
-
-/// Adds `s` unless it is empty or listed (lists are bounded by extraction's caps, so the
-/// scan stays cheap: at most `MAX_LINKS` entries).
-fn push_unique(list: &mut Vec<String>, s: String) {
-    if !s.is_empty() && !list.contains(&s) {
-        list.push(s);
-    }
-}
-
-fn indicators(
-    profile: &Profile,
-    msg: &Message,
-    ind: &Indicators,
-    findings: &[ReportFinding],
-) -> ReportIndicators {
-    let brand = &profile.brand;
-    let mut out = ReportIndicators::default();
-    for u in &ind.urls {
-        if u.host.is_none() {
-            continue;
-        }
-        push_unique(&mut out.urls, u.url.clone());
-        if let Some(reg) = &u.registrable {
-            let d = DomainIndicator {
-                domain: reg.clone(),
-                brand: brand.is_legit_domain(reg),
-            };
-            if !out.domains.contains(&d) {
-                out.domains.push(d);
-            }
-        }
-    }
-    for p in &ind.phones {
-        push_unique(
-            &mut out.phone_numbers,
-            p.e164.clone().unwrap_or_else(|| p.raw.clone()),
-        );
-    }
-    if let Some(e) = &msg.email {
-        if let Some(f) = &e.from {
-            push_unique(&mut out.emails, f.address.clone());
-        }
-        for r in &e.reply_to {
-            push_unique(&mut out.emails, r.address.clone());
-        }
-    } else if let Some(s) = msg.sender.as_ref().filter(|s| s.value.contains('@')) {
-        push_unique(&mut out.emails, s.value.clone());
-    }
-    for e in &ind.emails {
-        push_unique(&mut out.emails, e.address.clone());
-    }
-    for m in &ind.money {
-        push_unique(&mut out.amounts, m.raw.clone());
-    }
-    for o in &ind.orders {
-        let oi = OrderIndicator {
-            value: o.value.clone(),
-            brand_format: brand.is_order_number(&o.value),
-        };
-        if !out.order_numbers.contains(&oi) {
-            out.order_numbers.push(oi);
-        }
-    }
-    for f in findings.iter().filter(|f| f.family == Family::Payment) {
-        let what = match f.rule {
-            "PAY001" | "PAY002" => "gift cards",
-            "PAY003" => "cryptocurrency",
-            "PAY004" => "wire transfer or payment app",
-            "PAY005" => "fee",
-            _ => "store purchase",
-        };
-        push_unique(&mut out.payment_methods, what.to_string());
-    }
-    out
+/// One ready-to-send report.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutboundReport {
+    /// `amazon` (the brand's ID), `ftc`, `sms7726` or `hotline`.
+    pub to: String,
+    /// Who receives it.
+    pub name: String,
+    /// How it is sent: `email`, `web`, `sms` or `phone`.
+    pub method: &'static str,
+    /// Address, web address, short code or phone number.
+    pub address: String,
+    /// Subject line, for email.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// The text to send or paste.
+    pub body: String,
+    /// What to do, in plain words.
+    pub how: String,
 }
