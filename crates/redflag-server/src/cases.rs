@@ -2,10 +2,9 @@
 //! the indicators that come back, and a CSV export. Every route needs the token.
 
 use crate::AppState;
-use crate::api::{ChannelName, CheckRequest};
 use crate::check::{self, Checked};
 use crate::error::{ApiError, ErrorBody};
-use crate::page::MAX_NOTE_CHARS;
+use crate::request::{ChannelName, CheckRequest};
 use axum::Json;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -15,6 +14,9 @@ use chrono::SecondsFormat;
 use redflag_store::{CaseId, NewCase, Store};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+
+/// Longest note a hotline may keep with a case (the API's and the page's rule alike).
+pub(crate) const MAX_NOTE_CHARS: usize = 2000;
 
 /// Refuses case requests without the token: 503 `cases_disabled` when the server has none,
 /// 401 `unauthorized` otherwise. Failed attempts count against the client's rate limit.
@@ -396,7 +398,7 @@ pub(crate) async fn export(State(state): State<AppState>) -> Result<Response, Ap
 }
 
 pub(crate) fn csv_response(csv: String) -> Response {
-    crate::api::no_store(
+    crate::security::no_store(
         (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -409,37 +411,4 @@ pub(crate) fn csv_response(csv: String) -> Response {
         )
             .into_response(),
     )
-}
-
-/// The findings of a saved report, for the page, with their evidence spans.
-pub(crate) fn findings_of(
-    report: &serde_json::Value,
-) -> Vec<(crate::page::FindingView, Vec<(usize, usize)>)> {
-    report
-        .get("findings")
-        .and_then(|f| f.as_array())
-        .map(|fs| {
-            fs.iter()
-                .map(|f| {
-                    let spans = f
-                        .get("evidence")
-                        .and_then(|e| e.as_array())
-                        .map(|es| {
-                            es.iter()
-                                .filter_map(|e| {
-                                    let n = |k: &str| {
-                                        e.get(k)
-                                            .and_then(serde_json::Value::as_u64)
-                                            .and_then(|v| usize::try_from(v).ok())
-                                    };
-                                    Some((n("start")?, n("end")?))
-                                })
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    (crate::page::FindingView::from_json(f), spans)
-                })
-                .collect()
-        })
-        .unwrap_or_default()
 }

@@ -182,13 +182,11 @@ pub(crate) async fn read_body(
                 path = parts.uri.path(),
                 "request body too slow: answered 408"
             );
-            let err = ApiError::body_timeout(body_timeout);
-            let res = if crate::error::is_api(parts.uri.path()) {
-                err.into_response()
-            } else {
-                crate::page::error_for(&parts.method, parts.uri.path(), err.status, &err.message)
-            };
-            close(res)
+            close(crate::respond::error(
+                &parts.method,
+                parts.uri.path(),
+                ApiError::body_timeout(body_timeout),
+            ))
         }
     }
 }
@@ -196,7 +194,7 @@ pub(crate) async fn read_body(
 /// 413: a bare status under `/api/` (`finish_errors` makes it `too_large`), the form again
 /// with the page's words elsewhere.
 fn too_large(parts: &axum::http::request::Parts) -> Response {
-    let res = if crate::error::is_api(parts.uri.path()) {
+    let res = if crate::respond::is_api(parts.uri.path()) {
         StatusCode::PAYLOAD_TOO_LARGE.into_response()
     } else {
         let message = format!(

@@ -2,9 +2,7 @@
 //! and the middleware that gives every error (axum's rejections, the body limit, the
 //! timeout) one of those two shapes.
 
-use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use std::net::SocketAddr;
@@ -159,7 +157,7 @@ impl ApiError {
     }
 
     /// The error for a status that a layer or axum produced without a body we control.
-    fn for_status(status: StatusCode, detail: Option<String>) -> Self {
+    pub(crate) fn for_status(status: StatusCode, detail: Option<String>) -> Self {
         let (code, message) = match status {
             StatusCode::PAYLOAD_TOO_LARGE => (
                 "too_large",
@@ -223,111 +221,5 @@ impl IntoResponse for ApiError {
             );
         }
         res
-    }
-}
-
-/// Anything nobody routes: JSON under `/api/`, a page elsewhere.
-pub(crate) async fn not_found(req: Request) -> Response {
-    if is_api(req.uri().path()) {
-        ApiError::not_found("There is nothing at this address.").into_response()
-    } else {
-        crate::page::error_page(
-            StatusCode::NOT_FOUND,
-            "Page not found",
-            "There is nothing at this address.",
-        )
-    }
-}
-
-pub(crate) fn is_api(path: &str) -> bool {
-    path == "/api" || path.starts_with("/api/")
-}
-
-/// Gives errors that carry no body of ours (axum's rejections, the body limit, the timeout,
-/// a wrong method) the API's JSON shape under `/api/`, and a page elsewhere.
-pub(crate) async fn finish_errors(req: Request, next: Next) -> Response {
-    let path = req.uri().path().to_string();
-    let method = req.method().clone();
-    let res = next.run(req).await;
-    let status = res.status();
-    if !(status.is_client_error() || status.is_server_error()) {
-        return res;
-    }
-    let ours = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| !ct.starts_with("text/plain"));
-    if ours {
-        return res;
-    }
-    let retry_after = res.headers().get(header::RETRY_AFTER).cloned();
-    let allow = res.headers().get(header::ALLOW).cloned();
-    // Rejection texts are short; they say what was wrong with the request.
-    let detail = axum::body::to_bytes(res.into_body(), 4096)
-        .await
-        .ok()
-        .map(|b| String::from_utf8_lossy(&b).trim().to_string());
-    let mut out = if is_api(&path) {
-        ApiError::for_status(status, detail).into_response()
-    } else {
-        let err = ApiError::for_status(status, None);
-        crate::page::error_for(&method, &path, status, &err.message)
-    };
-    if let Some(v) = retry_after {
-        out.headers_mut().insert(header::RETRY_AFTER, v);
-    }
-    if let Some(v) = allow {
-        out.headers_mut().insert(header::ALLOW, v);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use axum::Router;
-    use axum::body::Body;
-    use axum::http::{Request, StatusCode};
-    use axum::routing::get;
-    use http_body_util::BodyExt as _;
-    use std::time::Duration;
-    use tower::ServiceExt as _;
-
-    /// The timeout layer answers a bare 503; it becomes `timeout` under `/api/` and a page
-    /// elsewhere.
-    #[tokio::test]
-    async fn timeouts_get_the_error_shape() {
-        let slow = || async {
-            tokio::time::sleep(Duration::from_secs(5)).await;
-            "late"
-        };
-        let app = Router::new()
-            .route("/api/v1/slow", get(slow))
-            .route("/slow", get(slow))
-            .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-                StatusCode::SERVICE_UNAVAILABLE,
-                Duration::from_millis(20),
-            ))
-            .layer(axum::middleware::from_fn(super::finish_errors));
-        let res = app
-            .clone()
-            .oneshot(Request::get("/api/v1/slow").body(Body::empty()).unwrap())
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
-        let body = res.into_body().collect().await.unwrap().to_bytes();
-        let j: serde_json::Value = serde_json::from_slice(&body).unwrap();
-        assert_eq!(j["error"]["code"], "timeout");
-        let res = app
-            .oneshot(Request::get("/slow").body(Body::empty()).unwrap())
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
-        assert!(
-            res.headers()[axum::http::header::CONTENT_TYPE]
-                .to_str()
-                .unwrap()
-                .starts_with("text/html")
-        );
     }
 }

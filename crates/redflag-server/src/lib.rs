@@ -27,6 +27,9 @@ mod highlight;
 mod openapi;
 mod page;
 mod ratelimit;
+mod reports;
+mod request;
+mod respond;
 mod security;
 
 pub use error::ServerError;
@@ -224,19 +227,23 @@ pub fn app(state: AppState) -> Router {
     let (other, _) = openapi::other_api().split_for_parts();
     let body_timeout = state.limits.body_timeout;
     let router = Router::new()
-        .merge(public.route_layer(from_fn_with_state(state.clone(), ratelimit::limit)))
+        .merge(public.route_layer(from_fn_with_state(state.clone(), respond::rate_limit)))
         .merge(cases.route_layer(from_fn_with_state(state.clone(), cases::require_token)))
         .merge(other)
-        .merge(page::router(&state))
+        .merge(page::routes())
+        .merge(
+            page::limited_routes()
+                .route_layer(from_fn_with_state(state.clone(), respond::rate_limit)),
+        )
         .route("/api/openapi.json", axum::routing::get(openapi::serve))
-        .fallback(error::not_found)
+        .fallback(respond::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             REQUEST_TIMEOUT,
         ))
         .layer(from_fn_with_state(body_timeout, conn::read_body))
-        .layer(from_fn(error::finish_errors))
+        .layer(from_fn(respond::finish_errors))
         .layer(from_fn(security::headers))
         .with_state(state);
     security::with_request_logs(router)

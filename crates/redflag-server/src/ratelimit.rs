@@ -3,11 +3,7 @@
 //! household or server usually holds whole). The map is bounded: when full, clients whose
 //! bucket has refilled are forgotten first, then the least recently seen.
 
-use crate::AppState;
-use crate::error::ApiError;
-use axum::extract::{ConnectInfo, Request, State};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::extract::{ConnectInfo, Request};
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Mutex;
@@ -116,22 +112,6 @@ pub(crate) fn client_ip(req: &Request) -> IpAddr {
     req.extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip())
-}
-
-/// Middleware for the public endpoints: 429 `rate_limited` with `Retry-After` once a
-/// client's bucket is empty (a page with the form for the page's own routes).
-pub(crate) async fn limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if let Some(limiter) = state.limiter()
-        && let Err(wait) = limiter.check(client_ip(&req))
-    {
-        let err = ApiError::rate_limited(wait);
-        return if crate::error::is_api(req.uri().path()) {
-            err.into_response()
-        } else {
-            crate::page::rate_limited_page(req.uri().path(), wait)
-        };
-    }
-    next.run(req).await
 }
 
 #[cfg(test)]

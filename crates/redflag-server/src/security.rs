@@ -62,3 +62,10 @@ pub(crate) fn with_request_logs(router: Router) -> Router {
             .on_failure(()),
     )
 }
+
+/// Marks a response as not to be cached: it is about someone's message.
+pub(crate) fn no_store(mut res: Response<Body>) -> Response<Body> {
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}

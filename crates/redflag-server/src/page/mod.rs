@@ -5,11 +5,13 @@
 //! [`highlight`](crate::highlight), which escapes too: message HTML is never rendered and
 //! links are never made clickable.
 
-use crate::api::{self, ReportTo, Sms7726Steps};
+use crate::cases::MAX_NOTE_CHARS;
 use crate::check::{self, CheckInput, Checked};
 use crate::error::ApiError;
 use crate::highlight::{Mark, highlight, visible};
-use crate::{AppState, auth, ratelimit};
+use crate::reports::{self, ReportTo, Sms7726Steps};
+use crate::security::no_store;
+use crate::{AppState, auth};
 use askama::Template;
 use axum::Router;
 use axum::extract::multipart::{Multipart, MultipartRejection};
@@ -21,25 +23,27 @@ use base64::Engine as _;
 use redflag_engine::{Channel, OrderHistory, Report};
 use serde::Deserialize;
 
+mod hotline;
+use hotline::{HotlinePage, case_page, export_csv, hotline, logged_in, login, logout, save_case};
+
 /// Largest original message the result page carries back in its report and save forms;
 /// past it, the forms carry the text as checked.
 const CARRY_LIMIT: usize = 2 * 1024 * 1024;
 
-/// Longest note a hotline may keep with a case.
-pub(crate) const MAX_NOTE_CHARS: usize = 2000;
-
 /// Most recent cases and indicators shown on the hotline view.
 const HOTLINE_ROWS: usize = 100;
 
-pub(crate) fn router(state: &AppState) -> Router<AppState> {
-    let limited = Router::new()
+/// The page's routes that cost a check or a sign-in attempt: the server puts them behind
+/// the rate limit.
+pub(crate) fn limited_routes() -> Router<AppState> {
+    Router::new()
         .route("/check", post(check_form))
         .route("/report/{to}", post(report_form))
         .route("/hotline/login", post(login))
-        .route_layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            ratelimit::limit,
-        ));
+}
+
+/// The page's other routes.
+pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(index))
         .route("/hotline", get(hotline))
@@ -50,7 +54,6 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .route("/static/redflag.css", get(css))
         .route("/static/redflag.js", get(js))
         .route("/favicon.ico", get(favicon))
-        .merge(limited)
 }
 
 // ---------------------------------------------------------------- templates
@@ -177,55 +180,6 @@ struct Carry {
     orders_csv: Option<String>,
     /// The original was too big to carry: the forms carry the text as checked.
     reduced: bool,
-}
-
-#[derive(Template)]
-#[template(path = "hotline.html")]
-struct HotlinePage {
-    disabled: bool,
-    logged_in: bool,
-    error: Option<String>,
-    saved: Option<i64>,
-    cases: Vec<CaseRow>,
-    indicators: Vec<IndicatorRow>,
-}
-
-struct CaseRow {
-    id: i64,
-    created_at: String,
-    channel: &'static str,
-    verdict: &'static str,
-    verdict_label: &'static str,
-    score: u8,
-    sender: String,
-    subject: String,
-    note: String,
-}
-
-struct IndicatorRow {
-    kind: &'static str,
-    value: String,
-    count: u64,
-    first_seen: String,
-    last_seen: String,
-}
-
-#[derive(Template)]
-#[template(path = "case.html")]
-struct CasePage {
-    id: i64,
-    verdict: &'static str,
-    verdict_label: &'static str,
-    score: u8,
-    created_at: String,
-    channel: &'static str,
-    sender: String,
-    subject: String,
-    consent: bool,
-    note: String,
-    indicators: Vec<(&'static str, String)>,
-    findings: Vec<FindingView>,
-    message_html: String,
 }
 
 fn render(status: StatusCode, t: &impl Template) -> Response {
@@ -440,7 +394,7 @@ async fn check_form(
     match check::run(&state, input).await {
         Ok(checked) => {
             let logged_in = logged_in(&state, &headers);
-            api::no_store(render(
+            no_store(render(
                 StatusCode::OK,
                 &result_page(&state, &checked, logged_in),
             ))
@@ -586,7 +540,7 @@ fn result_page(state: &AppState, checked: &Checked, logged_in: bool) -> ResultPa
         ftc_how: profile.reports.ftc.how.clone().unwrap_or_default(),
         ftc_web: profile.reports.ftc.web.clone().unwrap_or_default(),
         sms7726: {
-            let mut s = api::sms7726_steps(profile, checked);
+            let mut s = reports::sms7726_steps(profile, checked);
             s.send = s.send.as_deref().map(visible);
             s
         },
@@ -770,7 +724,7 @@ async fn report_form(
     let result = async {
         let to = ReportTo::parse(&to, state.engine().profile())?;
         let checked = check::run(&state, form.input()?).await?;
-        api::report_response(&state, &checked, to)
+        reports::report_response(&state, &checked, to)
     }
     .await;
     result.unwrap_or_else(|e| page_error(&e))
@@ -789,314 +743,10 @@ fn page_error(e: &ApiError) -> Response {
     error_page(status, title, &e.message)
 }
 
-// ---------------------------------------------------------------- the hotline's view
-
-impl HotlinePage {
-    fn login() -> HotlinePage {
-        HotlinePage {
-            disabled: false,
-            logged_in: false,
-            error: None,
-            saved: None,
-            cases: Vec::new(),
-            indicators: Vec::new(),
-        }
-    }
-}
-
-/// Whether the request carries a valid hotline session.
-fn logged_in(state: &AppState, headers: &HeaderMap) -> bool {
-    let Some((_, token)) = state.cases() else {
-        return false;
-    };
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(|c| auth::cookie(c, auth::COOKIE))
-        .any(|v| token.check_session(v, auth::now()))
-}
-
-/// A state-changing request from a browser must come from this site. Browsers say where a
-/// request comes from in `Sec-Fetch-Site`; older ones only in `Origin`, which is `null` on
-/// this site's own forms because its pages send no referrer (`Referrer-Policy:
-/// no-referrer`), so `null` proves nothing either way. Requests that say nothing (not
-/// from a browser) pass: the session cookie is `SameSite=Strict` besides.
-fn same_origin(headers: &HeaderMap) -> bool {
-    let get = |name| {
-        headers
-            .get(name)
-            .and_then(|v: &HeaderValue| v.to_str().ok())
-    };
-    if let Some(site) = get("sec-fetch-site") {
-        return matches!(site, "same-origin" | "none");
-    }
-    match get(header::ORIGIN.as_str()) {
-        None | Some("null") => true,
-        Some(origin) => {
-            let origin_host = origin
-                .split_once("://")
-                .map(|(_, rest)| rest.trim_end_matches('/'));
-            matches!((origin_host, get(header::HOST.as_str())), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
-        }
-    }
-}
-
-/// Whether the page was reached over HTTPS (directly or through a proxy that says so).
-fn is_https(headers: &HeaderMap) -> bool {
-    headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|p| p.trim().eq_ignore_ascii_case("https"))
-}
-
-fn session_cookie(value: &str, max_age: u64, https: bool) -> HeaderValue {
-    let secure = if https { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}",
-        auth::COOKIE
-    ))
-    .unwrap_or_else(|_| HeaderValue::from_static(""))
-}
-
-#[derive(Deserialize)]
-struct HotlineQuery {
-    saved: Option<i64>,
-}
-
-async fn hotline(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Query(q): Query<HotlineQuery>,
-) -> Response {
-    let Some((store, _)) = state.cases() else {
-        return render(
-            StatusCode::SERVICE_UNAVAILABLE,
-            &HotlinePage {
-                disabled: true,
-                ..HotlinePage::login()
-            },
-        );
-    };
-    if !logged_in(&state, &headers) {
-        return render(StatusCode::OK, &HotlinePage::login());
-    }
-    let cases = match store.list_cases(HOTLINE_ROWS as u32, 0).await {
-        Ok(c) => c,
-        Err(e) => return page_error(&ApiError::internal("listing cases failed", &e)),
-    };
-    let indicators = match store.indicators().await {
-        Ok(i) => i,
-        Err(e) => return page_error(&ApiError::internal("counting indicators failed", &e)),
-    };
-    let page = HotlinePage {
-        disabled: false,
-        logged_in: true,
-        error: None,
-        saved: q.saved,
-        cases: cases
-            .into_iter()
-            .map(|c| CaseRow {
-                id: c.id.0,
-                created_at: time(c.created_at),
-                channel: c.channel.as_str(),
-                verdict: c.verdict.as_str(),
-                verdict_label: c.verdict.label(),
-                score: c.score,
-                sender: visible(&c.sender.unwrap_or_default()),
-                subject: visible(&c.subject.unwrap_or_default()),
-                note: visible(&c.note.unwrap_or_default()),
-            })
-            .collect(),
-        indicators: indicators
-            .into_iter()
-            .take(HOTLINE_ROWS)
-            .map(|i| IndicatorRow {
-                kind: i.kind.as_str(),
-                value: visible(&i.value),
-                count: i.count,
-                first_seen: time(i.first_seen),
-                last_seen: time(i.last_seen),
-            })
-            .collect(),
-    };
-    api::no_store(render(StatusCode::OK, &page))
-}
-
-fn time(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M").to_string()
-}
-
-#[derive(Deserialize)]
-struct LoginForm {
-    token: String,
-}
-
-async fn login(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Form(form): Form<LoginForm>,
-) -> Response {
-    let Some((_, token)) = state.cases() else {
-        return render(
-            StatusCode::SERVICE_UNAVAILABLE,
-            &HotlinePage {
-                disabled: true,
-                ..HotlinePage::login()
-            },
-        );
-    };
-    if !token.matches(&form.token) {
-        tracing::warn!("hotline sign-in with a wrong token");
-        return render(
-            StatusCode::UNAUTHORIZED,
-            &HotlinePage {
-                error: Some("That token is not right. Please check it and try again.".into()),
-                ..HotlinePage::login()
-            },
-        );
-    }
-    let Some(session) = token.new_session(auth::now()) else {
-        return page_error(&ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "Could not start a session. Please try again.",
-        ));
-    };
-    let mut res = Redirect::to("/hotline").into_response();
-    res.headers_mut().insert(
-        header::SET_COOKIE,
-        session_cookie(&session, auth::SESSION_SECS, is_https(&headers)),
-    );
-    res
-}
-
-async fn logout(headers: HeaderMap) -> Response {
-    let mut res = Redirect::to("/hotline").into_response();
-    res.headers_mut().insert(
-        header::SET_COOKIE,
-        session_cookie("", 0, is_https(&headers)),
-    );
-    res
-}
-
-async fn save_case(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Form(form): Form<CarriedForm>,
-) -> Response {
-    let Some((store, _)) = state.cases() else {
-        return page_error(&ApiError::cases_disabled());
-    };
-    if !logged_in(&state, &headers) || !same_origin(&headers) {
-        return error_page(
-            StatusCode::UNAUTHORIZED,
-            "Please sign in",
-            "Saving a case needs the hotline sign-in. Sign in at /hotline, then check the message again.",
-        );
-    }
-    if !matches!(form.consent.as_deref(), Some("yes" | "on" | "true")) {
-        return error_page(
-            StatusCode::BAD_REQUEST,
-            "Consent needed",
-            "A case is only saved when the person agreed: tick the box and try again.",
-        );
-    }
-    let note = form.note.as_deref().and_then(some_text);
-    if note
-        .as_ref()
-        .is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS)
-    {
-        return error_page(
-            StatusCode::BAD_REQUEST,
-            "Note too long",
-            "The note is too long: keep it under 2,000 characters.",
-        );
-    }
-    let result = async {
-        let checked = check::run(&state, form.input()?).await?;
-        crate::cases::save(&state, store, &checked, note).await
-    }
-    .await;
-    match result {
-        Ok(saved) => Redirect::to(&format!("/hotline/cases/{}", saved.id)).into_response(),
-        Err(e) => page_error(&e),
-    }
-}
-
-async fn case_page(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    let Some((store, _)) = state.cases() else {
-        return page_error(&ApiError::cases_disabled());
-    };
-    if !logged_in(&state, &headers) {
-        return Redirect::to("/hotline").into_response();
-    }
-    let Ok(id) = id.parse::<i64>() else {
-        return error_page(StatusCode::NOT_FOUND, "Not found", "There is no such case.");
-    };
-    let case = match store.get_case(redflag_store::CaseId(id)).await {
-        Ok(Some(c)) => c,
-        Ok(None) => {
-            return error_page(StatusCode::NOT_FOUND, "Not found", "There is no such case.");
-        }
-        Err(e) => return page_error(&ApiError::internal("reading a case failed", &e)),
-    };
-    let findings = crate::cases::findings_of(&case.report);
-    let marks: Vec<Mark<'_>> = findings
-        .iter()
-        .flat_map(|(f, spans)| {
-            spans.iter().map(|&(start, end)| Mark {
-                rule: f.rule.as_str(),
-                start,
-                end,
-            })
-        })
-        .collect();
-    let message_html = highlight(&case.message_text, &marks);
-    let s = &case.summary;
-    let page = CasePage {
-        id: s.id.0,
-        verdict: s.verdict.as_str(),
-        verdict_label: s.verdict.label(),
-        score: s.score,
-        created_at: time(s.created_at),
-        channel: s.channel.as_str(),
-        sender: visible(s.sender.as_deref().unwrap_or_default()),
-        subject: visible(s.subject.as_deref().unwrap_or_default()),
-        consent: s.consent,
-        note: visible(s.note.as_deref().unwrap_or_default()),
-        indicators: case
-            .indicators
-            .iter()
-            .map(|i| (i.kind.as_str(), visible(&i.value)))
-            .collect(),
-        message_html,
-        findings: findings.into_iter().map(|(f, _)| f).collect(),
-    };
-    api::no_store(render(StatusCode::OK, &page))
-}
-
-async fn export_csv(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let Some((store, _)) = state.cases() else {
-        return page_error(&ApiError::cases_disabled());
-    };
-    if !logged_in(&state, &headers) {
-        return Redirect::to("/hotline").into_response();
-    }
-    match store.export_csv().await {
-        Ok(csv) => crate::cases::csv_response(csv),
-        Err(e) => page_error(&ApiError::internal("CSV export failed", &e)),
-    }
-}
-
 // ---------------------------------------------------------------- static files
 
-const CSS: &str = include_str!("../static/redflag.css");
-const JS: &str = include_str!("../static/redflag.js");
+const CSS: &str = include_str!("../../static/redflag.css");
+const JS: &str = include_str!("../../static/redflag.js");
 
 fn static_file(body: &'static str, content_type: &'static str) -> Response {
     (
@@ -1126,39 +776,9 @@ async fn favicon() -> Response {
         .into_response()
 }
 
-impl FindingView {
-    pub(crate) fn from_json(f: &serde_json::Value) -> FindingView {
-        let s = |k: &str| f.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
-        FindingView {
-            rule: s("rule"),
-            explanation: s("explanation"),
-            message: plain_quotes(&s("message")),
-            points: f
-                .get("points")
-                .and_then(serde_json::Value::as_u64)
-                .and_then(|p| u8::try_from(p).ok())
-                .unwrap_or(0),
-            // Cases saved before schema 1.3 have no such field.
-            outweighed: f
-                .get("outweighed")
-                .and_then(serde_json::Value::as_bool)
-                .unwrap_or(false),
-            evidence: f
-                .get("evidence")
-                .and_then(|e| e.as_array())
-                .map(|es| {
-                    es.iter()
-                        .filter_map(|e| e.get("text").and_then(|t| t.as_str()))
-                        .map(quote)
-                        .collect()
-                })
-                .unwrap_or_default(),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::hotline::same_origin;
     use super::*;
 
     #[test]

@@ -1,0 +1,117 @@
+//! What a client sends to be checked: the JSON body the API and the case store share, and
+//! how it becomes a [`CheckInput`].
+
+use crate::check::CheckInput;
+use crate::error::ApiError;
+use base64::Engine as _;
+use redflag_engine::Channel;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// How the message arrived.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum ChannelName {
+    Email,
+    Sms,
+    Chat,
+    Call,
+}
+
+impl From<ChannelName> for Channel {
+    fn from(c: ChannelName) -> Channel {
+        match c {
+            ChannelName::Email => Channel::Email,
+            ChannelName::Sms => Channel::Sms,
+            ChannelName::Chat => Channel::Chat,
+            ChannelName::Call => Channel::Call,
+        }
+    }
+}
+
+/// A message to check. Give exactly one of `text`, `email` or `email_base64`.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CheckRequest {
+    /// The message as text: a text message, a chat, what a caller said, or a pasted email
+    /// (a raw email with headers is recognised as one).
+    #[schema(example = "Amazon: your account is locked. Call 1-888-555-0199 now.")]
+    pub(crate) text: Option<String>,
+    /// A raw email (.eml) as text.
+    pub(crate) email: Option<String>,
+    /// A raw email (.eml) in base64, for emails that are not UTF-8.
+    pub(crate) email_base64: Option<String>,
+    /// How it arrived. Left out: an email is recognised by its content, anything else is a
+    /// text message (`sms`).
+    pub(crate) channel: Option<ChannelName>,
+    /// Who sent it: phone number, short code, email address or name (for a call: the
+    /// number that called).
+    #[schema(example = "+13055550147")]
+    pub(crate) sender: Option<String>,
+    /// The subject, for a pasted email body.
+    pub(crate) subject: Option<String>,
+    /// The person's order numbers, typed or pasted, to check the order the message names.
+    #[schema(example = "112-1234567-1234567")]
+    pub(crate) order_numbers: Option<String>,
+    /// The person's Amazon "Your Orders" export (the Request-your-data CSV).
+    pub(crate) orders_csv: Option<String>,
+    /// The country whose reporting bodies the report names (ISO code, `JP`). Left out: the
+    /// marketplace the message claims, its sender's number, or its language decide.
+    #[schema(example = "JP")]
+    pub(crate) country: Option<String>,
+}
+
+impl CheckRequest {
+    pub(crate) fn into_input(self) -> Result<CheckInput, ApiError> {
+        let given = [
+            self.text.is_some(),
+            self.email.is_some(),
+            self.email_base64.is_some(),
+        ]
+        .into_iter()
+        .filter(|g| *g)
+        .count();
+        if given != 1 {
+            return Err(ApiError::bad_input(
+                "invalid_request",
+                "Give exactly one of `text`, `email` or `email_base64`.",
+            ));
+        }
+        let is_email = self.text.is_none();
+        if is_email && self.channel.is_some_and(|c| c != ChannelName::Email) {
+            return Err(ApiError::bad_input(
+                "invalid_request",
+                "`email` and `email_base64` hold an email: leave `channel` out or set it to \"email\".",
+            ));
+        }
+        let bytes = match (self.text, self.email, self.email_base64) {
+            (Some(t), _, _) | (_, Some(t), _) => t.into_bytes(),
+            (_, _, Some(b)) => decode_base64(&b)?,
+            _ => Vec::new(),
+        };
+        Ok(CheckInput {
+            bytes,
+            channel: if is_email {
+                Some(Channel::Email)
+            } else {
+                self.channel.map(Channel::from)
+            },
+            sender: self.sender,
+            subject: self.subject,
+            order_numbers: self.order_numbers,
+            orders_csv: self.orders_csv,
+            country: self.country,
+        })
+    }
+}
+
+fn decode_base64(b: &str) -> Result<Vec<u8>, ApiError> {
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+    let clean: String = b.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
+        .iter()
+        .find_map(|e| e.decode(&clean).ok())
+        .ok_or_else(|| {
+            ApiError::bad_input("invalid_request", "`email_base64` is not valid base64.")
+        })
+}
