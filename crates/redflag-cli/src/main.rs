@@ -7,8 +7,12 @@
 mod check;
 mod corpus;
 mod eval;
+mod filter;
+#[cfg(feature = "milter")]
+mod milter;
 mod orders;
 mod render;
+mod scan;
 mod serve;
 mod train;
 
@@ -47,6 +51,16 @@ enum Command {
     Train(train::TrainArgs),
     /// Run the web page and JSON API (and, with a token, the hotline's case store).
     Serve(serve::ServeArgs),
+    /// Pipe filter for mail servers (like spamc): a message on standard input comes out on
+    /// standard output with X-Redflag-* header fields added, its body byte for byte.
+    Filter(filter::FilterArgs),
+    /// Milter for Postfix and Sendmail: adds the same X-Redflag-* header fields as the pipe
+    /// filter, and can reject or quarantine a message over a score.
+    #[cfg(feature = "milter")]
+    Milter(milter::MilterArgs),
+    /// Scan many messages (mbox files, Maildirs, folders) and summarise: counts, charts and
+    /// an HTML, CSV or JSON Lines report; copy or move the flagged ones into a Maildir.
+    Scan(scan::ScanArgs),
 }
 
 fn main() -> ExitCode {
@@ -136,5 +150,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Eval(args) => eval::run(args),
         Command::Train(args) => train::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Filter(args) => filter::run(args),
+        #[cfg(feature = "milter")]
+        Command::Milter(args) => milter::run(args),
+        Command::Scan(args) => scan::run(args),
     }
 }

@@ -28,7 +28,7 @@ pub mod work;
 pub use detect::{Input, InputKind, detect_kind};
 pub use email::parse_email;
 pub use html::{HtmlText, MAX_DEPTH as MAX_HTML_DEPTH, html_to_text};
-pub use mailbox::parse_mbox;
+pub use mailbox::{parse_mbox, split_mbox};
 pub use messenger::parse_messenger_json;
 pub use model::*;
 pub use text::{TextInput, classify_sender, parse_text_message};

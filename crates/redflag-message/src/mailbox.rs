@@ -14,15 +14,21 @@ use crate::{Error, Message, parse_email};
 /// in its place; the others are still returned. Input with no message at all gives a single
 /// [`Error::Empty`]. Input without a postmark line is read as one message.
 pub fn parse_mbox(raw: &[u8]) -> Vec<Result<Message, Error>> {
-    let raw = raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw);
-    if raw.iter().all(u8::is_ascii_whitespace) {
+    let messages = split_mbox(raw);
+    if messages.is_empty() {
         return vec![Err(Error::Empty)];
     }
-    split(raw).iter().map(|m| parse_email(m)).collect()
+    messages.iter().map(|m| parse_email(m)).collect()
 }
 
-/// The raw messages of an mbox file, postmarks removed and `>From ` lines unescaped.
-fn split(raw: &[u8]) -> Vec<Vec<u8>> {
+/// The raw messages of an mbox file, in file order, postmarks removed and `>From ` lines
+/// unescaped: what [`parse_mbox`] parses, for callers that need each message's bytes (to
+/// copy one out of the file). Input that is only white space gives none.
+pub fn split_mbox(raw: &[u8]) -> Vec<Vec<u8>> {
+    let raw = raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw);
+    if raw.iter().all(u8::is_ascii_whitespace) {
+        return Vec::new();
+    }
     let lines: Vec<&[u8]> = raw.split_inclusive(|&b| b == b'\n').collect();
     let mut messages: Vec<Vec<u8>> = Vec::new();
     let mut current: Option<Vec<u8>> = None;

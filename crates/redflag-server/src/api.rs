@@ -2,14 +2,18 @@
 //! send. Each reads its request, calls [`check`](crate::check), and renders the answer.
 
 use crate::AppState;
-use crate::check;
+use crate::check::{self, CheckInput};
 use crate::error::{ApiError, ErrorBody};
 use crate::reports::{FtcReport, ReportTo, report_response};
 use crate::request::{ChannelName, CheckRequest};
 use crate::security::no_store;
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use redflag_engine::Channel;
+use redflag_mailflow::{Stamp, StampOptions};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -132,6 +136,93 @@ pub(crate) async fn assess(
 ) -> Result<Response, ApiError> {
     let assessment = check::assess(&state, req.into_input()?).await?;
     Ok(no_store(Json(&assessment).into_response()))
+}
+
+/// The answer for a mail server: the verdict, the score, the red flags and the header fields
+/// that `redflag filter` and `redflag milter` add, so that every way into a mail flow stamps
+/// a message alike.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct RawCheckDoc {
+    /// `"1.4"`.
+    schema_version: &'static str,
+    /// `scam`, `suspicious` or `clean`.
+    #[schema(example = "scam")]
+    verdict: &'static str,
+    /// 0 to 100; `scam` from 60, `suspicious` from 30.
+    score: u8,
+    /// The red flags' rule IDs, strongest first (`docs/rules.md`).
+    #[schema(example = json!(["PHN001", "URG001"]))]
+    flags: Vec<&'static str>,
+    /// The message claims to be the brand.
+    claims_brand: bool,
+    /// The header fields to add, in order: `X-Redflag-Verdict`, `X-Redflag-Score`,
+    /// `X-Redflag-Flags`, `X-Redflag-Version`. A mail server should first remove any
+    /// `X-Redflag-*` fields the message already carries: a sender can forge them.
+    headers: Vec<HeaderField>,
+}
+
+/// One header field.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct HeaderField {
+    /// `X-Redflag-Verdict`.
+    name: &'static str,
+    /// `scam`.
+    value: String,
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/check/raw",
+    tag = "check",
+    summary = "Check a raw email, for mail servers",
+    description = "The body is one raw email as it arrived (`Content-Type: message/rfc822`), headers and all. Answers with one small JSON: the verdict, the score, the red flags' rule IDs and the header fields `redflag filter` would add. The same check as `/api/v1/assess`. Nothing is stored. Rate-limited per client IP like the other public endpoints: a mail server's own instance should run with `--rate-limit 0` on loopback (docs/mail-servers.md).",
+    request_body(content = String, content_type = "message/rfc822", description = "The raw email"),
+    responses(
+        (status = 200, description = "The verdict and the header fields", body = RawCheckDoc),
+        (status = 413, description = "Over 10 MiB (`too_large`)", body = ErrorBody),
+        (status = 415, description = "Not `message/rfc822` (`unsupported_media_type`)", body = ErrorBody),
+        (status = 422, description = "`empty_message`, `not_a_message`", body = ErrorBody),
+        (status = 429, description = "Too many requests (`rate_limited`); see `Retry-After`", body = ErrorBody),
+        (status = 503, description = "Took over 15 s (`timeout`), or the connection cap was reached (`overloaded`)", body = ErrorBody),
+    )
+)]
+pub(crate) async fn check_raw(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let is_rfc822 = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("message/rfc822"));
+    if !is_rfc822 {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Send the raw email with `Content-Type: message/rfc822`.",
+        ));
+    }
+    let input = CheckInput {
+        bytes: body.to_vec(),
+        channel: Some(Channel::Email),
+        ..CheckInput::default()
+    };
+    let assessment = check::assess(&state, input).await?;
+    let stamp = Stamp::of(&assessment, &StampOptions::default());
+    let doc = RawCheckDoc {
+        schema_version: assessment.schema_version,
+        verdict: assessment.verdict.as_str(),
+        score: assessment.score,
+        flags: assessment.findings.iter().map(|f| f.rule).collect(),
+        claims_brand: assessment.claims_brand,
+        headers: stamp
+            .fields
+            .into_iter()
+            .map(|(name, value)| HeaderField { name, value })
+            .collect(),
+    };
+    Ok(no_store(Json(doc).into_response()))
 }
 
 #[utoipa::path(

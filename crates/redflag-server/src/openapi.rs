@@ -44,6 +44,7 @@ pub(crate) fn public_api() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(api::check))
         .routes(routes!(api::assess))
+        .routes(routes!(api::check_raw))
         .routes(routes!(api::report))
 }
 

@@ -46,6 +46,84 @@ async fn check_text_gives_the_cli_report() {
     );
 }
 
+fn post_raw(body: &[u8], content_type: &str) -> Request<Body> {
+    Request::post("/api/v1/check/raw")
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(body.to_vec()))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn check_raw_answers_a_mail_server_with_the_filters_fields() {
+    let app = public_app();
+    for name in [
+        "email/scam-account-locked.eml",
+        "email/legit-amazon-shipped.eml",
+        "email/malformed-no-headers.eml",
+    ] {
+        let raw = fixture(name);
+        let a = send(&app, post_raw(&raw, "message/rfc822")).await;
+        assert_eq!(a.status, StatusCode::OK, "{name}: {}", a.text());
+        assert_eq!(a.header(header::CACHE_CONTROL), "no-store");
+        let j = a.json();
+        let report = cli_report(&raw, Some(Channel::Email), None);
+        assert_eq!(j["verdict"], report["verdict"], "{name}");
+        assert_eq!(j["score"], report["score"], "{name}");
+        let rules: Vec<&str> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap())
+            .collect();
+        let flags: Vec<&str> = j["flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f.as_str().unwrap())
+            .collect();
+        assert_eq!(flags, rules, "{name}");
+        // The same fields `redflag filter` adds, in its order.
+        let fields: Vec<(&str, &str)> = j["headers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| (h["name"].as_str().unwrap(), h["value"].as_str().unwrap()))
+            .collect();
+        assert_eq!(
+            fields[0],
+            ("X-Redflag-Verdict", report["verdict"].as_str().unwrap())
+        );
+        assert_eq!(fields[1].0, "X-Redflag-Score");
+        assert_eq!(fields[2].0, "X-Redflag-Flags");
+        let listed = if rules.is_empty() {
+            "none".to_string()
+        } else {
+            rules.join(", ")
+        };
+        assert_eq!(fields[2].1, listed);
+    }
+    // With parameters on the media type, and in other cases.
+    let raw = fixture("email/scam-account-locked.eml");
+    let a = send(&app, post_raw(&raw, "Message/RFC822; charset=utf-8")).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    // Anything but message/rfc822 is refused: the body is not JSON.
+    for ct in ["application/json", "text/plain", ""] {
+        let a = send(&app, post_raw(&raw, ct)).await;
+        assert_eq!(a.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{ct:?}");
+        assert_eq!(a.error_code(), "unsupported_media_type");
+    }
+    let a = send(&app, post_raw(b"", "message/rfc822")).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(a.error_code(), "empty_message");
+    let a = send(
+        &app,
+        post_raw(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "message/rfc822"),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(a.error_code(), "not_a_message");
+}
+
 /// A finding in brief: rule, points, evidence spans.
 type Brief = (String, u64, Vec<(u64, u64)>);
 
@@ -449,6 +527,7 @@ async fn openapi_is_3_1_and_lists_every_path() {
             "/api/v1/cases.csv",
             "/api/v1/cases/{id}",
             "/api/v1/check",
+            "/api/v1/check/raw",
             "/api/v1/health",
             "/api/v1/indicators",
             "/api/v1/report/{to}",
