@@ -3,9 +3,7 @@
 use crate::render;
 use anyhow::{Context as _, bail};
 use clap::{Args, ValueEnum};
-use redflag_engine::{
-    AnalyzeOptions, Channel, Engine, InputOptions, Profile, Report, Verdict, read_input,
-};
+use redflag_engine::{AnalyzeOptions, Channel, InputOptions, Profile, Report, Verdict, read_input};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -34,9 +32,8 @@ pub(crate) struct CheckArgs {
     /// Print the report as JSON (one object; JSON Lines for several messages).
     #[arg(long)]
     json: bool,
-    /// Use another brand profile (TOML, same format as the embedded amazon.toml).
-    #[arg(long, value_name = "FILE")]
-    brands: Option<PathBuf>,
+    #[command(flatten)]
+    engine: crate::EngineArgs,
     /// Use another local fraud hotline (TOML with a [hotline] table).
     #[arg(long, value_name = "FILE")]
     hotline: Option<PathBuf>,
@@ -44,12 +41,6 @@ pub(crate) struct CheckArgs {
     /// that the order the message claims is real.
     #[arg(long, value_name = "FILE")]
     orders: Option<PathBuf>,
-    /// Use this text model instead of the embedded one (made with `redflag train`).
-    #[arg(long, value_name = "FILE", conflicts_with = "no_model")]
-    model: Option<PathBuf>,
-    /// Use no text model: red flags only.
-    #[arg(long)]
-    no_model: bool,
     /// Name the reporting bodies of this country (ISO code: JP, DE, UK, IN, ...). Without
     /// it, the marketplace the message claims, the sender's number or its language decide.
     #[arg(long, value_name = "CODE")]
@@ -81,9 +72,7 @@ struct Source {
 }
 
 pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
-    let profile = load_profile(args.brands.as_deref(), args.hotline.as_deref())?;
-    let engine =
-        Engine::new(profile).with_model(crate::load_model(args.model.as_deref(), args.no_model)?);
+    let engine = args.engine.engine(args.hotline.as_deref())?;
     let orders = args
         .orders
         .as_deref()

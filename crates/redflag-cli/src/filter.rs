@@ -1,9 +1,8 @@
 //! `redflag filter`: the spamc-style pipe filter.
 
 use clap::{Args, ValueEnum};
-use redflag_engine::{Engine, Verdict};
+use redflag_engine::Verdict;
 use redflag_mailflow::{FilterOptions, StampOptions};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// `EX_TEMPFAIL` from sysexits.h: the MTA keeps the message and tries again.
@@ -21,15 +20,8 @@ pub(crate) struct FilterArgs {
     /// with 0 whenever the message went through.
     #[arg(long)]
     exit_code: bool,
-    /// Use another brand profile (TOML, same format as the embedded amazon.toml).
-    #[arg(long, value_name = "FILE")]
-    brands: Option<PathBuf>,
-    /// Use this text model instead of the embedded one.
-    #[arg(long, value_name = "FILE", conflicts_with = "no_model")]
-    model: Option<PathBuf>,
-    /// Use no text model: red flags only.
-    #[arg(long)]
-    no_model: bool,
+    #[command(flatten)]
+    engine: crate::EngineArgs,
 }
 
 /// Which verdict counts as flagged.
@@ -56,7 +48,7 @@ impl FlagAt {
 pub(crate) fn run(args: FilterArgs) -> anyhow::Result<ExitCode> {
     // A bad profile or model file is a set-up error: say so, and let the MTA retry rather
     // than pass mail through unchecked without anyone noticing.
-    let engine = match engine(&args) {
+    let engine = match args.engine.engine(None) {
         Ok(e) => e,
         Err(e) => {
             eprintln!("redflag filter: {e:#}");
@@ -79,9 +71,4 @@ pub(crate) fn run(args: FilterArgs) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::from(EX_TEMPFAIL))
         }
     }
-}
-
-fn engine(args: &FilterArgs) -> anyhow::Result<Engine> {
-    let profile = crate::check::load_profile(args.brands.as_deref(), None)?;
-    Ok(Engine::new(profile).with_model(crate::load_model(args.model.as_deref(), args.no_model)?))
 }

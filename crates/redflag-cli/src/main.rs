@@ -80,6 +80,33 @@ fn main() -> ExitCode {
     }
 }
 
+/// The options that choose what checks a message, shared by every command that checks:
+/// `check`, `scan`, `serve`, `filter` and `milter`.
+#[derive(clap::Args, Debug)]
+pub(crate) struct EngineArgs {
+    /// Use another brand profile (TOML, same format as the embedded amazon.toml).
+    #[arg(long, value_name = "FILE")]
+    brands: Option<std::path::PathBuf>,
+    /// Use this text model instead of the embedded one (made with `redflag train`).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_model")]
+    model: Option<std::path::PathBuf>,
+    /// Use no text model: red flags only.
+    #[arg(long)]
+    no_model: bool,
+}
+
+impl EngineArgs {
+    /// The engine these options choose, with another local fraud hotline if one is given.
+    pub(crate) fn engine(
+        &self,
+        hotline: Option<&std::path::Path>,
+    ) -> anyhow::Result<redflag_engine::Engine> {
+        let profile = check::load_profile(self.brands.as_deref(), hotline)?;
+        Ok(redflag_engine::Engine::new(profile)
+            .with_model(load_model(self.model.as_deref(), self.no_model)?))
+    }
+}
+
 /// The text model to use: a file, none, or the embedded one. A model lives as long as the
 /// program.
 pub(crate) fn load_model(

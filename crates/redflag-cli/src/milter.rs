@@ -3,9 +3,7 @@
 use crate::filter::FlagAt;
 use anyhow::Context as _;
 use clap::Args;
-use redflag_engine::Engine;
 use redflag_mailflow::{ListenAddr, MilterListener, MilterOptions, StampOptions};
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -42,15 +40,8 @@ pub(crate) struct MilterArgs {
     /// unchecked. Keep it under Postfix's milter_content_timeout (300).
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     check_timeout: u64,
-    /// Use another brand profile (TOML, same format as the embedded amazon.toml).
-    #[arg(long, value_name = "FILE")]
-    brands: Option<PathBuf>,
-    /// Use this text model instead of the embedded one.
-    #[arg(long, value_name = "FILE", conflicts_with = "no_model")]
-    model: Option<PathBuf>,
-    /// Use no text model: red flags only.
-    #[arg(long)]
-    no_model: bool,
+    #[command(flatten)]
+    engine: crate::EngineArgs,
 }
 
 fn parse_mode(s: &str) -> Result<u32, String> {
@@ -65,9 +56,7 @@ fn parse_mode(s: &str) -> Result<u32, String> {
 /// failed.
 pub(crate) fn run(args: MilterArgs) -> anyhow::Result<ExitCode> {
     init_logs();
-    let profile = crate::check::load_profile(args.brands.as_deref(), None)?;
-    let engine =
-        Engine::new(profile).with_model(crate::load_model(args.model.as_deref(), args.no_model)?);
+    let engine = args.engine.engine(None)?;
     let opts = MilterOptions {
         stamp: StampOptions {
             flag_at: args.flag_at.verdict(),

@@ -5,7 +5,7 @@
 use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use redflag_engine::{Engine, Verdict};
+use redflag_engine::Verdict;
 use redflag_scan::{DeliveryMode, ScanOptions, Summary};
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -43,18 +43,11 @@ pub(crate) struct ScanArgs {
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
-    /// Use another brand profile (TOML, same format as the embedded amazon.toml).
-    #[arg(long, value_name = "FILE")]
-    brands: Option<PathBuf>,
+    #[command(flatten)]
+    engine: crate::EngineArgs,
     /// Use another local fraud hotline (TOML with a [hotline] table).
     #[arg(long, value_name = "FILE")]
     hotline: Option<PathBuf>,
-    /// Use this text model instead of the embedded one (made with `redflag train`).
-    #[arg(long, value_name = "FILE", conflicts_with = "no_model")]
-    model: Option<PathBuf>,
-    /// Use no text model: red flags only.
-    #[arg(long)]
-    no_model: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -83,9 +76,7 @@ fn write_file(
 }
 
 pub(crate) fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
-    let profile = crate::check::load_profile(args.brands.as_deref(), args.hotline.as_deref())?;
-    let engine =
-        Engine::new(profile).with_model(crate::load_model(args.model.as_deref(), args.no_model)?);
+    let engine = args.engine.engine(args.hotline.as_deref())?;
     let opts = ScanOptions {
         min_verdict: match args.min_verdict {
             MinVerdict::Suspicious => Verdict::Suspicious,

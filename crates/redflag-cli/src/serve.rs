@@ -2,7 +2,6 @@
 
 use anyhow::Context as _;
 use clap::Args;
-use redflag_engine::Engine;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -68,22 +67,13 @@ pub(crate) struct ServeArgs {
     /// Use another local fraud hotline (TOML with a [hotline] table).
     #[arg(long, value_name = "FILE")]
     hotline: Option<PathBuf>,
-    /// Use another brand profile (TOML, same format as the embedded amazon.toml).
-    #[arg(long, value_name = "FILE")]
-    brands: Option<PathBuf>,
-    /// Use this text model instead of the embedded one.
-    #[arg(long, value_name = "FILE", conflicts_with = "no_model")]
-    model: Option<PathBuf>,
-    /// Use no text model: red flags only.
-    #[arg(long)]
-    no_model: bool,
+    #[command(flatten)]
+    engine: crate::EngineArgs,
 }
 
 pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     init_logs();
-    let profile = crate::check::load_profile(args.brands.as_deref(), args.hotline.as_deref())?;
-    let engine =
-        Engine::new(profile).with_model(crate::load_model(args.model.as_deref(), args.no_model)?);
+    let engine = args.engine.engine(args.hotline.as_deref())?;
     // The phone-number tables and the dictionary are built now, not on the first request.
     engine.warm_up();
     let config = redflag_server::Config {

@@ -9,7 +9,7 @@
 //! or bounce because of itself.
 
 use crate::filter::check_bytes;
-use crate::stamp::{FIELD_PREFIX, Stamp, StampOptions, fold};
+use crate::stamp::{FIELD_PREFIX, Stamp, StampOptions, ascii_line, fold};
 use indymilter::{
     Actions, Callbacks, Config, ContextActions, EitherListener, EitherStream, EomContext, Listener,
     MacroStage, NegotiateContext, ProtoOpts, SetErrorReply, Status,
@@ -802,23 +802,6 @@ async fn stamp_message(
         actions.add_header(*name, fold(name, value, "\n")).await?;
     }
     Ok(())
-}
-
-/// `s` as one line of printable ASCII, at most `max` characters (as the pipe filter writes
-/// a subject tag).
-fn ascii_line(s: &str, max: usize) -> String {
-    let mut out = s
-        .chars()
-        .map(|c| if c.is_ascii_graphic() { c } else { ' ' })
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    if out.len() > max {
-        out.truncate(max);
-        out.push_str("...");
-    }
-    out
 }
 
 /// The MTA's queue ID, for the log: letters and digits only, at most 32.

@@ -102,7 +102,7 @@ fn version() -> String {
 
 /// `s` as one line of printable ASCII, at most `max` characters: what a header field's
 /// value may hold without encoding.
-fn ascii_line(s: &str, max: usize) -> String {
+pub(crate) fn ascii_line(s: &str, max: usize) -> String {
     let mut out: String = s
         .chars()
         .map(|c| if c.is_ascii_graphic() { c } else { ' ' })
