@@ -23,6 +23,7 @@ mod locale;
 mod outbound;
 mod report;
 mod score;
+pub mod shown;
 
 pub use assess::{AssessedFinding, Assessment};
 pub use eml::{ATTACHMENT_NAME, DraftTo, EmailDraft, email_draft};

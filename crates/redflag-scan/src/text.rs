@@ -1,6 +1,7 @@
-//! Making message text safe to show: on a terminal, in HTML, in a spreadsheet.
+//! Making message text safe to show: on a terminal, in HTML, in a spreadsheet. What counts
+//! as dangerous is the engine's (`redflag_engine::shown`); the escaping is this report's.
 
-use std::borrow::Cow;
+use redflag_engine::shown::reorders as is_bidi;
 
 /// At most `max` characters of `s`, with `…` when cut.
 pub(crate) fn clip(s: &str, max: usize) -> String {
@@ -8,11 +9,6 @@ pub(crate) fn clip(s: &str, max: usize) -> String {
         None => s.to_string(),
         Some((i, _)) => format!("{}…", &s[..i]),
     }
-}
-
-/// Characters that reorder the text around them.
-fn is_bidi(c: char) -> bool {
-    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// For a terminal: control characters (line breaks too: every value is one line) and
@@ -50,15 +46,8 @@ pub(crate) fn html(s: &str) -> String {
     out
 }
 
-/// For a CSV cell: a cell a spreadsheet would run as a formula (starting with `=`, `+`, `-`,
-/// `@`, a tab or a carriage return) gets a leading `'`.
-pub(crate) fn csv_cell(s: &str) -> Cow<'_, str> {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        Cow::Owned(format!("'{s}"))
-    } else {
-        Cow::Borrowed(s)
-    }
-}
+/// For a CSV cell: the engine's guard against formulas ([`redflag_engine::shown::csv_cell`]).
+pub(crate) use redflag_engine::shown::csv_cell;
 
 #[cfg(test)]
 mod tests {

@@ -108,22 +108,13 @@ pub(crate) fn escape_into(out: &mut String, s: &str) {
     }
 }
 
-/// Whether `c` changes the direction of the text around it (the embeddings, overrides and
-/// isolates, and the marks LRM, RLM and the Arabic letter mark).
-fn reorders(c: char) -> bool {
-    matches!(
-        c,
-        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}'
-    )
-}
-
 /// One character of message text as a reader may see it: a character that would reorder the
 /// text as a `[U+202E]`-style tag, another control character as U+FFFD, `\r` dropped.
 fn visible_char_into(out: &mut String, c: char) {
     match c {
         '\n' | '\t' => out.push(c),
         '\r' => {}
-        c if reorders(c) => {
+        c if redflag_engine::shown::reorders(c) => {
             let _ = write!(out, "[U+{:04X}]", u32::from(c));
         }
         c if c.is_control() => out.push('\u{fffd}'),

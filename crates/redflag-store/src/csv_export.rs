@@ -71,15 +71,9 @@ pub(crate) fn write(cases: &[Case]) -> Result<String, StoreError> {
     String::from_utf8(bytes).map_err(|_| StoreError::Corrupt("the export is not UTF-8".into()))
 }
 
-/// A cell a spreadsheet could run as a formula gets a leading `'` (OWASP's advice for CSV
-/// injection): cells starting with `=`, `+`, `-`, `@`, a tab or a carriage return.
-pub(crate) fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}").into()
-    } else {
-        cell.into()
-    }
-}
+/// A cell a spreadsheet could run as a formula gets a leading `'`: the engine's guard,
+/// shared with `redflag scan`'s CSV.
+pub(crate) use redflag_engine::shown::csv_cell as neutralise;
 
 #[cfg(test)]
 mod tests {
