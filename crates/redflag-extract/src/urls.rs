@@ -213,6 +213,13 @@ fn with_scheme(s: &str) -> String {
     }
 }
 
+/// Opening quotes and brackets, never the first letter of a host.
+const OPENING_PUNCTUATION: &[char] = &[
+    '\u{2018}', '\u{2019}', '\u{201A}', '\u{201B}', '\u{201C}', '\u{201D}', '\u{201E}', '\u{201F}',
+    '\u{00AB}', '\u{00BB}', '\u{2039}', '\u{203A}', '\u{300C}', '\u{300E}', '\u{FF08}', '\'', '"',
+    '(', '[', '{',
+];
+
 /// The host part of a scheme-less URL (`amazon.com` in `amazon.com:443/x?y`).
 fn bare_host(s: &str) -> &str {
     let end = s.find(['/', '?', '#', ':']).unwrap_or(s.len());
@@ -714,6 +721,10 @@ pub(crate) fn find(msg: &Message) -> (Vec<UrlRef>, Vec<EmailRef>) {
         )
     });
     for (start, raw, email) in pieces {
+        // An opening quote or bracket glued to a link (`‘Amazon.com`, `«www.x.fr`) is
+        // punctuation, not part of its host: linkify takes some as letters of a name.
+        let lead = raw.len() - raw.trim_start_matches(OPENING_PUNCTUATION).len();
+        let (start, raw) = (start + lead, &raw[lead..]);
         if urls.len() >= crate::MAX_LINKS || emails.len() >= crate::MAX_EMAILS {
             // Past the cap: the rest is not scanned (the checks below compare each link
             // with every anchor and obfuscated form, which must stay bounded).
@@ -836,6 +847,20 @@ mod tests {
         assert_eq!(u.registrable.as_deref(), Some("xn--mazon-3ve.com"));
         assert_eq!(u.path, "/login");
 
+        let u = one("Go to \u{0430}mazon.com now");
+        assert_eq!(u.host.as_deref(), Some("xn--mazon-3ve.com"));
+    }
+
+    #[test]
+    fn an_opening_quote_is_not_part_of_the_host() {
+        let u = one("Visit \u{2018}Amazon.com to see your order");
+        assert_eq!(u.host.as_deref(), Some("amazon.com"));
+        assert_eq!(
+            spans("See \u{201C}www.amazon.com/orders\u{201D} now"),
+            ["www.amazon.com/orders"]
+        );
+        assert_eq!(spans("(amazon-verify.top/x)"), ["amazon-verify.top/x"]);
+        // Near miss: a letter of another alphabet is part of the name.
         let u = one("Go to \u{0430}mazon.com now");
         assert_eq!(u.host.as_deref(), Some("xn--mazon-3ve.com"));
     }
