@@ -3,7 +3,10 @@
 use crate::render;
 use anyhow::{Context as _, bail};
 use clap::{Args, ValueEnum};
-use redflag_engine::{AnalyzeOptions, Channel, InputOptions, Profile, Report, Verdict, read_input};
+use redflag_engine::screenshot::{ImageError, ImageReader, image_dimensions, sniff_image};
+use redflag_engine::{
+    AnalyzeOptions, Channel, InputError, InputOptions, Profile, Report, Verdict, read_input,
+};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -11,15 +14,16 @@ use std::sync::Arc;
 
 #[derive(Args, Debug)]
 pub(crate) struct CheckArgs {
-    /// The message: a file (.eml, mbox, .txt, Messenger .json), a Maildir or folder of
-    /// messages, or `-` for standard input.
+    /// The message: a file (.eml, mbox, .txt, Messenger .json, or a screenshot or photo as
+    /// PNG, JPEG or WebP), a Maildir or folder of messages, or `-` for standard input.
     #[arg(required_unless_present = "text", conflicts_with = "text")]
     input: Option<String>,
     /// The message text itself, instead of a file.
     #[arg(long)]
     text: Option<String>,
     /// What the message is. Without it, emails are recognised and other text is a text
-    /// message (SMS).
+    /// message (SMS); on a screenshot, what the screen shows decides (`screen`: a pop-up or
+    /// web page).
     #[arg(long, value_enum)]
     channel: Option<ChannelArg>,
     /// Who sent it: phone number, short code, email address or name (for texts, chats and
@@ -45,6 +49,8 @@ pub(crate) struct CheckArgs {
     /// it, the marketplace the message claims, the sender's number or its language decide.
     #[arg(long, value_name = "CODE")]
     country: Option<String>,
+    #[command(flatten)]
+    ocr: crate::OcrArgs,
     /// When to use colour.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
@@ -56,6 +62,8 @@ enum ChannelArg {
     Sms,
     Chat,
     Call,
+    /// A pop-up or web page (screenshots).
+    Screen,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -84,6 +92,7 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
             ChannelArg::Sms => Channel::Sms,
             ChannelArg::Chat => Channel::Chat,
             ChannelArg::Call => Channel::Call,
+            ChannelArg::Screen => Channel::Screen,
         }),
         sender: args.from.clone(),
         subject: args.subject.clone(),
@@ -99,7 +108,35 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let mut flagged = false;
     let mut errors = 0usize;
     let mut count = 0usize;
+    let analyze_opts = AnalyzeOptions {
+        orders: orders.as_ref(),
+        country: args.country.as_deref(),
+    };
+    let mut images: Option<ImageReader> = None;
     for src in &sources {
+        if sniff_image(&src.bytes).is_some() {
+            // A bomb or a damaged file is refused from its header, before Tesseract starts.
+            let read = image_dimensions(&src.bytes)
+                .and_then(|_| started(&mut images, &args.ocr))
+                .map_err(InputError::from)
+                .and_then(|r| r.read(&src.bytes, &opts));
+            match read {
+                Ok(img) => {
+                    let mut report = engine.analyze(&img.message, &analyze_opts);
+                    report.image = Some(img.image_report(&report));
+                    flagged |= report.verdict != Verdict::Clean;
+                    count += 1;
+                    let words = engine.profile().locale(&report.lang);
+                    let name = many.then_some(src.name.as_str());
+                    print_report(&mut stdout, &args, &report, words, name, color)?;
+                }
+                Err(e) => {
+                    errors += 1;
+                    report_error(&mut stdout, args.json, &src.name, &e.to_string())?;
+                }
+            }
+            continue;
+        }
         let messages = match read_input(&src.bytes, &opts) {
             Ok(m) => m,
             Err(e) => {
@@ -123,13 +160,7 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
                     continue;
                 }
             };
-            let report = engine.analyze(
-                &msg,
-                &AnalyzeOptions {
-                    orders: orders.as_ref(),
-                    country: args.country.as_deref(),
-                },
-            );
+            let report = engine.analyze(&msg, &analyze_opts);
             flagged |= report.verdict != Verdict::Clean;
             count += 1;
             print_report(
@@ -156,6 +187,17 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The screenshot reader, started on the first image.
+fn started<'a>(
+    slot: &'a mut Option<ImageReader>,
+    ocr: &crate::OcrArgs,
+) -> Result<&'a ImageReader, ImageError> {
+    if slot.is_none() {
+        *slot = Some(ocr.reader()?);
+    }
+    Ok(slot.as_ref().expect("started above"))
 }
 
 fn print_report(

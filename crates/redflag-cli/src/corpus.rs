@@ -3,6 +3,7 @@
 //! would.
 
 use anyhow::Context as _;
+use redflag_engine::screenshot::{ImageMessage, ImageReader, sniff_image};
 use redflag_engine::{Channel, InputOptions, Message, read_input};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -83,6 +84,17 @@ pub(crate) fn read_index(path: &Path) -> anyhow::Result<Index> {
 
 /// The message of a row, read exactly as `redflag check` reads it for the row's channel.
 pub(crate) fn message(base: &Path, r: &Row) -> Result<Message, String> {
+    read_row(base, r, None).map(|(m, _)| m)
+}
+
+/// The message of a row and, when the row is a screenshot, what was read off it. A
+/// screenshot is read as `redflag check` reads one without `--channel`: what the screen
+/// shows decides (the row's channel is what the test set rendered, to compare with).
+pub(crate) fn read_row(
+    base: &Path,
+    r: &Row,
+    images: Option<&ImageReader>,
+) -> Result<(Message, Option<ImageMessage>), String> {
     let channel =
         Channel::parse(&r.channel).ok_or_else(|| format!("unknown channel `{}`", r.channel))?;
     let bytes = match (&r.path, &r.text) {
@@ -90,6 +102,16 @@ pub(crate) fn message(base: &Path, r: &Row) -> Result<Message, String> {
         (None, Some(t)) => t.clone().into_bytes(),
         (None, None) => return Err("row has neither `path` nor `text`".to_string()),
     };
+    if sniff_image(&bytes).is_some() {
+        let opts = InputOptions {
+            channel: None,
+            sender: r.sender.clone(),
+            subject: r.subject.clone(),
+        };
+        let reader = images.ok_or("a screenshot, and no screenshot reader")?;
+        let img = reader.read(&bytes, &opts).map_err(|e| e.to_string())?;
+        return Ok((img.message.clone(), Some(img)));
+    }
     let opts = InputOptions {
         channel: Some(channel),
         sender: r.sender.clone(),
@@ -99,5 +121,7 @@ pub(crate) fn message(base: &Path, r: &Row) -> Result<Message, String> {
     if msgs.is_empty() {
         return Err("no message in the input".to_string());
     }
-    msgs.swap_remove(0).map_err(|e| e.to_string())
+    msgs.swap_remove(0)
+        .map(|m| (m, None))
+        .map_err(|e| e.to_string())
 }

@@ -45,6 +45,9 @@ pub(crate) struct EvalArgs {
     /// List up to N missed scams and N false alarms with their top findings.
     #[arg(long, value_name = "N")]
     misses: Option<usize>,
+    /// How screenshots in the index are read.
+    #[command(flatten)]
+    ocr: crate::OcrArgs,
 }
 
 struct Outcome {
@@ -128,12 +131,19 @@ pub(crate) fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     // Tables built on first use (shared by every engine) are built now: the clock measures
     // the checks.
     engine.warm_up();
+    // Screenshots are read when this build can (a row that is one fails otherwise).
+    let images = if redflag_engine::screenshot::ImageReader::available() {
+        Some(args.ocr.reader()?)
+    } else {
+        None
+    };
+    let images = images.as_ref();
     let start = Instant::now();
     let outcomes: Vec<Outcome> = rows
         .par_iter()
         .map(|r| match fold_of(r, folds.len()) {
-            Some(k) => evaluate(&folds[k], &base, r),
-            None => evaluate(&engine, &base, r),
+            Some(k) => evaluate(&folds[k], &base, r, images),
+            None => evaluate(&engine, &base, r, images),
         })
         .collect();
     let elapsed = start.elapsed().as_secs_f64();
@@ -269,9 +279,29 @@ fn cross_models(base: &Path, rows: &[Row], k: usize) -> anyhow::Result<Vec<Engin
         .collect()
 }
 
-fn evaluate(engine: &Engine, base: &Path, r: &Row) -> Outcome {
-    let result =
-        crate::corpus::message(base, r).map(|msg| engine.analyze(&msg, &AnalyzeOptions::default()));
+fn evaluate(
+    engine: &Engine,
+    base: &Path,
+    r: &Row,
+    images: Option<&redflag_engine::screenshot::ImageReader>,
+) -> Outcome {
+    let read = crate::corpus::read_row(base, r, images);
+    // A screenshot's rows are also broken down by what the screen was read as.
+    let read_as = match &read {
+        Ok((_, Some(img))) => Some(format!(
+            "{} read as {}",
+            r.channel,
+            img.message.channel.as_str()
+        )),
+        _ => None,
+    };
+    let result = read.map(|(msg, img)| {
+        let mut report = engine.analyze(&msg, &AnalyzeOptions::default());
+        if let Some(img) = img {
+            report.image = Some(img.image_report(&report));
+        }
+        report
+    });
     let facets = [
         ("kind", &r.kind),
         ("marketplace", &r.marketplace),
@@ -280,6 +310,7 @@ fn evaluate(engine: &Engine, base: &Path, r: &Row) -> Outcome {
     ]
     .into_iter()
     .filter_map(|(f, v)| v.as_ref().map(|v| (f, v.clone())))
+    .chain(read_as.map(|v| ("screen", v)))
     .collect();
     Outcome {
         id: r.id.clone(),

@@ -64,6 +64,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    one_openmp_thread();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -104,6 +105,62 @@ impl EngineArgs {
         let profile = check::load_profile(self.brands.as_deref(), hotline)?;
         Ok(redflag_engine::Engine::new(profile)
             .with_model(load_model(self.model.as_deref(), self.no_model)?))
+    }
+}
+
+/// Starts the program again with `OMP_THREAD_LIMIT=1` when it may read screenshots and the
+/// variable is not set.
+///
+/// Debian's Tesseract parallelises with OpenMP, whose threads spin while they wait; redflag
+/// already checks one message per core, so they only fight over the cores: a screenshot took
+/// 3.4 s with them and 1.3 s without (docs/screenshots.md). libgomp reads the limit once,
+/// when it is loaded, before `main`: setting it here would be too late, so the process
+/// replaces itself (same arguments, same standard input and output). Only for the commands
+/// that read images, and only in a build that can.
+fn one_openmp_thread() {
+    #[cfg(all(feature = "ocr", unix))]
+    {
+        use std::os::unix::process::CommandExt as _;
+        const VAR: &str = "OMP_THREAD_LIMIT";
+        let mut args = std::env::args_os();
+        let arg0 = args.next();
+        let rest: Vec<std::ffi::OsString> = args.collect();
+        let reads_images = rest
+            .first()
+            .is_some_and(|c| c == "check" || c == "serve" || c == "eval");
+        if std::env::var_os(VAR).is_some() || !reads_images {
+            return;
+        }
+        let Ok(exe) = std::env::current_exe() else {
+            return;
+        };
+        let mut cmd = std::process::Command::new(exe);
+        cmd.args(&rest).env(VAR, "1");
+        if let Some(a) = arg0 {
+            cmd.arg0(a);
+        }
+        // Returns only when the program could not be started again: then go on as is.
+        let _ = cmd.exec();
+    }
+}
+
+/// How screenshots are read, for the commands that take them: `check`, `serve` and `eval`.
+#[derive(clap::Args, Debug)]
+pub(crate) struct OcrArgs {
+    /// The languages text is read in on screenshots (Tesseract's codes joined by `+`:
+    /// `eng+deu`); each must be installed (`tesseract-ocr-deu`).
+    #[arg(long, value_name = "CODES", default_value = redflag_engine::screenshot::DEFAULT_OCR_LANGUAGES)]
+    ocr_languages: String,
+}
+
+impl OcrArgs {
+    /// A screenshot reader for these languages (in a build without the `ocr` feature, one
+    /// whose every read says how to get it).
+    pub(crate) fn reader(
+        &self,
+    ) -> Result<redflag_engine::screenshot::ImageReader, redflag_engine::screenshot::ImageError>
+    {
+        redflag_engine::screenshot::ImageReader::new(&self.ocr_languages)
     }
 }
 

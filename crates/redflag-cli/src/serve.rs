@@ -69,6 +69,8 @@ pub(crate) struct ServeArgs {
     hotline: Option<PathBuf>,
     #[command(flatten)]
     engine: crate::EngineArgs,
+    #[command(flatten)]
+    ocr: crate::OcrArgs,
 }
 
 pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -76,6 +78,19 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let engine = args.engine.engine(args.hotline.as_deref())?;
     // The phone-number tables and the dictionary are built now, not on the first request.
     engine.warm_up();
+    // Screenshots: Tesseract is started now, so that a missing language pack shows at
+    // start-up, not on a person's upload. Without it the page still checks text.
+    let images = if redflag_engine::screenshot::ImageReader::available() {
+        match args.ocr.reader() {
+            Ok(r) => Some(std::sync::Arc::new(r)),
+            Err(e) => {
+                tracing::warn!(error = %e, "screenshots cannot be read");
+                None
+            }
+        }
+    } else {
+        None
+    };
     let config = redflag_server::Config {
         addr: args.addr,
         db: args.db,
@@ -88,6 +103,7 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         },
         sqlite_max_bytes: args.sqlite_max_mib.map(|m| m.saturating_mul(1024 * 1024)),
         engine,
+        images,
     };
     // Large analyses do not run on this runtime's threads but on redflag-server's own pool
     // (one thread per core, always the same ones, so their regex caches are built once);

@@ -95,7 +95,7 @@ fn json_report_has_the_schema() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["schema_version"], "1.4");
+    assert_eq!(v["schema_version"], "1.5");
     assert_eq!(v["channel"], "sms");
     assert!(v["score"].as_u64().unwrap() >= 60);
     assert!(
@@ -144,7 +144,18 @@ fn stdin_and_bad_input() {
     );
     assert!(stderr(&o).contains("empty"), "{}", stderr(&o));
 
+    // A picture is read as a screenshot: this one is cut short.
     let o = redflag_stdin(&["check", "-"], b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("damaged or incomplete"),
+        "{}",
+        stderr(&o)
+    );
+    let o = redflag_stdin(
+        &["check", "-"],
+        b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0",
+    );
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("binary"), "{}", stderr(&o));
 
@@ -173,7 +184,7 @@ fn mbox_and_maildir_check_every_message() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(lines.len(), 2);
-    assert!(lines.iter().all(|l| l["report"]["schema_version"] == "1.4"));
+    assert!(lines.iter().all(|l| l["report"]["schema_version"] == "1.5"));
 }
 
 #[test]

@@ -135,6 +135,7 @@ pub(crate) fn build(
         }),
         orders: redflag_rules::check_orders(cx),
         text: msg.text.clone(),
+        image: None,
     };
     report.reports = outbound::build(profile, msg, &report);
     report

@@ -24,6 +24,10 @@ pub enum InputError {
     /// The text is not valid UTF-8 and is not an email (which may declare its charset).
     #[error("the text is not valid UTF-8; save it as UTF-8 or pass it as an email")]
     NotUtf8,
+    /// An image that could not be read (too large, damaged, no text, or no recognition in
+    /// this build).
+    #[error(transparent)]
+    Image(#[from] redflag_ocr::Error),
 }
 
 /// Reads input bytes as one or more messages (an mbox gives several; each may fail on its

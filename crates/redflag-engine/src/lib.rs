@@ -23,6 +23,7 @@ mod locale;
 mod outbound;
 mod report;
 mod score;
+pub mod screenshot;
 pub mod shown;
 
 pub use assess::{AssessedFinding, Assessment};
@@ -40,7 +41,7 @@ pub use score::{SCAM_THRESHOLD, SUSPICIOUS_THRESHOLD, Verdict};
 use std::sync::Arc;
 
 /// The report schema version. Bumped on any change a consumer could notice.
-pub const SCHEMA_VERSION: &str = "1.4";
+pub const SCHEMA_VERSION: &str = "1.5";
 
 pub use redflag_model::Model;
 

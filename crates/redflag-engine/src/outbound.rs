@@ -197,13 +197,15 @@ fn united_states(profile: &Profile, msg: &Message, report: &Report) -> Vec<Outbo
     out
 }
 
-/// How a person names the channel: "email", "text message", "chat message", "phone call".
+/// How a person names the channel: "email", "text message", "chat message", "phone call",
+/// "pop-up or web page".
 pub(crate) fn channel_word(channel: Channel) -> &'static str {
     match channel {
         Channel::Email => "email",
         Channel::Sms => "text message",
         Channel::Chat => "chat message",
         Channel::Call => "phone call",
+        Channel::Screen => "pop-up or web page",
     }
 }
 

@@ -52,6 +52,9 @@ pub struct Report {
     pub orders: Option<redflag_rules::OrderCheck>,
     /// The message as checked; every span points into it.
     pub text: String,
+    /// The image the message was read from, with where each red flag is on it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<crate::screenshot::ImageReport>,
 }
 
 /// What the text model said, and whether it changed the verdict.

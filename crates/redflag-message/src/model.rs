@@ -15,11 +15,19 @@ pub enum Channel {
     Chat,
     /// A phone call or voicemail, as a transcript.
     Call,
+    /// A web page or pop-up seen on a screen (read from a screenshot).
+    Screen,
 }
 
 impl Channel {
     /// All channels, in a stable order.
-    pub const ALL: [Channel; 4] = [Channel::Email, Channel::Sms, Channel::Chat, Channel::Call];
+    pub const ALL: [Channel; 5] = [
+        Channel::Email,
+        Channel::Sms,
+        Channel::Chat,
+        Channel::Call,
+        Channel::Screen,
+    ];
 
     /// The lowercase name used on the command line and in reports.
     pub fn as_str(self) -> &'static str {
@@ -28,6 +36,7 @@ impl Channel {
             Channel::Sms => "sms",
             Channel::Chat => "chat",
             Channel::Call => "call",
+            Channel::Screen => "screen",
         }
     }
 
@@ -38,6 +47,7 @@ impl Channel {
             "sms" | "text" | "mms" => Some(Channel::Sms),
             "chat" | "messenger" | "facebook" => Some(Channel::Chat),
             "call" | "voicemail" | "phone" | "transcript" => Some(Channel::Call),
+            "screen" | "popup" | "pop-up" | "page" | "web" => Some(Channel::Screen),
             _ => None,
         }
     }
@@ -251,6 +261,9 @@ impl ParseNote {
         }
     }
 }
+
+/// The code of the note on a message whose text was read from an image by text recognition.
+pub const NOTE_READ_FROM_IMAGE: &str = "read-from-image";
 
 /// One message from any channel, ready for extraction and rules.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

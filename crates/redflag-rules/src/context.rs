@@ -143,6 +143,15 @@ impl<'a> Context<'a> {
         self.msg.text.get(span.range()).unwrap_or("")
     }
 
+    /// True when the message's text was read from an image by text recognition, which can
+    /// misread letters.
+    pub fn read_from_image(&self) -> bool {
+        self.msg
+            .notes
+            .iter()
+            .any(|n| n.code == redflag_message::NOTE_READ_FROM_IMAGE)
+    }
+
     /// True when the span lies in the subject or body.
     pub fn in_content(&self, span: Span) -> bool {
         self.content.contains(span)

@@ -231,6 +231,41 @@ pub(crate) fn phrase_rule(
     out.extend(phrase_finding(cx, meta, &hits, what));
 }
 
+/// A domain as text recognition may have misread it: the letters and pairs it confuses
+/// folded to one (`rn` and `m`, `vv` and `w`, `cl` and `d`, `0` and `o`, `1`, `i`, `I` and
+/// `l`, `5` and `s`).
+fn ocr_fold(domain: &str) -> String {
+    let d = domain
+        .to_ascii_lowercase()
+        .replace("rn", "m")
+        .replace("vv", "w")
+        .replace("cl", "d");
+    d.chars()
+        .map(|c| match c {
+            '0' => 'o',
+            '1' | 'i' | '|' => 'l',
+            '5' => 's',
+            c => c,
+        })
+        .collect()
+}
+
+/// On a message read from an image: the brand's domain that `registrable` may be a misreading
+/// of (`arnazon.com` for `amazon.com`). Such a link is not evidence of a look-alike site:
+/// the picture must be looked at.
+pub(crate) fn misread_brand_domain<'p>(cx: &Context<'p>, registrable: &str) -> Option<&'p str> {
+    if !cx.read_from_image() {
+        return None;
+    }
+    let folded = ocr_fold(registrable);
+    cx.profile
+        .brand
+        .legit_domains
+        .iter()
+        .find(|d| d.as_str() != registrable && ocr_fold(d) == folded)
+        .map(String::as_str)
+}
+
 /// How a domain label imitates the brand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Lookalike {

@@ -60,6 +60,9 @@ pub(crate) struct CaseRequest {
     email: Option<String>,
     /// A raw email (.eml) in base64.
     email_base64: Option<String>,
+    /// A screenshot or photo of the message (PNG, JPEG or WebP) in base64; kept with the
+    /// case, without its metadata (see `CheckRequest`).
+    image_base64: Option<String>,
     /// How it arrived.
     channel: Option<ChannelName>,
     /// Who sent it.
@@ -134,6 +137,7 @@ pub(crate) async fn create(
         text: req.text,
         email: req.email,
         email_base64: req.email_base64,
+        image_base64: req.image_base64,
         channel: req.channel,
         sender: req.sender,
         subject: req.subject,
@@ -162,6 +166,17 @@ pub(crate) async fn save(
     case.subject = checked.msg.subject().map(|s| s.trim().to_string());
     case.consent = true;
     case.note = note;
+    if checked.input.is_image() {
+        // Kept as pixels only: a photo's EXIF can hold where and when it was taken.
+        let clean = redflag_engine::screenshot::clean_copy(&checked.input.bytes)
+            .map_err(|e| ApiError::internal("re-encoding a screenshot failed", &e))?;
+        case.image = Some(redflag_store::CaseImage {
+            media_type: clean.format.media_type().to_string(),
+            width: clean.width,
+            height: clean.height,
+            bytes: clean.bytes,
+        });
+    }
     let id = store
         .save_case(&case)
         .await
@@ -211,6 +226,7 @@ impl From<redflag_store::CaseSummary> for CaseSummaryOut {
                 redflag_engine::Channel::Sms => ChannelName::Sms,
                 redflag_engine::Channel::Chat => ChannelName::Chat,
                 redflag_engine::Channel::Call => ChannelName::Call,
+                redflag_engine::Channel::Screen => ChannelName::Screen,
             },
             verdict: c.verdict.as_str(),
             score: c.score,
@@ -280,6 +296,10 @@ pub(crate) struct CaseOut {
     report: serde_json::Value,
     /// The message as checked.
     message_text: String,
+    /// Where the screenshot the message was read from is, when one is kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "/api/v1/cases/7/image")]
+    image: Option<String>,
     indicators: Vec<IndicatorOut>,
 }
 
@@ -312,6 +332,7 @@ pub(crate) async fn get(
         summary: case.summary.into(),
         report: case.report,
         message_text: case.message_text,
+        image: case.has_image.then(|| format!("/api/v1/cases/{id}/image")),
         indicators: case
             .indicators
             .into_iter()
@@ -321,6 +342,42 @@ pub(crate) async fn get(
             })
             .collect(),
     }))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases/{id}/image",
+    tag = "cases",
+    summary = "The screenshot kept with a case",
+    description = "The image the case's message was read from, re-encoded without its metadata (PNG or JPEG). The report's `image.regions` give the boxes of each red flag on it, in its pixels.",
+    params(("id" = i64, Path, description = "The case number")),
+    security(("token" = [])),
+    responses(
+        (status = 200, description = "The image", content_type = "image/png", body = Vec<u8>),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 404, description = "No such case, or no image with it (`not_found`)", body = ErrorBody),
+        (status = 503, description = "`cases_disabled`, or `store_unavailable` (with `Retry-After`)", body = ErrorBody),
+    )
+)]
+pub(crate) async fn image(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let none = || ApiError::not_found("There is no image with this case.");
+    let id: i64 = id.parse().map_err(|_| none())?;
+    let img = store(&state)?
+        .case_image(CaseId(id))
+        .await
+        .map_err(|e| ApiError::internal("reading a case image failed", &e))?
+        .ok_or_else(none)?;
+    let media_type = if img.media_type == "image/jpeg" {
+        "image/jpeg"
+    } else {
+        "image/png"
+    };
+    Ok(crate::security::no_store(
+        ([(header::CONTENT_TYPE, media_type)], img.bytes).into_response(),
+    ))
 }
 
 /// How often an indicator came back.

@@ -4,6 +4,7 @@
 use crate::AppState;
 use crate::error::ApiError;
 use axum::http::StatusCode;
+use redflag_engine::screenshot::{ImageError, ImageMessage, ImageReader, image_dimensions};
 use redflag_engine::{
     AnalyzeOptions, Assessment, Channel, InputError, InputOptions, Message, OrderHistory,
     OrdersError, Report, read_input,
@@ -27,6 +28,9 @@ pub(crate) struct CheckInput {
     pub(crate) orders_csv: Option<String>,
     /// The country whose reporting bodies to name (`JP`); chosen from the message if absent.
     pub(crate) country: Option<String>,
+    /// The bytes are a screenshot to read (`image_base64`, or a picture chosen on the page);
+    /// an image given as a message or an email is not a message.
+    pub(crate) image: bool,
 }
 
 /// A checked message.
@@ -63,7 +67,15 @@ impl Checked {
 pub(crate) const INLINE_MAX_BYTES: usize = 16 * 1024;
 
 impl CheckInput {
+    /// True when the bytes are a screenshot or photo of the message to read.
+    pub(crate) fn is_image(&self) -> bool {
+        self.image
+    }
+
     fn is_small(&self) -> bool {
+        if self.is_image() {
+            return false;
+        }
         let orders = self.orders_csv.as_ref().map_or(0, String::len)
             + self.order_numbers.as_ref().map_or(0, String::len);
         self.bytes.len() + orders <= INLINE_MAX_BYTES
@@ -75,7 +87,11 @@ impl CheckInput {
 pub(crate) async fn run(state: &AppState, input: CheckInput) -> Result<Checked, ApiError> {
     let engine = state.engine().clone();
     let small = input.is_small();
-    analyse(state, small, move || check(&engine, input)).await
+    let images = state.images_handle();
+    analyse(state, small, move || {
+        check(&engine, images.as_deref(), input)
+    })
+    .await
 }
 
 /// Assesses a message where [`run`] would check it: the verdict, score and findings without
@@ -83,8 +99,11 @@ pub(crate) async fn run(state: &AppState, input: CheckInput) -> Result<Checked, 
 pub(crate) async fn assess(state: &AppState, input: CheckInput) -> Result<Assessment, ApiError> {
     let engine = state.engine().clone();
     let small = input.is_small();
+    let images = state.images_handle();
+    // An assessment is for mail servers: what they send is mail, never a screenshot.
+    let _ = images;
     analyse(state, small, move || {
-        let (msg, orders, total) = read(&input)?;
+        let (msg, orders, total, _) = read(&input, None)?;
         let mut assessment = engine.assess(
             &msg,
             &AnalyzeOptions {
@@ -142,8 +161,12 @@ impl std::fmt::Display for Panicked {
 
 impl std::error::Error for Panicked {}
 
-fn check(engine: &redflag_engine::Engine, input: CheckInput) -> Result<Checked, ApiError> {
-    let (msg, orders, total) = read(&input)?;
+fn check(
+    engine: &redflag_engine::Engine,
+    images: Option<&ImageReader>,
+    input: CheckInput,
+) -> Result<Checked, ApiError> {
+    let (msg, orders, total, image) = read(&input, images)?;
     let mut report = engine.analyze(
         &msg,
         &AnalyzeOptions {
@@ -151,6 +174,9 @@ fn check(engine: &redflag_engine::Engine, input: CheckInput) -> Result<Checked, 
             country: input.country.as_deref(),
         },
     );
+    if let Some(img) = &image {
+        report.image = Some(img.image_report(&report));
+    }
     if total > 1 {
         report.notes.push(first_of_several(total));
     }
@@ -162,15 +188,24 @@ fn check(engine: &redflag_engine::Engine, input: CheckInput) -> Result<Checked, 
     })
 }
 
-/// The first message of the input, the order history given with it, and how many messages
-/// the input holds.
-fn read(input: &CheckInput) -> Result<(Message, Option<OrderHistory>, usize), ApiError> {
+/// What was read from the input: its first message, the order history given with it, how
+/// many messages the input holds, and the screenshot the message was read from.
+type Read = (Message, Option<OrderHistory>, usize, Option<ImageMessage>);
+
+fn read(input: &CheckInput, images: Option<&ImageReader>) -> Result<Read, ApiError> {
     let orders = orders(input.order_numbers.as_deref(), input.orders_csv.as_deref())?;
     let opts = InputOptions {
         channel: input.channel,
         sender: input.sender.clone().filter(|s| !s.trim().is_empty()),
         subject: input.subject.clone().filter(|s| !s.trim().is_empty()),
     };
+    if input.is_image() {
+        // An image this server could never read is refused for what it is first.
+        image_dimensions(&input.bytes).map_err(|e| input_error(e.into()))?;
+        let reader = images.ok_or_else(|| input_error(ImageError::NoRecognizer.into()))?;
+        let img = reader.read(&input.bytes, &opts).map_err(input_error)?;
+        return Ok((img.message.clone(), orders, 1, Some(img)));
+    }
     let messages = read_input(&input.bytes, &opts).map_err(input_error)?;
     let total = messages.len();
     let msg = messages
@@ -178,7 +213,7 @@ fn read(input: &CheckInput) -> Result<(Message, Option<OrderHistory>, usize), Ap
         .next()
         .ok_or_else(|| input_error(InputError::Message(redflag_message::Error::Empty)))?
         .map_err(input_error)?;
-    Ok((msg, orders, total))
+    Ok((msg, orders, total, None))
 }
 
 fn first_of_several(total: usize) -> ParseNote {
@@ -246,6 +281,7 @@ pub(crate) fn input_error(e: InputError) -> ApiError {
             "not_a_message",
             format!("This is not a Messenger export we can read: {why}."),
         ),
+        InputError::Image(e) => image_error(e),
         InputError::NotUtf8 => ApiError::bad_input(
             "not_utf8",
             "The text could not be read: save it as UTF-8 text, or as an .eml file if it is an email.",
@@ -254,5 +290,40 @@ pub(crate) fn input_error(e: InputError) -> ApiError {
             "not_a_message",
             format!("The message could not be read: {other}."),
         ),
+    }
+}
+
+/// What to tell a person whose image could not be read.
+fn image_error(e: ImageError) -> ApiError {
+    match e {
+        ImageError::TooLarge { .. } | ImageError::TooManyPixels { .. } => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "image_too_large",
+            format!("{}.", capitalised(&e.to_string())),
+        ),
+        ImageError::Unsupported(_) => ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_image",
+            format!("{}.", capitalised(&e.to_string())),
+        ),
+        ImageError::NoRecognizer => ApiError::new(
+            StatusCode::NOT_IMPLEMENTED,
+            "images_unsupported",
+            "This server cannot read text in pictures. Paste the text of the message instead.",
+        ),
+        ImageError::NoText => ApiError::bad_input(
+            "no_text",
+            "No text could be read on the picture. Try a sharper screenshot, or paste the text of the message.",
+        ),
+        ImageError::Engine(_) => ApiError::internal("text recognition failed", &e),
+        other => ApiError::bad_input("bad_image", format!("{}.", capitalised(&other.to_string()))),
+    }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
     }
 }

@@ -112,6 +112,8 @@ pub struct Config {
     pub sqlite_max_bytes: Option<u64>,
     /// The analysis engine (profile, hotline, text model).
     pub engine: Engine,
+    /// The screenshot reader; `None` answers an image with `images_unsupported`.
+    pub images: Option<Arc<redflag_engine::screenshot::ImageReader>>,
 }
 
 /// What every request handler shares. Cloning is cheap.
@@ -123,6 +125,7 @@ pub struct AppState {
 
 struct Inner {
     engine: Engine,
+    images: Option<Arc<redflag_engine::screenshot::ImageReader>>,
     store: Option<Store>,
     token: Option<auth::Token>,
     limiter: Option<ratelimit::RateLimiter>,
@@ -166,6 +169,7 @@ impl AppState {
         AppState {
             inner: Arc::new(Inner {
                 engine,
+                images: None,
                 store,
                 token,
                 limiter: (rate_limit > 0).then(|| ratelimit::RateLimiter::new(rate_limit)),
@@ -174,6 +178,26 @@ impl AppState {
             }),
             limits: Limits::default(),
         }
+    }
+
+    /// With a screenshot reader: images sent to the API and the page are read as messages.
+    ///
+    /// # Panics
+    ///
+    /// If the state was already cloned (call it right after [`AppState::new`]).
+    pub fn with_images(
+        mut self,
+        images: Option<Arc<redflag_engine::screenshot::ImageReader>>,
+    ) -> AppState {
+        Arc::get_mut(&mut self.inner)
+            .expect("with_images before the state is shared")
+            .images = images;
+        self
+    }
+
+    /// The screenshot reader, to move into an analysis job.
+    pub(crate) fn images_handle(&self) -> Option<Arc<redflag_engine::screenshot::ImageReader>> {
+        self.inner.images.clone()
     }
 
     /// With these connection limits and timeouts instead of the defaults.
@@ -276,8 +300,9 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
             None
         }
     };
-    let state =
-        AppState::new(config.engine, store, token, config.rate_limit).with_limits(config.limits);
+    let state = AppState::new(config.engine, store, token, config.rate_limit)
+        .with_images(config.images)
+        .with_limits(config.limits);
     let listener = TcpListener::bind(config.addr)
         .await
         .map_err(|source| ServerError::Bind {

@@ -53,6 +53,7 @@ pub(crate) fn case_api() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(cases::create, cases::list))
         .routes(routes!(cases::get))
+        .routes(routes!(cases::image))
         .routes(routes!(cases::indicators))
         .routes(routes!(cases::export))
 }

@@ -161,6 +161,7 @@ pub(crate) fn ftc_report(profile: &Profile, checked: &Checked) -> FtcReport {
                 Channel::Sms => "text message",
                 Channel::Chat => "online chat",
                 Channel::Call => "phone",
+                Channel::Screen => "a pop-up or web page on my screen",
             }
         ),
         how_contacted: match report.channel {
@@ -168,6 +169,7 @@ pub(crate) fn ftc_report(profile: &Profile, checked: &Checked) -> FtcReport {
             Channel::Sms => "Text message",
             Channel::Chat => "Social media or online chat",
             Channel::Call => "Phone call",
+            Channel::Screen => "Website or app",
         }
         .into(),
         company_impersonated: brand.name.clone(),

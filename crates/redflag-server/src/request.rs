@@ -16,6 +16,8 @@ pub(crate) enum ChannelName {
     Sms,
     Chat,
     Call,
+    /// A pop-up or web page, read from a screenshot.
+    Screen,
 }
 
 impl From<ChannelName> for Channel {
@@ -25,11 +27,13 @@ impl From<ChannelName> for Channel {
             ChannelName::Sms => Channel::Sms,
             ChannelName::Chat => Channel::Chat,
             ChannelName::Call => Channel::Call,
+            ChannelName::Screen => Channel::Screen,
         }
     }
 }
 
-/// A message to check. Give exactly one of `text`, `email` or `email_base64`.
+/// A message to check. Give exactly one of `text`, `email`, `email_base64` or
+/// `image_base64`.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CheckRequest {
@@ -41,6 +45,10 @@ pub(crate) struct CheckRequest {
     pub(crate) email: Option<String>,
     /// A raw email (.eml) in base64, for emails that are not UTF-8.
     pub(crate) email_base64: Option<String>,
+    /// A screenshot or photo of the message (PNG, JPEG or WebP) in base64. Its text is read
+    /// by text recognition; the report's `image` says where each red flag is on it. The
+    /// image is not kept.
+    pub(crate) image_base64: Option<String>,
     /// How it arrived. Left out: an email is recognised by its content, anything else is a
     /// text message (`sms`).
     pub(crate) channel: Option<ChannelName>,
@@ -67,6 +75,7 @@ impl CheckRequest {
             self.text.is_some(),
             self.email.is_some(),
             self.email_base64.is_some(),
+            self.image_base64.is_some(),
         ]
         .into_iter()
         .filter(|g| *g)
@@ -74,8 +83,27 @@ impl CheckRequest {
         if given != 1 {
             return Err(ApiError::bad_input(
                 "invalid_request",
-                "Give exactly one of `text`, `email` or `email_base64`.",
+                "Give exactly one of `text`, `email`, `email_base64` or `image_base64`.",
             ));
+        }
+        if let Some(b) = &self.image_base64 {
+            let bytes = decode_base64(b, "image_base64")?;
+            if redflag_engine::screenshot::sniff_image(&bytes).is_none() {
+                return Err(ApiError::bad_input(
+                    "invalid_request",
+                    "`image_base64` is not a PNG, JPEG or WebP image.",
+                ));
+            }
+            return Ok(CheckInput {
+                bytes,
+                channel: self.channel.map(Channel::from),
+                sender: self.sender,
+                subject: self.subject,
+                order_numbers: self.order_numbers,
+                orders_csv: self.orders_csv,
+                country: self.country,
+                image: true,
+            });
         }
         let is_email = self.text.is_none();
         if is_email && self.channel.is_some_and(|c| c != ChannelName::Email) {
@@ -86,7 +114,7 @@ impl CheckRequest {
         }
         let bytes = match (self.text, self.email, self.email_base64) {
             (Some(t), _, _) | (_, Some(t), _) => t.into_bytes(),
-            (_, _, Some(b)) => decode_base64(&b)?,
+            (_, _, Some(b)) => decode_base64(&b, "email_base64")?,
             _ => Vec::new(),
         };
         Ok(CheckInput {
@@ -101,17 +129,18 @@ impl CheckRequest {
             order_numbers: self.order_numbers,
             orders_csv: self.orders_csv,
             country: self.country,
+            image: false,
         })
     }
 }
 
-fn decode_base64(b: &str) -> Result<Vec<u8>, ApiError> {
+fn decode_base64(b: &str, field: &str) -> Result<Vec<u8>, ApiError> {
     use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
     let clean: String = b.chars().filter(|c| !c.is_ascii_whitespace()).collect();
     [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
         .iter()
         .find_map(|e| e.decode(&clean).ok())
         .ok_or_else(|| {
-            ApiError::bad_input("invalid_request", "`email_base64` is not valid base64.")
+            ApiError::bad_input("invalid_request", format!("`{field}` is not valid base64."))
         })
 }

@@ -11,7 +11,7 @@ use tracing::Span;
 
 /// The page's Content-Security-Policy: only its own CSS and script, no frames, no forms to
 /// elsewhere.
-pub(crate) const CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+pub(crate) const CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; manifest-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// Adds the security headers: `nosniff` and `no-referrer` everywhere, the CSP and
 /// `X-Frame-Options` on HTML, and `no-store` unless the response says how to cache.

@@ -20,7 +20,9 @@ mod model;
 #[cfg(feature = "test-util")]
 pub mod testing;
 
-pub use model::{Case, CaseId, CaseSummary, Indicator, IndicatorCount, IndicatorKind, NewCase};
+pub use model::{
+    Case, CaseId, CaseImage, CaseSummary, Indicator, IndicatorCount, IndicatorKind, NewCase,
+};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use redflag_engine::Channel;
@@ -181,6 +183,14 @@ macro_rules! sql {
 }
 
 /// The columns of a case summary, per backend.
+/// Whether a screenshot is kept with the case (a boolean column `has_image`; SQLite's
+/// integer 0 or 1 decodes as one too).
+macro_rules! has_image {
+    () => {
+        "EXISTS (SELECT 1 FROM case_images WHERE case_images.case_id = cases.id) AS has_image"
+    };
+}
+
 macro_rules! case_columns {
     (sqlite) => {
         "id, created_at, channel, verdict, score, sender, subject, consent, note"
@@ -301,6 +311,8 @@ impl Store {
         );
         let insert_indicator = "INSERT INTO case_indicators (case_id, kind, value) VALUES ($1, $2, $3) \
                                 ON CONFLICT DO NOTHING";
+        let insert_image = "INSERT INTO case_images (case_id, media_type, width, height, bytes) \
+                            VALUES ($1, $2, $3, $4, $5)";
         let id: i64 = on_db!(self, pool => {
             let mut conn = pool.acquire().await?;
             let saved: Result<i64, sqlx::Error> = async {
@@ -323,6 +335,16 @@ impl Store {
                         .bind(id)
                         .bind(ind.kind.as_str())
                         .bind(&ind.value)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                if let Some(img) = &case.image {
+                    sqlx::query(insert_image)
+                        .bind(id)
+                        .bind(&img.media_type)
+                        .bind(i64::from(img.width))
+                        .bind(i64::from(img.height))
+                        .bind(&img.bytes)
                         .execute(&mut *tx)
                         .await?;
                 }
@@ -372,8 +394,8 @@ impl Store {
     /// One case with its report, text and indicators.
     pub async fn get_case(&self, id: CaseId) -> Result<Option<Case>, StoreError> {
         let query = sql!(self,
-            sqlite: concat!("SELECT ", case_columns!(sqlite), ", report, message_text FROM cases WHERE id = $1"),
-            postgres: concat!("SELECT ", case_columns!(postgres), ", report::text AS report, message_text FROM cases WHERE id = $1"),
+            sqlite: concat!("SELECT ", case_columns!(sqlite), ", report, message_text, ", has_image!(), " FROM cases WHERE id = $1"),
+            postgres: concat!("SELECT ", case_columns!(postgres), ", report::text AS report, message_text, ", has_image!(), " FROM cases WHERE id = $1"),
         );
         let ind_query =
             "SELECT kind, value FROM case_indicators WHERE case_id = $1 ORDER BY kind, value";
@@ -394,6 +416,15 @@ impl Store {
             }
         });
         found.map(|(row, inds)| row.into_case(inds)).transpose()
+    }
+
+    /// The screenshot kept with a case, if any.
+    pub async fn case_image(&self, id: CaseId) -> Result<Option<CaseImage>, StoreError> {
+        let query = "SELECT media_type, width, height, bytes FROM case_images WHERE case_id = $1";
+        let row: Option<model::CaseImageRow> = on_db!(self, pool => {
+            sqlx::query_as(query).bind(id.0).fetch_optional(pool).await?
+        });
+        row.map(model::CaseImageRow::into_image).transpose()
     }
 
     /// Every indicator with the number of distinct cases it appears in and when it was
@@ -426,8 +457,8 @@ impl Store {
     /// (starting with `=`, `+`, `-`, `@`, tab or carriage return) get a leading `'`.
     pub async fn export_csv(&self) -> Result<String, StoreError> {
         let query = sql!(self,
-            sqlite: concat!("SELECT ", case_columns!(sqlite), ", report, message_text FROM cases ORDER BY id"),
-            postgres: concat!("SELECT ", case_columns!(postgres), ", report::text AS report, message_text FROM cases ORDER BY id"),
+            sqlite: concat!("SELECT ", case_columns!(sqlite), ", report, message_text, ", has_image!(), " FROM cases ORDER BY id"),
+            postgres: concat!("SELECT ", case_columns!(postgres), ", report::text AS report, message_text, ", has_image!(), " FROM cases ORDER BY id"),
         );
         let ind_query =
             "SELECT case_id, kind, value FROM case_indicators ORDER BY case_id, kind, value";

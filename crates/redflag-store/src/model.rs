@@ -80,6 +80,22 @@ pub struct NewCase {
     pub message_text: String,
     /// Phone numbers and domains from the report (the sender is added when saving).
     pub indicators: Vec<Indicator>,
+    /// The screenshot the message was read from, when it was one (re-encoded without its
+    /// metadata by the caller).
+    pub image: Option<CaseImage>,
+}
+
+/// A screenshot kept with a case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseImage {
+    /// `image/png` or `image/jpeg`.
+    pub media_type: String,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// The encoded image.
+    pub bytes: Vec<u8>,
 }
 
 impl NewCase {
@@ -113,6 +129,7 @@ impl NewCase {
             report: serde_json::to_value(report).unwrap_or(serde_json::Value::Null),
             message_text: report.text.clone(),
             indicators,
+            image: None,
         }
     }
 
@@ -172,6 +189,8 @@ pub struct Case {
     pub message_text: String,
     /// Its indicators, sorted.
     pub indicators: Vec<Indicator>,
+    /// A screenshot is kept with it ([`crate::Store::case_image`]).
+    pub has_image: bool,
 }
 
 /// How often an indicator was seen.
@@ -232,6 +251,7 @@ pub(crate) struct FullCaseRow {
     pub(crate) case: CaseRow,
     report: String,
     message_text: String,
+    has_image: bool,
 }
 
 impl FullCaseRow {
@@ -246,6 +266,7 @@ impl FullCaseRow {
             summary: self.case.into_summary()?,
             report,
             message_text: self.message_text,
+            has_image: self.has_image,
             indicators: indicators
                 .into_iter()
                 .map(IndicatorRow::into_indicator)
@@ -293,6 +314,28 @@ impl IndicatorCountRow {
             count: u64::try_from(self.case_count).unwrap_or(0),
             first_seen: parse_time(&self.first_seen)?,
             last_seen: parse_time(&self.last_seen)?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct CaseImageRow {
+    media_type: String,
+    width: i64,
+    height: i64,
+    bytes: Vec<u8>,
+}
+
+impl CaseImageRow {
+    pub(crate) fn into_image(self) -> Result<CaseImage, StoreError> {
+        let side = |v: i64| {
+            u32::try_from(v).map_err(|_| StoreError::Corrupt(format!("bad image side {v}")))
+        };
+        Ok(CaseImage {
+            media_type: self.media_type,
+            width: side(self.width)?,
+            height: side(self.height)?,
+            bytes: self.bytes,
         })
     }
 }

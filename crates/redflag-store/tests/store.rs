@@ -265,3 +265,98 @@ async fn reopening_keeps_cases_and_migrations_are_idempotent() {
     assert!(store.get_case(id).await.unwrap().is_some());
     store.close().await;
 }
+
+#[tokio::test]
+async fn screenshot_cases_keep_their_image_and_channel() {
+    on_both(
+        "screenshot_cases_keep_their_image_and_channel",
+        |store| async move {
+            let r = report(
+                "sms/scam-account-suspended-call.txt",
+                Some(Channel::Screen),
+                None,
+            );
+            assert_eq!(r.channel, Channel::Screen);
+            let mut new = case(&r, "pop-up", None);
+            let png = b"\x89PNG\r\n\x1a\n not a real image, the store keeps bytes".to_vec();
+            new.image = Some(redflag_store::CaseImage {
+                media_type: "image/png".into(),
+                width: 1170,
+                height: 2532,
+                bytes: png.clone(),
+            });
+            let id = store.save_case(&new).await.unwrap();
+            let got = store.get_case(id).await.unwrap().unwrap();
+            assert_eq!(got.summary.channel, Channel::Screen);
+            assert!(got.has_image);
+            let img = store.case_image(id).await.unwrap().expect("the image");
+            assert_eq!((img.width, img.height, img.bytes), (1170, 2532, png));
+            // A case without a screenshot has none.
+            let plain = report("sms/scam-otp-request.txt", Some(Channel::Sms), None);
+            let id2 = store
+                .save_case(&case(&plain, "+17185550163", None))
+                .await
+                .unwrap();
+            assert!(!store.get_case(id2).await.unwrap().unwrap().has_image);
+            assert_eq!(store.case_image(id2).await.unwrap(), None);
+            assert!(store.export_csv().await.unwrap().contains("screen"));
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_store_from_before_screenshots_keeps_its_cases_and_indicators() {
+    // The first schema alone, as a store saved before screenshots were added.
+    let dir = tempfile::tempdir().unwrap();
+    let migrations = dir.path().join("migrations");
+    std::fs::create_dir(&migrations).unwrap();
+    let first = "20261124000000_cases.sql";
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("migrations/sqlite")
+            .join(first),
+        migrations.join(first),
+    )
+    .unwrap();
+    let path = dir.path().join("cases.db");
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    {
+        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        sqlx::migrate::Migrator::new(migrations.as_path())
+            .await
+            .unwrap()
+            .run(&pool)
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO cases (created_at, channel, verdict, score, consent, report, message_text) \
+             VALUES ('2026-11-30T10:00:00.000Z', 'sms', 'scam', 80, 1, '{}', 'old text')",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        sqlx::query("INSERT INTO case_indicators (case_id, kind, value) VALUES (1, 'phone', '+18885550199')")
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+    }
+    let store = Store::open(path.to_str().unwrap()).await.unwrap();
+    let old = store
+        .get_case(redflag_store::CaseId(1))
+        .await
+        .unwrap()
+        .expect("kept");
+    assert_eq!(old.message_text, "old text");
+    assert_eq!(
+        old.indicators.len(),
+        1,
+        "rebuilding the table did not cascade"
+    );
+    // New cases follow the old ones, and may be screens.
+    let r = report("sms/scam-package-fee.txt", Some(Channel::Screen), None);
+    let id = store.save_case(&case(&r, "pop-up", None)).await.unwrap();
+    assert_eq!(id, redflag_store::CaseId(2));
+    store.close().await;
+}

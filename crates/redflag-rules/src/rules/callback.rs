@@ -1,6 +1,8 @@
 //! Callback numbers: phone numbers to call that are not the brand's.
 
-use crate::helpers::{phrase_finding, phrase_hits, phrase_rule, quote, request_hits, scam_story};
+use crate::helpers::{
+    phrase_finding, phrase_hits, phrase_rule, quote, request_hits, said_of_scams, scam_story,
+};
 use crate::{ALL, CALL, Context, Evidence, Finding, RuleMeta, rule};
 use redflag_extract::PhoneRef;
 use redflag_message::{SectionKind, Span};
@@ -223,4 +225,56 @@ fn kind_name(kind: redflag_extract::PhoneKind) -> &'static str {
         PhoneKind::Voip => "an internet phone number",
         PhoneKind::FixedLineOrMobile | PhoneKind::Other => "a phone number",
     }
+}
+
+rule! {
+    /// A screen or message says your computer or phone is locked, blocked or crashed (the
+    /// phrases of scenario SCN017) and gives a number to call: the tech-support pop-up.
+    ///
+    /// **Why:** Windows, macOS, iOS, browsers and Amazon never put a phone number in a
+    /// warning, and no warning locks a device until you call. The number reaches a fake
+    /// "support" line whose agent asks to connect to the computer (the advisory's remote
+    /// access) and then for payment.
+    ///
+    /// **Example:** `Access to this PC has been blocked for security reasons. Do not
+    /// restart your computer. Call Amazon Support: 1-888-555-0199.`
+    ///
+    /// **Known false positives:** a company computer's real lock screen naming its own help
+    /// desk's number.
+    pub struct DeviceLockedCallNumber;
+    id: "PHN006", name: "device-locked-call-number", family: Callback, severity: High,
+    points: 40, channels: ALL, summary: "Says your device is locked and gives a number to call",
+    check: device_locked_call_number,
+}
+
+fn device_locked_call_number(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding>) {
+    let Some(locked) = phrase_hits(cx, "SCN017")
+        .iter()
+        .copied()
+        .find(|s| !said_of_scams(cx, *s))
+    else {
+        return;
+    };
+    // A number in the message's own words, not the brand's.
+    let Some(number) = content_phones(cx).find(|p| {
+        !p.e164
+            .as_deref()
+            .is_some_and(|e| cx.profile.brand.is_brand_phone(e))
+    }) else {
+        return;
+    };
+    let mut evidence = vec![
+        Evidence::at(locked),
+        Evidence::with_note(number.span, "the number to call"),
+    ];
+    evidence.sort_by_key(|e| e.span);
+    out.push(Finding::new(
+        meta,
+        format!(
+            "says `{}` and gives the number `{}`",
+            quote(cx.text(locked)),
+            quote(cx.text(number.span))
+        ),
+        evidence,
+    ));
 }

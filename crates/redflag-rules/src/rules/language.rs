@@ -22,7 +22,14 @@ rule! {
 }
 
 fn spelling_mistakes(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding>) {
-    if !cx.claim.claims {
+    // Text recognition misreads letters, and a misread letter looks like a typo.
+    if !cx.claim.claims
+        || cx
+            .msg
+            .notes
+            .iter()
+            .any(|n| n.code == redflag_message::NOTE_READ_FROM_IMAGE)
+    {
         return;
     }
     let Some(check) = crate::spelling::check(cx) else {

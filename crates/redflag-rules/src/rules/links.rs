@@ -8,10 +8,13 @@ use redflag_message::Channel;
 
 /// Web links with a host (no `mailto:` or `tel:`).
 fn web_links<'a>(cx: &'a Context<'_>) -> impl Iterator<Item = &'a UrlRef> {
-    cx.ind
-        .urls
-        .iter()
-        .filter(|u| u.host.is_some() && matches!(u.scheme.as_str(), "http" | "https" | "ftp" | ""))
+    // On a picture, `http://www` with no dot is a link recognition broke in two, not a site.
+    let image = cx.read_from_image();
+    cx.ind.urls.iter().filter(move |u| {
+        u.host.is_some()
+            && matches!(u.scheme.as_str(), "http" | "https" | "ftp" | "")
+            && (!image || host(u).contains('.'))
+    })
 }
 
 fn host(u: &UrlRef) -> &str {
@@ -143,8 +146,14 @@ fn off_brand_link(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Findi
         return;
     }
     let brand = &cx.profile.brand;
+    // A link that may be the brand's own domain misread from a picture is LNK003's to weigh.
     let off: Vec<_> = web_links(cx)
         .filter(|u| !brand.is_legit_domain(host(u)))
+        .filter(|u| {
+            u.registrable
+                .as_deref()
+                .is_none_or(|r| crate::helpers::misread_brand_domain(cx, r).is_none())
+        })
         .collect();
     let named: Vec<Option<String>> = off.iter().map(|u| named_site(cx, u)).collect();
     if !off.is_empty() && named.iter().all(Option::is_some) {
@@ -258,9 +267,45 @@ rule! {
     check: lookalike_domain,
 }
 
+/// Points of a look-alike that may be the brand's own domain misread from a picture: none.
+/// It is shown, so that the person looks at the picture, but recognition turns `amazon.com`
+/// into `arnazon.com` more often than a scammer sends `arnazon.com` with nothing else
+/// wrong in the message.
+const MISREAD_POINTS: u8 = 0;
+
 fn lookalike_domain(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding>) {
     let brand = &cx.profile.brand;
+    // On a picture, `arnazon.com` may be `amazon.com` misread: weak evidence, said so.
+    let misread: Vec<_> = web_links(cx)
+        .filter(|u| !brand.owns(host(u)))
+        .filter_map(|u| {
+            let reg = u.registrable.as_deref()?;
+            let real = crate::helpers::misread_brand_domain(cx, reg)?;
+            Some((
+                u,
+                format!("{reg} may be {real} misread from the picture: look at the picture"),
+            ))
+        })
+        .collect();
+    if !misread.is_empty() {
+        let mut weak = Vec::new();
+        links_finding(
+            meta,
+            &mut weak,
+            &misread,
+            "look-alike site, or a misreading:",
+        );
+        out.extend(
+            weak.into_iter()
+                .map(|f| f.points(MISREAD_POINTS).soft(true)),
+        );
+    }
     let bad: Vec<_> = web_links(cx)
+        .filter(|u| {
+            u.registrable
+                .as_deref()
+                .is_none_or(|r| crate::helpers::misread_brand_domain(cx, r).is_none())
+        })
         .filter(|u| !brand.owns(host(u)) && !host(u).contains("xn--"))
         .filter_map(|u| {
             let reg = u.registrable.as_deref()?;

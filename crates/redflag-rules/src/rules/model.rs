@@ -35,7 +35,8 @@ rule! {
     /// sender (in its training data every such body was phishing, so genuine mail pasted
     /// reads as phishing too: on the reference set of genuine Amazon mail the same messages
     /// score a median 0.32 with their headers and 0.999 pasted), nor on text mostly in a
-    /// script other than Latin (it never saw such messages). When the sender or every link checks out, the opinion is
+    /// script other than Latin (it never saw such messages), nor alone on text read from a
+    /// screenshot. When the sender or every link checks out, the opinion is
     /// reported with no points at all: wording is weaker evidence than where a message
     /// sends you.
     ///
@@ -69,8 +70,12 @@ fn model_says_scam(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Find
     // score a median 0.32 with their headers and 0.999 pasted. Its opinion there is noise.
     let pasted = cx.msg.email.as_ref().is_some_and(|e| e.from.is_none());
     let genuine = looks_genuine(cx);
+    // Text read from a picture carries the recognition's stray marks (`Be & EES`, `4+ (`),
+    // which the model never saw and which read as scam-like to it: there it only adds weight
+    // to another red flag, never speaks alone.
+    let image = cx.read_from_image();
     let standalone =
-        p >= STANDALONE_AT && !genuine && !foreign && !pasted && gives_a_way_to_act(cx);
+        p >= STANDALONE_AT && !genuine && !foreign && !pasted && !image && gives_a_way_to_act(cx);
     // Wording is weaker evidence than where a message sends you: when the sender or every
     // link checks out, the model's opinion is reported but adds nothing.
     let points = if standalone {

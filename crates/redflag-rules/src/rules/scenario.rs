@@ -252,3 +252,23 @@ rule! {
     points: 15, channels: ALL, summary: "Crypto, trading or casino riches",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "investment bait"),
 }
+
+rule! {
+    /// A screen (a browser pop-up, a "lock screen", a fake crash report) says your computer
+    /// or phone is locked, blocked or crashed: the tech-support pop-up story. With a number
+    /// to call it is also red flag PHN006.
+    ///
+    /// **Why:** the pop-up is how most remote-access scams start: a number reaches a fake
+    /// "Amazon", "Microsoft" or "Apple" support line whose agent asks to connect to the
+    /// computer and then for payment. The advice for it says how to close such a page.
+    ///
+    /// **Example:** `Access to this PC has been blocked for security reasons. Do not
+    /// restart your computer.`
+    ///
+    /// **Known false positives:** a genuine "your device is locked" notice from Find My or
+    /// a company's own lock screen; the points are low.
+    pub struct TechSupportPopUp;
+    id: "SCN017", name: "tech-support-pop-up", family: Scenario, severity: Low,
+    points: 10, channels: ALL, soft: true, summary: "A screen says your device is locked or crashed",
+    check: |cx, meta, out| phrase_rule(cx, meta, out, false, "pop-up story"),
+}

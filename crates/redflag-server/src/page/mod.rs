@@ -20,6 +20,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use base64::Engine as _;
+use redflag_engine::screenshot::{ImageReader, sniff_image};
 use redflag_engine::{Channel, OrderHistory, Report};
 use serde::Deserialize;
 
@@ -54,6 +55,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/static/redflag.css", get(css))
         .route("/static/redflag.js", get(js))
         .route("/favicon.ico", get(favicon))
+        .route("/manifest.webmanifest", get(manifest))
 }
 
 // ---------------------------------------------------------------- templates
@@ -63,6 +65,8 @@ pub(crate) fn routes() -> Router<AppState> {
 struct IndexPage {
     error: Option<String>,
     form: FormValues,
+    /// This build reads screenshots: the file field takes images and the camera.
+    images: bool,
 }
 
 /// What the form held, to show it again with an error.
@@ -130,6 +134,78 @@ struct ResultPage {
     hotline_how: Option<String>,
     hotline_has_email: bool,
     logged_in: bool,
+    /// The screenshot the message was read from, with the warning signs marked.
+    screenshot: Option<ScreenshotView>,
+}
+
+/// A screenshot on the result page: the image (re-encoded, as a `data:` URL) and a box for
+/// each piece of evidence, in the image's pixels.
+pub(crate) struct ScreenshotView {
+    pub(crate) data_url: String,
+    pub(crate) width: u32,
+    pub(crate) height: u32,
+    /// "a text message on a phone", "a pop-up or web page"...
+    pub(crate) screen: &'static str,
+    pub(crate) guessed: bool,
+    pub(crate) confidence: u8,
+    pub(crate) boxes: Vec<BoxView>,
+    /// The marks' numbers' size, in the image's pixels (about a fortieth of its width).
+    pub(crate) font_size: u32,
+}
+
+/// One marked box: the finding's number on the page (from 1), its rule, where.
+pub(crate) struct BoxView {
+    pub(crate) n: usize,
+    pub(crate) rule: &'static str,
+    pub(crate) x: u32,
+    pub(crate) y: u32,
+    pub(crate) w: u32,
+    pub(crate) h: u32,
+    /// Where the number goes: above the box, or inside it at the top of the image.
+    pub(crate) label_y: u32,
+}
+
+/// The screenshot part of a result page: the image as the page shows it (pixels only, no
+/// metadata) and the regions of the report's findings.
+pub(crate) fn screenshot_view(report: &Report, image: &[u8]) -> Option<ScreenshotView> {
+    use base64::engine::general_purpose::STANDARD;
+    let info = report.image.as_ref()?;
+    let clean = redflag_engine::screenshot::clean_copy(image).ok()?;
+    let pad = (info.width / 300).max(2);
+    let boxes = info
+        .regions
+        .iter()
+        .flat_map(|r| {
+            r.boxes.iter().map(move |b| BoxView {
+                n: r.finding + 1,
+                rule: r.rule,
+                x: b.x.saturating_sub(pad),
+                y: b.y.saturating_sub(pad),
+                w: b.w + 2 * pad,
+                h: b.h + 2 * pad,
+                label_y: if b.y > b.h { b.y - pad * 2 } else { b.y + b.h },
+            })
+        })
+        .collect();
+    Some(ScreenshotView {
+        data_url: format!(
+            "data:{};base64,{}",
+            clean.format.media_type(),
+            STANDARD.encode(&clean.bytes)
+        ),
+        width: clean.width,
+        height: clean.height,
+        screen: match info.screen {
+            redflag_engine::screenshot::ScreenKind::Sms => "a text message on a phone",
+            redflag_engine::screenshot::ScreenKind::Email => "an email",
+            redflag_engine::screenshot::ScreenKind::Chat => "a chat message",
+            redflag_engine::screenshot::ScreenKind::Popup => "a pop-up or web page",
+        },
+        guessed: !info.screen_given,
+        confidence: info.confidence,
+        boxes,
+        font_size: (clean.width / 40).max(14),
+    })
 }
 
 pub(crate) struct FindingView {
@@ -244,6 +320,7 @@ fn form_error(status: StatusCode, message: &str, form: FormValues) -> Response {
         &IndexPage {
             error: Some(message.to_string()),
             form,
+            images: ImageReader::available(),
         },
     )
 }
@@ -256,6 +333,7 @@ async fn index() -> Response {
         &IndexPage {
             error: None,
             form: FormValues::default(),
+            images: ImageReader::available(),
         },
     )
 }
@@ -324,6 +402,7 @@ fn parse_channel(s: &str) -> Result<Option<Channel>, ()> {
         "sms" => Ok(Some(Channel::Sms)),
         "chat" => Ok(Some(Channel::Chat)),
         "call" => Ok(Some(Channel::Call)),
+        "screen" => Ok(Some(Channel::Screen)),
         _ => Err(()),
     }
 }
@@ -380,6 +459,8 @@ async fn check_form(
         );
     };
     let input = CheckInput {
+        // A picture chosen as the file is a screenshot; pasted text never is.
+        image: !pasted && sniff_image(&bytes).is_some(),
         bytes,
         channel,
         sender: some_text(&v.sender),
@@ -550,6 +631,11 @@ fn result_page(state: &AppState, checked: &Checked, logged_in: bool) -> ResultPa
             .filter(|h| !h.is_empty()),
         hotline_has_email: hotline.email.is_some(),
         logged_in,
+        screenshot: if checked.input.is_image() {
+            screenshot_view(report, &checked.input.bytes)
+        } else {
+            None
+        },
     }
 }
 
@@ -695,16 +781,21 @@ pub(crate) struct CarriedForm {
 
 impl CarriedForm {
     fn input(&self) -> Result<CheckInput, ApiError> {
-        let bytes = match (&self.message, &self.message_base64) {
-            (_, Some(b)) => base64::engine::general_purpose::STANDARD
-                .decode(b.trim())
-                .map_err(|_| ApiError::bad_input("invalid_request", "The form was damaged."))?,
-            (Some(m), None) => m.clone().into_bytes(),
-            (None, None) => Vec::new(),
+        let (bytes, encoded) = match (&self.message, &self.message_base64) {
+            (_, Some(b)) => (
+                base64::engine::general_purpose::STANDARD
+                    .decode(b.trim())
+                    .map_err(|_| ApiError::bad_input("invalid_request", "The form was damaged."))?,
+                true,
+            ),
+            (Some(m), None) => (m.clone().into_bytes(), false),
+            (None, None) => (Vec::new(), false),
         };
         let channel = parse_channel(self.channel.as_deref().unwrap_or("auto"))
             .map_err(|()| ApiError::bad_input("invalid_request", "The form was damaged."))?;
         Ok(CheckInput {
+            // A screenshot comes back as it went: base64, since it is not text.
+            image: encoded && sniff_image(&bytes).is_some(),
             bytes,
             channel,
             sender: self.sender.as_deref().and_then(some_text),
@@ -765,6 +856,31 @@ async fn css() -> Response {
 
 async fn js() -> Response {
     static_file(JS, "text/javascript; charset=utf-8")
+}
+
+/// The web app manifest: installed on a phone, the page is a target of the share sheet, so
+/// that a screenshot (or a text) can be shared straight to the check form.
+const MANIFEST: &str = r##"{
+  "name": "redflag: is this message a scam?",
+  "short_name": "redflag",
+  "start_url": "/",
+  "display": "standalone",
+  "background_color": "#ffffff",
+  "theme_color": "#b00020",
+  "share_target": {
+    "action": "/check",
+    "method": "POST",
+    "enctype": "multipart/form-data",
+    "params": {
+      "text": "message",
+      "files": [{ "name": "file", "accept": ["image/*", ".png", ".jpg", ".jpeg", ".webp", ".eml", ".txt", "text/plain", "message/rfc822"] }]
+    }
+  }
+}
+"##;
+
+async fn manifest() -> Response {
+    static_file(MANIFEST, "application/manifest+json")
 }
 
 /// No icon: browsers ask for one on every page, and "nothing" is a fine answer.

@@ -526,6 +526,7 @@ async fn openapi_is_3_1_and_lists_every_path() {
             "/api/v1/cases",
             "/api/v1/cases.csv",
             "/api/v1/cases/{id}",
+            "/api/v1/cases/{id}/image",
             "/api/v1/check",
             "/api/v1/check/raw",
             "/api/v1/health",

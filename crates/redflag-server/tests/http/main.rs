@@ -5,6 +5,7 @@
 mod api;
 mod cases;
 mod page;
+mod screenshots;
 mod slow;
 mod socket;
 

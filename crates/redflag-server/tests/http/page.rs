@@ -3,7 +3,7 @@
 use crate::*;
 use axum::http::{StatusCode, header};
 
-const CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; manifest-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// Checks the headers every HTML answer must carry, and that the page has no inline script,
 /// style or event handler.
@@ -338,7 +338,7 @@ async fn form_errors_reshow_the_form() {
                 b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01",
             )],
             StatusCode::BAD_REQUEST,
-            "picture",
+            "damaged",
         ),
         (
             vec![
