@@ -51,6 +51,10 @@ pub(super) struct CasePage {
     indicators: Vec<(&'static str, String)>,
     findings: Vec<FindingView>,
     message_html: String,
+    /// The screenshot kept with the case, with its marks.
+    screenshot: Option<ScreenshotView>,
+    /// True: the screenshot template words it for the hotline.
+    hotline: bool,
 }
 
 // ---------------------------------------------------------------- the hotline's view
@@ -321,6 +325,18 @@ pub(super) async fn case_page(
         })
         .collect();
     let message_html = highlight(&case.message_text, &marks);
+    // A missing or unreadable image leaves the page without it, never without the case.
+    let screenshot = match case.has_image {
+        true => match store.case_image(redflag_store::CaseId(id)).await {
+            Ok(Some(img)) => case
+                .report
+                .get("image")
+                .and_then(|info| screenshot_view_of(info, &img.media_type, &img.bytes)),
+            Ok(None) => None,
+            Err(e) => return page_error(&ApiError::internal("reading a case image failed", &e)),
+        },
+        false => None,
+    };
     let s = &case.summary;
     let page = CasePage {
         id: s.id.0,
@@ -340,6 +356,8 @@ pub(super) async fn case_page(
             .collect(),
         message_html,
         findings: findings.into_iter().map(|(f, _)| f).collect(),
+        screenshot,
+        hotline: true,
     };
     no_store(render(StatusCode::OK, &page))
 }

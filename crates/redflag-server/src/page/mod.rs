@@ -136,10 +136,12 @@ struct ResultPage {
     logged_in: bool,
     /// The screenshot the message was read from, with the warning signs marked.
     screenshot: Option<ScreenshotView>,
+    /// False: the person's own page (the screenshot template words it for them).
+    hotline: bool,
 }
 
-/// A screenshot on the result page: the image (re-encoded, as a `data:` URL) and a box for
-/// each piece of evidence, in the image's pixels.
+/// A screenshot on the result page or a hotline case: the image (pixels only, as a `data:`
+/// URL) and a box for each piece of evidence, in the image's pixels.
 pub(crate) struct ScreenshotView {
     pub(crate) data_url: String,
     pub(crate) width: u32,
@@ -156,55 +158,80 @@ pub(crate) struct ScreenshotView {
 /// One marked box: the finding's number on the page (from 1), its rule, where.
 pub(crate) struct BoxView {
     pub(crate) n: usize,
-    pub(crate) rule: &'static str,
+    pub(crate) rule: String,
     pub(crate) x: u32,
     pub(crate) y: u32,
     pub(crate) w: u32,
     pub(crate) h: u32,
-    /// Where the number goes: above the box, or inside it at the top of the image.
+    /// Where the number goes: above the box, or below it at the top of the image.
     pub(crate) label_y: u32,
 }
 
-/// The screenshot part of a result page: the image as the page shows it (pixels only, no
-/// metadata) and the regions of the report's findings.
-pub(crate) fn screenshot_view(report: &Report, image: &[u8]) -> Option<ScreenshotView> {
-    use base64::engine::general_purpose::STANDARD;
-    let info = report.image.as_ref()?;
+/// The screenshot part of a result page: the image re-encoded (pixels only, no metadata)
+/// and the regions of the report's findings.
+fn screenshot_view(report: &Report, image: &[u8]) -> Option<ScreenshotView> {
+    let info = serde_json::to_value(report.image.as_ref()?).ok()?;
     let clean = redflag_engine::screenshot::clean_copy(image).ok()?;
-    let pad = (info.width / 300).max(2);
-    let boxes = info
-        .regions
-        .iter()
-        .flat_map(|r| {
-            r.boxes.iter().map(move |b| BoxView {
-                n: r.finding + 1,
-                rule: r.rule,
-                x: b.x.saturating_sub(pad),
-                y: b.y.saturating_sub(pad),
-                w: b.w + 2 * pad,
-                h: b.h + 2 * pad,
-                label_y: if b.y > b.h { b.y - pad * 2 } else { b.y + b.h },
-            })
-        })
-        .collect();
+    screenshot_view_of(&info, clean.format.media_type(), &clean.bytes)
+}
+
+/// The screenshot view from a report's `image` (as JSON, as the case store keeps reports)
+/// and an image already re-encoded. `None` when `image` is not what a report writes.
+pub(crate) fn screenshot_view_of(
+    info: &serde_json::Value,
+    media_type: &str,
+    bytes: &[u8],
+) -> Option<ScreenshotView> {
+    use base64::engine::general_purpose::STANDARD;
+    let num = |v: &serde_json::Value, k: &str| {
+        v.get(k)
+            .and_then(serde_json::Value::as_u64)
+            .and_then(|n| u32::try_from(n).ok())
+    };
+    let (width, height) = (num(info, "width")?, num(info, "height")?);
+    let pad = (width / 300).max(2);
+    let mut boxes = Vec::new();
+    for r in info.get("regions")?.as_array()? {
+        let n = r.get("finding")?.as_u64()? as usize + 1;
+        let rule = r.get("rule")?.as_str()?;
+        for b in r.get("boxes")?.as_array()? {
+            let (x, y, w, h) = (num(b, "x")?, num(b, "y")?, num(b, "w")?, num(b, "h")?);
+            boxes.push(BoxView {
+                n,
+                rule: rule.to_string(),
+                x: x.saturating_sub(pad),
+                y: y.saturating_sub(pad),
+                w: w + 2 * pad,
+                h: h + 2 * pad,
+                label_y: if y > h { y - pad * 2 } else { y + h },
+            });
+        }
+    }
+    let media_type = if media_type == "image/jpeg" {
+        "image/jpeg"
+    } else {
+        "image/png"
+    };
     Some(ScreenshotView {
-        data_url: format!(
-            "data:{};base64,{}",
-            clean.format.media_type(),
-            STANDARD.encode(&clean.bytes)
-        ),
-        width: clean.width,
-        height: clean.height,
-        screen: match info.screen {
-            redflag_engine::screenshot::ScreenKind::Sms => "a text message on a phone",
-            redflag_engine::screenshot::ScreenKind::Email => "an email",
-            redflag_engine::screenshot::ScreenKind::Chat => "a chat message",
-            redflag_engine::screenshot::ScreenKind::Popup => "a pop-up or web page",
+        data_url: format!("data:{media_type};base64,{}", STANDARD.encode(bytes)),
+        width,
+        height,
+        screen: match info.get("screen").and_then(|s| s.as_str()) {
+            Some("sms") => "a text message on a phone",
+            Some("email") => "an email",
+            Some("chat") => "a chat message",
+            _ => "a pop-up or web page",
         },
-        guessed: !info.screen_given,
-        confidence: info.confidence,
+        guessed: !info
+            .get("screen_given")
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(false),
+        confidence: info
+            .get("confidence")
+            .and_then(serde_json::Value::as_u64)
+            .map_or(0, |c| c.min(100) as u8),
         boxes,
-        font_size: (clean.width / 40).max(14),
+        font_size: (width / 40).max(14),
     })
 }
 
@@ -636,6 +663,7 @@ fn result_page(state: &AppState, checked: &Checked, logged_in: bool) -> ResultPa
         } else {
             None
         },
+        hotline: false,
     }
 }
 

@@ -260,14 +260,14 @@ async fn a_closed_store_answers_500_internal() {
     );
 }
 
-fn session_cookie(a: &Answer) -> String {
+pub(crate) fn session_cookie(a: &Answer) -> String {
     let set = a.header(header::SET_COOKIE);
     assert!(set.contains("HttpOnly"), "{set}");
     assert!(set.contains("SameSite=Strict"), "{set}");
     set.split(';').next().unwrap().to_string()
 }
 
-fn with_cookie(
+pub(crate) fn with_cookie(
     mut req: axum::http::Request<axum::body::Body>,
     cookie: &str,
 ) -> axum::http::Request<axum::body::Body> {

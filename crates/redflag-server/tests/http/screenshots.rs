@@ -153,5 +153,19 @@ mod with_ocr {
         // Without the token, no image.
         let a = send(&app, get(&format!("/api/v1/cases/{id}/image"))).await;
         assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+
+        // The hotline's case page shows the kept picture with its marks.
+        let login = send(&app, post_form("/hotline/login", &[("token", TOKEN)])).await;
+        let cookie = crate::cases::session_cookie(&login);
+        let page = send(
+            &app,
+            crate::cases::with_cookie(get(&format!("/hotline/cases/{id}")), &cookie),
+        )
+        .await;
+        assert_eq!(page.status, StatusCode::OK);
+        let html = page.text();
+        let shot = element(&html, "screenshot").expect("the screenshot on the case page");
+        assert!(shot.contains("src=\"data:image/png;base64,"));
+        assert!(shot.contains("<rect"));
     }
 }
