@@ -238,7 +238,8 @@ async function domProblems(page) {
       const scripts = Array.from(document.scripts, (s) => s.getAttribute('src') ?? `inline: ${s.textContent.slice(0, 60)}`);
       if (JSON.stringify(scripts) !== JSON.stringify(['/static/redflag.js'])) problems.push(`scripts: ${JSON.stringify(scripts)}`);
       const links = Array.from(document.querySelectorAll('link'), (l) => `${l.rel} ${l.getAttribute('href')}`);
-      if (JSON.stringify(links) !== JSON.stringify(['stylesheet /static/redflag.css'])) problems.push(`<link>s: ${JSON.stringify(links)}`);
+      const expectedLinks = ['stylesheet /static/redflag.css', 'manifest /manifest.webmanifest'];
+      if (JSON.stringify(links) !== JSON.stringify(expectedLinks)) problems.push(`<link>s: ${JSON.stringify(links)}`);
       for (const m of document.querySelectorAll('meta')) {
         const name = m.getAttribute('name');
         if (!(m.hasAttribute('charset') || ['viewport', 'referrer'].includes(name))) problems.push(`meta: ${show(m)}`);

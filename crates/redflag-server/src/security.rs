@@ -11,7 +11,21 @@ use tracing::Span;
 
 /// The page's Content-Security-Policy: only its own CSS and script, no frames, no forms to
 /// elsewhere.
-pub(crate) const CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; manifest-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+pub(crate) const CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; manifest-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// The same policy for a page that shows the person's screenshot, which it sends as a
+/// `data:` image (the image is never stored to be served from a URL): only such a page
+/// allows `data:` images, and only images.
+pub(crate) const CSP_WITH_SCREENSHOT: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; manifest-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// Marks an HTML answer as one that shows a screenshot ([`CSP_WITH_SCREENSHOT`]).
+pub(crate) fn showing_screenshot(mut res: Response<Body>) -> Response<Body> {
+    res.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP_WITH_SCREENSHOT),
+    );
+    res
+}
 
 /// Adds the security headers: `nosniff` and `no-referrer` everywhere, the CSP and
 /// `X-Frame-Options` on HTML, and `no-store` unless the response says how to cache.
@@ -31,9 +45,13 @@ pub(crate) async fn headers(req: Request, next: Next) -> Response<Body> {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.starts_with("text/html"));
     if html {
+        // The one looser policy a handler may ask for; anything else becomes the strict one.
+        let screenshot = h
+            .get(header::CONTENT_SECURITY_POLICY)
+            .is_some_and(|v| v.as_bytes() == CSP_WITH_SCREENSHOT.as_bytes());
         h.insert(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CSP),
+            HeaderValue::from_static(if screenshot { CSP_WITH_SCREENSHOT } else { CSP }),
         );
         h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     }

@@ -359,7 +359,12 @@ pub(super) async fn case_page(
         screenshot,
         hotline: true,
     };
-    no_store(render(StatusCode::OK, &page))
+    let res = no_store(render(StatusCode::OK, &page));
+    if page.screenshot.is_some() {
+        crate::security::showing_screenshot(res)
+    } else {
+        res
+    }
 }
 
 pub(super) async fn export_csv(State(state): State<AppState>, headers: HeaderMap) -> Response {

@@ -502,10 +502,13 @@ async fn check_form(
     match check::run(&state, input).await {
         Ok(checked) => {
             let logged_in = logged_in(&state, &headers);
-            no_store(render(
-                StatusCode::OK,
-                &result_page(&state, &checked, logged_in),
-            ))
+            let page = result_page(&state, &checked, logged_in);
+            let res = no_store(render(StatusCode::OK, &page));
+            if page.screenshot.is_some() {
+                crate::security::showing_screenshot(res)
+            } else {
+                res
+            }
         }
         Err(e) => form_error(e.status, &e.message, form.values),
     }

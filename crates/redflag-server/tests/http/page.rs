@@ -3,7 +3,7 @@
 use crate::*;
 use axum::http::{StatusCode, header};
 
-const CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; manifest-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; manifest-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// Checks the headers every HTML answer must carry, and that the page has no inline script,
 /// style or event handler.

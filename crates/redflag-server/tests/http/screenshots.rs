@@ -116,6 +116,11 @@ mod with_ocr {
         assert!(shot.contains("<rect"), "marks on the screenshot");
         assert!(shot.contains("data-rule=\"SCN017\""), "{shot}");
         assert!(html.contains("data-verdict=\"scam\""));
+        // Only a page that shows a screenshot allows `data:` images.
+        assert!(
+            a.header(header::CONTENT_SECURITY_POLICY)
+                .contains("img-src 'self' data:;")
+        );
     }
 
     #[tokio::test]
