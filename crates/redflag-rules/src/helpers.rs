@@ -1,7 +1,7 @@
 //! Small pieces several rules share.
 
 use crate::{Context, Evidence, Finding, RuleMeta};
-use redflag_extract::NormText;
+use redflag_extract::{NormText, UrlRef};
 use redflag_message::Span;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -342,6 +342,22 @@ fn fold_label(label: &str) -> String {
         .map(|c| redflag_extract::leet(c).unwrap_or(c).to_ascii_lowercase())
         .collect();
     s.replace("rn", "m").replace("vv", "w")
+}
+
+/// Web links of the content (not `mailto:` or `tel:`) that go to a site that is neither the
+/// brand's nor one of the other well-known companies' (`other_brands`).
+pub(crate) fn unknown_links<'a>(cx: &'a Context<'_>) -> Vec<&'a UrlRef> {
+    cx.ind
+        .urls
+        .iter()
+        .filter(|u| matches!(u.scheme.as_str(), "http" | "https" | ""))
+        .filter(|u| cx.in_content(u.span))
+        .filter(|u| u.host.as_deref().is_some_and(|h| !cx.is_known_site(h)))
+        .collect()
+}
+
+pub(crate) fn host(u: &UrlRef) -> &str {
+    u.host.as_deref().unwrap_or("")
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
-//! Impersonation: the message claims to be the brand, or disguises the brand's name.
+//! Impersonation: the message claims to be the brand, or disguises the brand's name; a text
+//! names another well-known company but links elsewhere.
 
-use crate::helpers::{phrase_hits, quote, said_of_scams, scam_story};
-use crate::{ALL, Context, Evidence, Finding, RuleMeta, rule};
+use crate::helpers::{host, phrase_hits, quote, said_of_scams, scam_story, unknown_links};
+use crate::{ALL, Context, Evidence, Finding, RuleMeta, TEXTS, rule};
+use redflag_extract::UrlRef;
 use redflag_message::{Channel, Span};
 
 rule! {
@@ -287,4 +289,141 @@ fn off_brand_link(cx: &Context<'_>) -> Option<Span> {
         .iter()
         .find(|u| u.host.as_deref().is_some_and(|h| !brand.is_legit_domain(h)))
         .map(|u| u.span)
+}
+
+rule! {
+    /// A text names another well-known company (a bank, a carrier, a store, the tax office:
+    /// the profile's `other_brands`) but links to a site that is not that company's.
+    ///
+    /// **Why:** the same advice as for the brand itself: a company's text links to the
+    /// company's own site. "USPS" next to `usps-redelivery.top`, or "Wells Fargo" next to
+    /// `bank-restore.example.top`, is somebody else using the name.
+    ///
+    /// **Example:** `Wells Fargo: your card is on hold, unlock it at
+    /// bank-restore.example.top/u/7`.
+    ///
+    /// **Known false positives:** a friend's text that mentions a company and links to
+    /// something else. The name must be written as a name (capitalised; short names like
+    /// UPS or IRS in capitals), and links to any well-known company's own site are fine
+    /// (a store's text with a carrier's tracking link).
+    pub struct OtherBrandLink;
+    id: "IMP005", name: "other-brand-link", family: Impersonation, severity: Medium,
+    points: 30, channels: TEXTS, summary: "A text names a company but links to another site",
+    check: other_brand_link,
+}
+
+fn other_brand_link(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding>) {
+    let links = unknown_links(cx);
+    let Some(link) = links.first() else { return };
+    let Some(span) = other_brand_mention(cx, &links) else {
+        return;
+    };
+    let name = quote(cx.text(span));
+    out.push(Finding::new(
+        meta,
+        format!("names `{name}` but links to `{}`", quote(host(link))),
+        vec![
+            Evidence::at(span),
+            Evidence::with_note(link.span, format!("{} is not {name}'s site", host(link))),
+        ],
+    ));
+}
+
+/// Where the content first names another company outside its unknown links, written as a
+/// name (a company's name inside a link to its own site still names it): the first name in
+/// the profile's list that has such a mention, at its first one. All names' first words are
+/// found in one pass over the text.
+fn other_brand_mention(cx: &Context<'_>, links: &[&UrlRef]) -> Option<Span> {
+    let common = &cx.profile.common;
+    // The links' spans in order, to ask "inside one?" without reading them all.
+    let mut link_spans: Vec<Span> = links.iter().map(|u| u.span).collect();
+    link_spans.sort_unstable_by_key(|s| s.start);
+    let in_link = |span: Span| {
+        let before = link_spans.partition_point(|l| l.start <= span.start);
+        link_spans[..before]
+            .iter()
+            .rev()
+            .take(2)
+            .any(|l| l.contains(span))
+    };
+    let norm = &cx.ind.norm.text;
+    // (name index, span) of the best mention so far: lowest index, then earliest.
+    let mut best: Option<(usize, Span)> = None;
+    for (i, at) in common.other_brand_name_starts(norm) {
+        if best.is_some_and(|(b, _)| b <= i) {
+            continue;
+        }
+        redflag_message::work::step();
+        let words = common.other_brand_name_words(i);
+        let Some(end) = match_words(norm, at, words) else {
+            continue;
+        };
+        let span = cx.ind.norm.to_original(at, end);
+        if !cx.in_content(span) || in_link(span) || !written_as_name(cx.text(span), words) {
+            continue;
+        }
+        best = Some((i, span));
+    }
+    best.map(|(_, span)| span)
+}
+
+/// The end of `words` matched at `at` as whole words, separated by anything that is not a
+/// letter or digit (`u.s. bank`, `sam's club`).
+fn match_words(norm: &str, at: usize, words: &[impl AsRef<str>]) -> Option<usize> {
+    let bytes = norm.as_bytes();
+    if at > 0 && bytes[at - 1].is_ascii_alphanumeric() {
+        return None;
+    }
+    let mut pos = at;
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            let skip = bytes[pos..]
+                .iter()
+                .take_while(|b| !b.is_ascii_alphanumeric())
+                .count();
+            if skip == 0 || skip > 3 {
+                return None;
+            }
+            pos += skip;
+        }
+        if !norm[pos..].starts_with(w.as_ref()) {
+            return None;
+        }
+        pos += w.as_ref().len();
+    }
+    (pos == bytes.len() || !bytes[pos].is_ascii_alphanumeric()).then_some(pos)
+}
+
+/// A company's name as a name: it starts with a capital, and a short one (up to four letters:
+/// UPS, IRS, CVS) is all capitals, so "ups and downs" or "an apple" is not a company.
+fn written_as_name(original: &str, words: &[impl AsRef<str>]) -> bool {
+    let letters: Vec<char> = original.chars().filter(|c| c.is_alphabetic()).collect();
+    let Some(first) = letters.first() else {
+        return false;
+    };
+    let short = words.iter().map(|w| w.as_ref().len()).sum::<usize>() <= 4;
+    first.is_uppercase() && (!short || letters.iter().all(|c| c.is_uppercase()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_as_words() {
+        assert_eq!(
+            match_words("the u.s. bank app", 4, &["u", "s", "bank"]),
+            Some(13)
+        );
+        assert_eq!(
+            match_words("sam's club", 0, &["sam", "s", "club"]),
+            Some(10)
+        );
+        assert_eq!(match_words("startups", 5, &["ups"]), None);
+        assert!(written_as_name("UPS", &["ups"]));
+        assert!(!written_as_name("ups", &["ups"]));
+        assert!(!written_as_name("Ups", &["ups"]));
+        assert!(written_as_name("Wells Fargo", &["wells", "fargo"]));
+        assert!(!written_as_name("apple", &["apple"]));
+    }
 }

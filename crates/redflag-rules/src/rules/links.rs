@@ -1,8 +1,14 @@
 //! Links to phony sites: look-alike domains, homographs, the brand in a sub-domain or path,
-//! bare IP addresses, shorteners, disguised links and link text that lies.
+//! bare IP addresses, shorteners, disguised links and link text that lies; and the link
+//! red flags only texts (SMS and chat) have, where a text has no headers to check and few
+//! words, so what it links to and what it tells you to do with the link carry the evidence:
+//! a scam story next to an unknown site, a machine-made domain, a link to "activate".
 
-use crate::helpers::{Lookalike, brand_lookalike, phrase_hits, quote, registrable};
-use crate::{ALL, Context, Evidence, Finding, RuleMeta, rule};
+use crate::helpers::{
+    Lookalike, brand_lookalike, host, phrase_finding, phrase_hits, quote, registrable, request_hits,
+    unknown_links,
+};
+use crate::{ALL, Context, Evidence, Finding, RuleMeta, TEXTS, rule};
 use redflag_extract::{UrlRef, UrlSource};
 use redflag_message::Channel;
 
@@ -15,10 +21,6 @@ fn web_links<'a>(cx: &'a Context<'_>) -> impl Iterator<Item = &'a UrlRef> {
             && matches!(u.scheme.as_str(), "http" | "https" | "ftp" | "")
             && (!image || host(u).contains('.'))
     })
-}
-
-fn host(u: &UrlRef) -> &str {
-    u.host.as_deref().unwrap_or("")
 }
 
 fn shown(u: &UrlRef) -> String {
@@ -635,4 +637,176 @@ fn bait_link(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding>) 
             Evidence::with_note(link.span, "a site that is not the sender's"),
         ],
     ));
+}
+
+rule! {
+    /// A text tells you to reply, copy the link into your browser, or close and reopen the
+    /// message "to activate the link".
+    ///
+    /// **Why:** phones switch links off in texts from unknown senders. A real company's text
+    /// comes from a known sender and never needs you to turn its link back on; a scam that
+    /// wants you on its site does.
+    ///
+    /// **Example:** `Your parcel needs a new address. Reply Y and close this text, then open
+    /// it again to activate the link, or paste the link into your browser.`
+    ///
+    /// **Known false positives:** none known.
+    pub struct LinkActivationTrick;
+    id: "LNK015", name: "link-activation-trick", family: Links, severity: High,
+    points: 30, channels: TEXTS, summary: "Tells you to reply or copy the link to make it work",
+    check: |cx, meta, out| {
+        let hits = phrase_hits(cx, meta.id);
+        out.extend(phrase_finding(cx, meta, hits, "asks you to turn the link on"));
+    },
+}
+
+/// Rules whose phrases tell a scam story (every scenario but a plain order confirmation).
+const STORIES: &[&str] = &[
+    "SCN001", "SCN002", "SCN003", "SCN004", "SCN006", "SCN007", "SCN008", "SCN009", "SCN010",
+    "SCN011", "SCN012", "SCN013",
+];
+
+rule! {
+    /// A text tells one of the scam stories (a charge, a locked account, a held parcel, a
+    /// prize, a refund, a job, an unpaid fee, an invitation from a stranger) and links to a
+    /// site that is neither the brand's nor another well-known company's.
+    ///
+    /// **Why:** that is the whole smishing scam in one line: a reason to worry or hope, and a
+    /// link to act on it. A real company's text about your account links to its own site,
+    /// or to none.
+    ///
+    /// **Example:** `Your parcel is on hold due to an unpaid fee of $1.99:
+    /// https://redelivery-post.example.top/pay`.
+    ///
+    /// **Known false positives:** a small business's own text about a real delivery or
+    /// bill, linking to its own site; the points are moderate so that it takes another red
+    /// flag to make a scam.
+    pub struct LureWithLink;
+    id: "LNK013", name: "lure-with-link", family: Links, severity: Medium,
+    points: 20, channels: TEXTS, summary: "A text tells a scam story and links to an unknown site",
+    check: lure_with_link,
+}
+
+fn lure_with_link(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding>) {
+    let links = unknown_links(cx);
+    let Some(link) = links.first() else { return };
+    let story = STORIES
+        .iter()
+        .find_map(|id| phrase_hits(cx, id).iter().copied().next())
+        .or_else(|| request_hits(cx, "PAY005").into_iter().next())
+        .or_else(|| phrase_hits(cx, meta.id).iter().copied().next());
+    let Some(story) = story else { return };
+    out.push(Finding::new(
+        meta,
+        format!(
+            "says `{}` and links to `{}`",
+            quote(cx.text(story)),
+            quote(host(link))
+        ),
+        vec![
+            Evidence::at(story),
+            Evidence::with_note(
+                link.span,
+                format!("{} is not a known company's site", host(link)),
+            ),
+        ],
+    ));
+}
+
+rule! {
+    /// A text links to a web address whose name is gibberish: no vowels (`qwrtzk.com`), a
+    /// long run of consonants, or consonants and digits mixed into a short code (`k8pq3t.com`).
+    ///
+    /// **Why:** scam texts are sent in waves from throw-away domains registered by the
+    /// thousand under machine-made names. Companies use names people can read and remember.
+    ///
+    /// **Example:** `Hey, it's Dana, fancy a drink tonight? http://xkwrtp.com/Qa81Zc`.
+    ///
+    /// **Known false positives:** abbreviated names (`bkng.com`); the points are low.
+    pub struct GibberishDomainLink;
+    id: "LNK014", name: "gibberish-domain-link", family: Links, severity: Low,
+    points: 15, channels: TEXTS, summary: "Links to a site with a machine-made name",
+    check: |cx, meta, out| {
+        let bad: Vec<(&UrlRef, String)> = unknown_links(cx)
+            .into_iter()
+            .filter(|u| !u.is_ip)
+            .filter_map(|u| {
+                let label = u.registrable.as_deref()?.split('.').next()?;
+                gibberish(label).then(|| (u, format!("{label} is not a word or a name")))
+            })
+            .collect();
+        let Some((first, _)) = bad.first() else { return };
+        let evidence = bad.iter().take(4).map(|(u, note)| Evidence::with_note(u.span, note.clone())).collect();
+        out.push(Finding::new(meta, format!("links to the made-up name `{}`", quote(host(first))), evidence));
+    },
+}
+
+/// A domain label that no person would choose: at least four letters and no vowel, a run of
+/// five consonants, or a short mix of consonants and digits.
+pub(crate) fn gibberish(label: &str) -> bool {
+    let l = label.to_ascii_lowercase();
+    if l.len() < 4 || l.len() > 16 || !l.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return false;
+    }
+    let letters = l.bytes().filter(u8::is_ascii_alphabetic).count();
+    if letters < 3 {
+        return false;
+    }
+    let vowel = |b: u8| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u');
+    let vowels = l.bytes().filter(|&b| vowel(b)).count();
+    if vowels == 0 && letters >= 4 {
+        return true;
+    }
+    let mut run = 0;
+    for b in l.bytes() {
+        run = if b.is_ascii_alphabetic() && !vowel(b) && b != b'y' {
+            run + 1
+        } else {
+            0
+        };
+        if run >= 5 {
+            return true;
+        }
+    }
+    // One or two digits between consonants, in a short label: `r7j2j`, `qv02g`.
+    let b = l.as_bytes();
+    let digit_between = (1..b.len()).any(|i| {
+        let run = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        (1..=2).contains(&run)
+            && b[i - 1].is_ascii_alphabetic()
+            && b.get(i + run).is_some_and(u8::is_ascii_alphabetic)
+    });
+    digit_between && vowels == 0 && l.len() <= 8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gibberish_labels() {
+        for l in [
+            "qwrtzk", "xkwrtp", "k8pq3t", "bv27dk", "t5gnx", "plmbrtz", "zdkfq",
+        ] {
+            assert!(gibberish(l), "{l}");
+        }
+        for l in [
+            "amazon",
+            "usps",
+            "text2me",
+            "freesms",
+            "bankcard",
+            "paypal",
+            "web2sms",
+            "ups",
+            "bbc",
+            "google",
+            "bit",
+            "citybank",
+            "hotmail",
+            "gardenhouse",
+        ] {
+            assert!(!gibberish(l), "{l}");
+        }
+    }
 }

@@ -17,7 +17,6 @@ mod pressure;
 mod remote;
 mod scenario;
 mod sender;
-mod texts;
 
 use crate::Rule;
 
@@ -44,7 +43,7 @@ pub static RULES: &[&dyn Rule] = &[
     &impersonation::ObfuscatedBrandName,
     &impersonation::BrandScareWithCallToAction,
     &impersonation::LookalikeLetters,
-    &texts::OtherBrandLink,
+    &impersonation::OtherBrandLink,
     &impersonation::BrandMoneyPitch,
     &limits::AnalysisCutShort,
     &language::SpellingMistakes,
@@ -62,9 +61,9 @@ pub static RULES: &[&dyn Rule] = &[
     &links::LinkUserinfoTrick,
     &links::FreeHostingLink,
     &links::BaitLink,
-    &texts::LureWithLink,
-    &texts::GibberishDomainLink,
-    &texts::LinkActivationTrick,
+    &links::LureWithLink,
+    &links::GibberishDomainLink,
+    &links::LinkActivationTrick,
     &model::ModelSaysScam,
     &orders::MalformedOrderNumber,
     &orders::OrderNotInHistory,
