@@ -188,8 +188,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(args) => check::run(args),
         Command::Rules { markdown } => {
             let mut out = std::io::stdout().lock();
+            let profile = redflag_profile::Profile::embedded();
             if markdown {
-                out.write_all(redflag_rules::rules_markdown().as_bytes())?;
+                out.write_all(redflag_rules::rules_markdown(&profile.brand.name).as_bytes())?;
             } else {
                 for r in redflag_rules::RULES {
                     let m = r.meta();
@@ -200,7 +201,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         m.name,
                         m.severity.as_str(),
                         m.points,
-                        m.summary
+                        profile.fill(m.summary)
                     )?;
                 }
             }
@@ -214,7 +215,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let mut out = std::io::stdout().lock();
             let channels: Vec<&str> = m.channels.iter().map(|c| c.as_str()).collect();
             writeln!(out, "{} {}", m.id, m.name)?;
-            writeln!(out, "{}", m.summary)?;
+            writeln!(out, "{}", profile.fill(m.summary))?;
             writeln!(
                 out,
                 "family: {}  severity: {}  points: {}  channels: {}\n",
@@ -226,9 +227,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             for line in m.doc.lines() {
                 writeln!(out, "{}", line.strip_prefix(' ').unwrap_or(line))?;
             }
-            if let Some(e) = profile.lang.explanation(m.id) {
-                writeln!(out, "\nWhat a person is told:\n{}", profile.fill(e))?;
-            }
+            writeln!(out, "\nWhat a person is told:\n{}", profile.fill(m.explain))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Eval(args) => eval::run(args),

@@ -78,7 +78,7 @@ pub(crate) fn build(
         .map(|(_, f)| ScenarioRef {
             id: f.rule.id,
             name: f.rule.name,
-            summary: f.rule.summary,
+            summary: profile.fill_in(&lang, f.rule.summary),
         })
         .collect();
     scenarios.sort_by_key(|s| s.id);
@@ -141,16 +141,15 @@ pub(crate) fn build(
     report
 }
 
-/// A finding's plain-language explanation in the report's language: the locale's, the
-/// English language pack's, or the rule's summary.
+/// A finding's plain-language explanation in the report's language: the locale's, or the
+/// rule's own (English).
 fn explanation(profile: &Profile, lang: &str, f: &Finding) -> String {
     let text = profile
         .locale(lang)
         .explain
         .get(f.rule.id)
         .map(String::as_str)
-        .or_else(|| profile.lang.explanation(f.rule.id))
-        .unwrap_or(f.rule.summary);
+        .unwrap_or(f.rule.explain);
     profile.fill_in(lang, text)
 }
 

@@ -80,7 +80,7 @@ pub struct ScenarioRef {
     /// Rule name (`account-locked-lure`).
     pub name: &'static str,
     /// Summary.
-    pub summary: &'static str,
+    pub summary: String,
 }
 
 /// One red flag, explained.

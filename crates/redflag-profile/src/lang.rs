@@ -123,7 +123,6 @@ struct RawLang {
     #[serde(default)]
     requests: RawRequests,
     spelling: Spelling,
-    explain: BTreeMap<String, String>,
 }
 
 /// A language pack, with each rule's phrases compiled into one pattern.
@@ -151,8 +150,6 @@ pub struct LangPack {
     pub requests: RequestWords,
     /// Spelling settings.
     pub spelling: Spelling,
-    /// Plain-language explanation per rule ID.
-    pub explain: BTreeMap<String, String>,
 }
 
 impl LangPack {
@@ -223,9 +220,6 @@ impl LangPack {
             .map(|(n, id)| (id.clone(), n))
             .collect();
         let index = PhraseIndex::new(&patterns.iter().map(String::as_str).collect::<Vec<_>>());
-        for id in raw.explain.keys() {
-            check_id(id)?;
-        }
         let requests = RequestWords::compile(&raw.requests, &brand_alt)?;
         Ok(LangPack {
             lang: raw.lang,
@@ -238,7 +232,6 @@ impl LangPack {
             index,
             requests,
             spelling: raw.spelling,
-            explain: raw.explain,
         })
     }
 
@@ -303,11 +296,6 @@ impl LangPack {
     /// Rule IDs that have phrases (on any channel), sorted.
     pub fn phrase_ids(&self) -> impl Iterator<Item = &str> {
         self.rule_ids.iter().map(String::as_str)
-    }
-
-    /// The explanation of a rule, if the pack has one.
-    pub fn explanation(&self, rule_id: &str) -> Option<&str> {
-        self.explain.get(rule_id).map(String::as_str)
     }
 }
 

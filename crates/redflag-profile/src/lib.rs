@@ -273,8 +273,7 @@ impl Profile {
         let mut extra = vec![LURES_INTL_TOML, LURES_TEXTS_TOML];
         extra.extend_from_slice(LURES_BY_LANG);
         let lang = LangPack::from_tomls(lang, &extra, &brand)?;
-        let mut en = Locale::from_tomls(EN_TEXT_TOML, advice)?;
-        en.explain = lang.explain.clone();
+        let en = Locale::from_tomls(EN_TEXT_TOML, advice)?;
         let en_advice = en.advice.clone();
         let mut locales = std::collections::BTreeMap::new();
         locales.insert(en.lang.clone(), en);

@@ -3,9 +3,9 @@
 use crate::{Family, RULES, Rule};
 use std::fmt::Write;
 
-/// Renders the rule reference as Markdown. `docs/rules.md` is this output; a test keeps it
-/// in sync.
-pub fn rules_markdown() -> String {
+/// Renders the rule reference as Markdown, with `brand` for `{brand}` in the summaries.
+/// `docs/rules.md` is this output for the embedded profile's brand; a test keeps it in sync.
+pub fn rules_markdown(brand: &str) -> String {
     let mut s = String::new();
     s.push_str("# Rules\n\n");
     s.push_str("<!-- Generated from the rule registry by `redflag rules --markdown`. Do not edit by hand. -->\n\n");
@@ -32,7 +32,7 @@ pub fn rules_markdown() -> String {
             m.points,
             if m.soft { "weak" } else { "" },
             ch.join(", "),
-            m.summary
+            m.summary.replace("{brand}", brand)
         );
     }
     for fam in families {

@@ -141,7 +141,7 @@ impl Severity {
     }
 }
 
-/// Lifecycle of a rule.
+/// Lifecycle of a rule, written in its [`rule!`] as `status: Stable("0.1.0")`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase", tag = "status")]
 pub enum Status {
@@ -150,11 +150,23 @@ pub enum Status {
         /// First version with the rule.
         since: &'static str,
     },
-    /// Retired; the ID is never reused.
+    /// Still runs, but is going away (its doc comment says what replaces it).
+    Deprecated {
+        /// Version that deprecated it.
+        since: &'static str,
+    },
+    /// Retired: it no longer runs, and its ID is never reused.
     Removed {
         /// Version that retired it.
         since: &'static str,
     },
+}
+
+impl Status {
+    /// Whether a rule with this status runs.
+    pub fn runs(self) -> bool {
+        !matches!(self, Status::Removed { .. })
+    }
 }
 
 /// Everything known about a rule except its logic.
@@ -179,8 +191,12 @@ pub struct RuleMeta {
     pub soft: bool,
     /// Lifecycle.
     pub status: Status,
-    /// One line.
+    /// One line, with `{brand}` for the brand's name (`Profile::fill` puts it in).
     pub summary: &'static str,
+    /// What a person is told when the rule fires, in plain words, with `{brand}` for the
+    /// brand's name. Other languages have theirs in the locale files
+    /// (`data/lang/<lang>-text.toml`); a rule a locale does not translate falls back to this.
+    pub explain: &'static str,
     /// The long documentation (the rule's doc comment).
     pub doc: &'static str,
 }
@@ -272,19 +288,25 @@ pub const TEXTS: &[Channel] = &[Channel::Sms, Channel::Chat];
 /// Calls only.
 pub const CALL: &[Channel] = &[Channel::Call];
 
-/// Declares a rule: a unit struct with its doc comment, metadata and check function.
+/// Declares a rule: a unit struct with everything about it in one place: its doc comment
+/// (the long documentation), metadata, lifecycle, one-line summary, the explanation a person
+/// reads, and its check function.
 ///
 /// ```text
 /// rule! {
 ///     /// What it finds, why it matters, an example, known false positives.
 ///     pub struct SecurityBreachLure;
 ///     id: "SCN001", name: "security-breach-lure", family: Scenario, severity: Low,
-///     points: 10, channels: ALL, soft: true, summary: "Talks about a security breach",
+///     points: 10, channels: ALL, soft: true, status: Stable("0.1.0"),
+///     summary: "Talks about a security breach",
+///     explain: "The message says your {brand} account was hacked...",
 ///     check: phrase_rule
 /// }
 /// ```
 ///
 /// `soft: true` marks weak evidence (see [`RuleMeta::soft`]); rules are strong without it.
+/// `status` is `Stable`, `Deprecated` or `Removed` with the version it took effect
+/// ([`Status`]). `summary` and `explain` write `{brand}` for the brand's name.
 #[macro_export]
 macro_rules! rule {
     (
@@ -292,7 +314,8 @@ macro_rules! rule {
         pub struct $name:ident;
         id: $id:literal, name: $rname:literal, family: $family:ident, severity: $sev:ident,
         points: $points:literal, channels: $channels:expr, $(soft: $soft:literal,)?
-        summary: $summary:literal, check: $check:expr $(,)?
+        status: $status:ident($since:literal), summary: $summary:literal,
+        explain: $explain:literal, check: $check:expr $(,)?
     ) => {
         $(#[doc = $doc])*
         #[derive(Debug, Clone, Copy)]
@@ -308,8 +331,9 @@ macro_rules! rule {
                     points: $points,
                     channels: $channels,
                     soft: false $(|| $soft)?,
-                    status: $crate::Status::Stable { since: "0.1.0" },
+                    status: $crate::Status::$status { since: $since },
                     summary: $summary,
+                    explain: $explain,
                     doc: concat!($($doc, "\n"),*),
                 };
                 &META
@@ -336,7 +360,7 @@ pub fn run_rules(cx: &Context<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     for rule in RULES {
         let meta = rule.meta();
-        if matches!(meta.status, Status::Stable { .. }) && meta.channels.contains(&cx.msg.channel) {
+        if meta.status.runs() && meta.channels.contains(&cx.msg.channel) {
             rule.check(cx, &mut out);
         }
     }

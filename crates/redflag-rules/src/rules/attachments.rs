@@ -44,7 +44,8 @@ rule! {
     /// mail programs send).
     pub struct RiskyAttachmentType;
     id: "ATT001", name: "risky-attachment-type", family: Attachments, severity: High,
-    points: 35, channels: EMAIL, summary: "Has an attachment that can run code or open a web page",
+    points: 35, channels: EMAIL, status: Stable("0.1.0"), summary: "Has an attachment that can run code or open a web page",
+    explain: "The email has an attachment of a risky type (a web page, an archive or a program). Opening it can install malware or show a fake login page.",
     check: |cx, meta, out| {
         let risky = &cx.profile.common.risky_extensions;
         let bad: Vec<_> = cx
@@ -80,7 +81,8 @@ rule! {
     /// **Known false positives:** old-format Office files from people you know.
     pub struct MacroDocument;
     id: "ATT002", name: "macro-document", family: Attachments, severity: High,
-    points: 35, channels: EMAIL, summary: "Has an Office document that can run macros",
+    points: 35, channels: EMAIL, status: Stable("0.1.0"), summary: "Has an Office document that can run macros",
+    explain: "The email has an Office document that can run macros. Macros can install malware.",
     check: |cx, meta, out| {
         let macros = &cx.profile.common.macro_extensions;
         let bad: Vec<_> = cx
@@ -108,7 +110,8 @@ rule! {
     /// **Known false positives:** mislabelled files from careless senders (rare).
     pub struct DisguisedAttachment;
     id: "ATT003", name: "disguised-attachment", family: Attachments, severity: Critical,
-    points: 50, channels: EMAIL, summary: "Has an attachment disguised as another file type",
+    points: 50, channels: EMAIL, status: Stable("0.1.0"), summary: "Has an attachment disguised as another file type",
+    explain: "An attachment pretends to be one kind of file but is really another (for example a \"PDF\" that is a program).",
     check: disguised_attachment,
 }
 
@@ -163,7 +166,8 @@ rule! {
     /// Your Orders).
     pub struct AttachmentOnOrderConfirmation;
     id: "ATT004", name: "attachment-on-order-confirmation", family: Attachments, severity: Medium,
-    points: 30, channels: EMAIL, summary: "An order confirmation comes with an attachment",
+    points: 30, channels: EMAIL, status: Stable("0.1.0"), summary: "An order confirmation comes with an attachment",
+    explain: "An order confirmation came with an attachment. The advisory says an attachment to an order confirmation is a red flag: {brand}'s real confirmations are in Your Orders.",
     check: |cx, meta, out| {
         if !cx.claim.claims || cx.msg.attachments.is_empty() || phrase_hits(cx, "SCN005").is_empty() {
             return;

@@ -34,7 +34,8 @@ rule! {
     /// recipient, a delivery address), not a number to call.
     pub struct CallbackNumberNotBrand;
     id: "PHN001", name: "callback-number-not-brand", family: Callback, severity: High,
-    points: 45, channels: ALL, summary: "Gives a callback number that is not Amazon's",
+    points: 45, channels: ALL, status: Stable("0.1.0"), summary: "Gives a callback number that is not {brand}'s",
+    explain: "The message gives a phone number to call that is not {brand}'s. The advisory warns: do not trust a phone number given in a message; it is fake and not tied to {brand}.",
     check: callback_number_not_brand,
 }
 
@@ -117,7 +118,8 @@ rule! {
     /// seldom have other red flags; the points are modest.
     pub struct CallThisNumber;
     id: "PHN002", name: "call-this-number", family: Callback, severity: Medium,
-    points: 15, channels: ALL, summary: "Tells you to call a number given in the message",
+    points: 15, channels: ALL, status: Stable("0.1.0"), summary: "Tells you to call a number given in the message",
+    explain: "The message tells you to call a phone number. Scammers want you on the phone, where they can pressure you. Look the number up yourself from the company's real website or card instead.",
     check: call_this_number,
 }
 
@@ -159,7 +161,8 @@ rule! {
     /// brand.
     pub struct PressToConnect;
     id: "PHN003", name: "press-to-connect", family: Callback, severity: Medium,
-    points: 30, channels: CALL, summary: "Robocall script: press a key to reach an agent",
+    points: 30, channels: CALL, status: Stable("0.1.0"), summary: "Robocall script: press a key to reach an agent",
+    explain: "The call uses a recorded script that tells you to press a key or stay on the line. That is how robocall scams connect you to a scammer.",
     check: |cx, meta, out| {
         let hits = phrase_hits(cx, meta.id);
         // A recorded "press 1" call in the brand's name is the robocall scam itself.
@@ -188,7 +191,8 @@ rule! {
     /// to make a call suspicious.
     pub struct RobocallSalesPitch;
     id: "PHN005", name: "robocall-sales-pitch", family: Callback, severity: Medium,
-    points: 20, channels: CALL, summary: "Call pitches debt relief, a lower rate, a discount or a warranty",
+    points: 20, channels: CALL, status: Stable("0.1.0"), summary: "Call pitches debt relief, a lower rate, a discount or a warranty",
+    explain: "The call offers to settle your debts or taxes, forgive a loan, lower your interest rate, give you a big discount, extend a warranty or send you on a free trip. Recorded sales calls like this are illegal unless you agreed to them in writing; the offer is bait for fees, card numbers and account details. Call the company yourself on a number you know.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "sales pitch"),
 }
 
@@ -204,7 +208,8 @@ rule! {
     /// count as disguised too; the points are modest.
     pub struct ObfuscatedPhoneNumber;
     id: "PHN004", name: "obfuscated-phone-number", family: Callback, severity: Medium,
-    points: 20, channels: ALL, summary: "Writes a phone number in a disguised way",
+    points: 20, channels: ALL, status: Stable("0.1.0"), summary: "Writes a phone number in a disguised way",
+    explain: "A phone number is written in a disguised way (letters instead of digits, or digits spaced apart). Real companies do not hide their numbers from spam filters.",
     check: |cx, meta, out| {
         let bad: Vec<&PhoneRef> = content_phones(cx).filter(|p| p.obfuscated).collect();
         if let Some(first) = bad.first() {
@@ -243,7 +248,8 @@ rule! {
     /// desk's number.
     pub struct DeviceLockedCallNumber;
     id: "PHN006", name: "device-locked-call-number", family: Callback, severity: High,
-    points: 40, channels: ALL, summary: "Says your device is locked and gives a number to call",
+    points: 40, channels: ALL, status: Stable("0.1.0"), summary: "Says your device is locked and gives a number to call",
+    explain: "The message or screen says your computer or phone is locked, blocked or crashed, and gives a number to call. Windows, Apple, browsers and {brand} never put a phone number in a warning; the number reaches fake \"support\" that wants to connect to your computer and take your money.",
     check: device_locked_call_number,
 }
 

@@ -40,7 +40,8 @@ rule! {
     /// sender or links only to the brand outweigh.
     pub struct AsksForPassword;
     id: "CRD001", name: "asks-for-password", family: Credentials, severity: High,
-    points: 35, channels: ALL, summary: "Asks for a password or login details",
+    points: 35, channels: ALL, status: Stable("0.1.0"), summary: "Asks for a password or login details",
+    explain: "The message asks for your password or login details. {brand} will never ask for your password by email, text or phone.",
     check: |cx, meta, out| request_rule(cx, meta, out, "asks for login details"),
 }
 
@@ -59,7 +60,8 @@ rule! {
     /// evidence; otherwise the code goes into the brand's own app.
     pub struct AsksForOneTimeCode;
     id: "CRD002", name: "asks-for-one-time-code", family: Credentials, severity: High,
-    points: 40, channels: ALL, summary: "Asks for a one-time or verification code",
+    points: 40, channels: ALL, status: Stable("0.1.0"), summary: "Asks for a one-time or verification code",
+    explain: "The message asks you to give or read out a one-time or verification code. That code is the key to your account; anyone who asks for it is stealing it.",
     check: asks_for_one_time_code,
 }
 
@@ -149,7 +151,8 @@ rule! {
     /// over is weak evidence, which strong signs of a genuine message outweigh.
     pub struct AsksForCardDetails;
     id: "CRD003", name: "asks-for-card-details", family: Credentials, severity: High,
-    points: 35, channels: ALL, summary: "Asks for credit or debit card details",
+    points: 35, channels: ALL, status: Stable("0.1.0"), summary: "Asks for credit or debit card details",
+    explain: "The message asks for credit or debit card details. {brand} will never ask for your card number or security code by email, text or phone.",
     check: |cx, meta, out| request_rule(cx, meta, out, "asks for card details"),
 }
 
@@ -166,7 +169,8 @@ rule! {
     /// details over).
     pub struct AsksForBankDetails;
     id: "CRD004", name: "asks-for-bank-details", family: Credentials, severity: High,
-    points: 35, channels: ALL, summary: "Asks for bank account details",
+    points: 35, channels: ALL, status: Stable("0.1.0"), summary: "Asks for bank account details",
+    explain: "The message asks for bank details. {brand} will never ask for your bank account number by email, text or phone.",
     check: |cx, meta, out| request_rule(cx, meta, out, "asks for bank details"),
 }
 
@@ -181,7 +185,8 @@ rule! {
     /// **Known false positives:** tax forms from an employer you expect.
     pub struct AsksForSsnOrTaxId;
     id: "CRD005", name: "asks-for-ssn-or-tax-id", family: Credentials, severity: Critical,
-    points: 45, channels: ALL, summary: "Asks for a Social Security number or tax ID",
+    points: 45, channels: ALL, status: Stable("0.1.0"), summary: "Asks for a Social Security number or tax ID",
+    explain: "The message asks for your Social Security number or tax ID. {brand} will never ask for these in an email, text or call.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, true, "asks for an SSN or tax ID"),
 }
 
@@ -197,7 +202,8 @@ rule! {
     /// opening).
     pub struct AsksForIdDocument;
     id: "CRD006", name: "asks-for-id-document", family: Credentials, severity: High,
-    points: 30, channels: ALL, summary: "Asks for a driver's license, passport or ID",
+    points: 30, channels: ALL, status: Stable("0.1.0"), summary: "Asks for a driver's license, passport or ID",
+    explain: "The message asks for an ID document like a driver's license or passport. Scammers use them to open accounts in your name.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, true, "asks for an ID document"),
 }
 
@@ -211,7 +217,8 @@ rule! {
     /// **Known false positives:** none in unsolicited messages.
     pub struct AsksIdentityQuestions;
     id: "CRD007", name: "asks-identity-questions", family: Credentials, severity: High,
-    points: 30, channels: ALL, summary: "Asks identity questions like your mother's maiden name",
+    points: 30, channels: ALL, status: Stable("0.1.0"), summary: "Asks identity questions like your mother's maiden name",
+    explain: "The message asks identity questions like your mother's maiden name. {brand} will never ask those.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, true, "asks identity questions"),
 }
 
@@ -228,7 +235,8 @@ rule! {
     /// is not counted.
     pub struct AsksToVerifyAccount;
     id: "CRD008", name: "asks-to-verify-account", family: Credentials, severity: Medium,
-    points: 20, channels: ALL, soft: true, summary: "Asks you to verify or update your account information",
+    points: 20, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Asks you to verify or update your account information",
+    explain: "The message asks you to verify or update your account or personal information. This is how phishing sites collect your details.",
     check: |cx, meta, out| {
         // "You can unsubscribe or update your email preferences at any time."
         const FOOTER: &[&str] = &["preferences", "preference", "profile", "settings", "subscription", "subscriptions"];

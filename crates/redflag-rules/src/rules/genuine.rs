@@ -30,7 +30,8 @@ rule! {
     /// callback, payment and credential red flags still count in full.
     pub struct AuthenticatedSender;
     id: "GEN001", name: "authenticated-sender", family: Genuine, severity: Info,
-    points: 0, channels: EMAIL, summary: "Sent from the brand's (or a known company's) own domain, confirmed by the mail server",
+    points: 0, channels: EMAIL, status: Stable("0.1.0"), summary: "Sent from the brand's (or a known company's) own domain, confirmed by the mail server",
+    explain: "The receiving mail server checked that this email really left the domain in its From line, and the check passed. Scammers cannot pass it for a domain they do not control.",
     check: authenticated_sender,
 }
 
@@ -85,7 +86,8 @@ rule! {
     /// count in full.
     pub struct BrandLinksOnly;
     id: "GEN002", name: "brand-links-only", family: Genuine, severity: Info,
-    points: 0, channels: ALL, summary: "Every link goes to the brand's own sites",
+    points: 0, channels: ALL, status: Stable("0.1.0"), summary: "Every link goes to the brand's own sites",
+    explain: "Every link in the message goes to {brand}'s own websites. Still, the safest way is to type the address yourself or open the {brand} app.",
     check: brand_links_only,
 }
 
@@ -152,7 +154,8 @@ rule! {
     /// often use the real format; that is why this sign outweighs nothing.
     pub struct BrandOrderNumbers;
     id: "GEN003", name: "brand-order-numbers", family: Genuine, severity: Info,
-    points: 0, channels: ALL, soft: true, summary: "Quotes order numbers in the brand's format",
+    points: 0, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Quotes order numbers in the brand's format",
+    explain: "The order number has {brand}'s real format. Scammers copy the format too, so check Your Orders in the {brand} app: a real order is there.",
     check: |cx, meta, out| {
         let brand = &cx.profile.brand;
         let orders: Vec<_> = cx.ind.orders.iter().filter(|o| cx.in_content(o.span)).collect();
@@ -185,7 +188,8 @@ rule! {
     /// text.
     pub struct RegisteredTextSender;
     id: "GEN004", name: "registered-text-sender", family: Genuine, severity: Info,
-    points: 0, channels: TEXTS, summary: "Texted from a registered sender ID or short code of the brand or a known company",
+    points: 0, channels: TEXTS, status: Stable("0.1.0"), summary: "Texted from a registered sender ID or short code of the brand or a known company",
+    explain: "The text came from a sender ID or short code that only its registered owner can use.",
     check: |cx, meta, out| {
         let Some(v) = &cx.verified else { return };
         let whose = match &v.by {
@@ -215,7 +219,8 @@ rule! {
     /// genuine, the call is the scam. Never read a code to a caller.
     pub struct CodeWithWarning;
     id: "GEN005", name: "code-with-warning", family: Genuine, severity: Info,
-    points: 0, channels: ALL, summary: "A one-time code with a warning not to share it",
+    points: 0, channels: ALL, status: Stable("0.1.0"), summary: "A one-time code with a warning not to share it",
+    explain: "Real one-time codes come with a warning not to share them. Never read a code to anyone who calls or texts you, even if they say they are from {brand}.",
     check: |cx, meta, out| {
         let warnings = phrase_hits(cx, meta.id);
         let Some(&warning) = warnings.first() else { return };

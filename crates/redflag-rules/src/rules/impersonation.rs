@@ -22,7 +22,8 @@ rule! {
     /// **Known false positives:** none that matter: it carries no points.
     pub struct ClaimsBrand;
     id: "IMP001", name: "claims-brand", family: Impersonation, severity: Info,
-    points: 0, channels: ALL, soft: true, summary: "Claims to be Amazon or to speak for Amazon",
+    points: 0, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Claims to be {brand} or to speak for {brand}",
+    explain: "The message says it comes from {brand}, or speaks for {brand}. Scammers pose as {brand} because almost everyone has an account; redflag checks everything else in it against what {brand} really does.",
     check: claims_brand,
 }
 
@@ -63,7 +64,8 @@ rule! {
     /// flagged; only character substitutions are).
     pub struct ObfuscatedBrandName;
     id: "IMP002", name: "obfuscated-brand-name", family: Impersonation, severity: High,
-    points: 40, channels: ALL, summary: "Writes Amazon's name in a disguised way",
+    points: 40, channels: ALL, status: Stable("0.1.0"), summary: "Writes {brand}'s name in a disguised way",
+    explain: "The name {brand} is written in a disguised way (numbers for letters, look-alike letters from other alphabets, or spaced-out letters). Real companies spell their own name normally; scammers disguise it to slip past spam filters.",
     check: obfuscated_brand_name,
 }
 
@@ -117,7 +119,8 @@ rule! {
     /// reads as "suspicious", which is the advisory's advice for any call about the account.
     pub struct BrandScareWithCallToAction;
     id: "IMP003", name: "brand-scare-with-call-to-action", family: Impersonation, severity: High,
-    points: 20, channels: ALL, soft: true, summary: "Claims Amazon, tells a scam story and asks you to call, press or click",
+    points: 20, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Claims {brand}, tells a scam story and asks you to call, press or click",
+    explain: "The message follows the scam script the advisory describes: it claims to be {brand}, tells a scary story, and asks you to call a number, press a key or click a link in the message. Real {brand} notices send you to the app or amazon.com, never to a number or site in the message.",
     check: brand_scare_with_call_to_action,
 }
 
@@ -187,7 +190,8 @@ rule! {
     /// `getItem` is not counted (the letter must make an English word).
     pub struct LookalikeLetters;
     id: "IMP004", name: "look-alike-letters", family: Impersonation, severity: Medium,
-    points: 30, channels: ALL, summary: "Writes words with look-alike letters (I for l) to slip past filters",
+    points: 30, channels: ALL, status: Stable("0.1.0"), summary: "Writes words with look-alike letters (I for l) to slip past filters",
+    explain: "Some words are written with look-alike letters, such as a capital I in place of a small l (\"Iocked\", \"cIick\"). They look normal to you but fool spam filters; nobody writes that way by accident.",
     check: |cx, meta, out| {
         let words = crate::spelling::lookalike_letter_words(cx);
         if words.is_empty() {
@@ -221,7 +225,8 @@ rule! {
     pub struct BrandMoneyPitch;
     id: "IMP006", name: "brand-money-pitch", family: Impersonation, severity: High,
     points: 30, channels: &[Channel::Sms, Channel::Chat, Channel::Call],
-    summary: "Uses Amazon's name to offer a job or an investment, and asks you to answer",
+    status: Stable("0.1.0"), summary: "Uses {brand}'s name to offer a job or an investment, and asks you to answer",
+    explain: "The message uses {brand}'s name to promise easy money: a job paid by the day or by the task, or an investment (\"invest $250 in {brand} stock\"). {brand} hires on amazon.jobs and never offers shares or a second income by text, chat or call. Such offers end in \"fees\", deposits and stolen IDs.",
     check: brand_money_pitch,
 }
 
@@ -308,7 +313,8 @@ rule! {
     /// (a store's text with a carrier's tracking link).
     pub struct OtherBrandLink;
     id: "IMP005", name: "other-brand-link", family: Impersonation, severity: Medium,
-    points: 30, channels: TEXTS, summary: "A text names a company but links to another site",
+    points: 30, channels: TEXTS, status: Stable("0.1.0"), summary: "A text names a company but links to another site",
+    explain: "The text names a well-known company (a bank, a carrier, a store, the tax office) but its link goes to a site that is not that company's. Companies link to their own sites; someone else is using the name.",
     check: other_brand_link,
 }
 

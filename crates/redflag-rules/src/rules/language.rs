@@ -17,7 +17,8 @@ rule! {
     /// rule only runs on messages that claim to be the brand.
     pub struct SpellingMistakes;
     id: "LNG001", name: "spelling-mistakes", family: Language, severity: Low,
-    points: 10, channels: ALL, soft: true, summary: "Has spelling mistakes",
+    points: 10, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Has spelling mistakes",
+    explain: "The message has spelling mistakes. Real company messages are checked before they are sent; the advisory lists typos as a red flag.",
     check: spelling_mistakes,
 }
 
@@ -71,7 +72,8 @@ rule! {
     /// points are low and the rule only runs on messages that claim to be the brand.
     pub struct GrammarMistakes;
     id: "LNG002", name: "grammar-mistakes", family: Language, severity: Low,
-    points: 10, channels: ALL, soft: true, summary: "Has grammar mistakes or scam wording",
+    points: 10, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Has grammar mistakes or scam wording",
+    explain: "The message has grammar mistakes or odd wording. The advisory lists typos and grammatical errors as red flags.",
     check: |cx, meta, out| {
         if !cx.claim.claims {
             return;
@@ -93,7 +95,8 @@ rule! {
     /// low.
     pub struct GenericGreeting;
     id: "LNG003", name: "generic-greeting", family: Language, severity: Low,
-    points: 10, channels: ALL, soft: true, summary: "Greets you as \"Dear Customer\" instead of by name",
+    points: 10, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Greets you as \"Dear Customer\" instead of by name",
+    explain: "The message does not use your name (\"Dear Customer\"). Companies you do business with know your name; mass scams do not.",
     check: generic_greeting,
 }
 

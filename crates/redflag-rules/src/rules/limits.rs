@@ -24,7 +24,8 @@ rule! {
     /// mbox saved as one message). Real messages from the brand stay far below the limits.
     pub struct AnalysisCutShort;
     id: "LIM001", name: "analysis-cut-short", family: Limits, severity: Medium,
-    points: 30, channels: ALL, summary: "Too large or complex to check in full",
+    points: 30, channels: ALL, status: Stable("0.1.0"), summary: "Too large or complex to check in full",
+    explain: "The message is larger or more deeply built than redflag reads in full, so part of it was not checked. Scammers pad messages so that the lure sits past what a filter reads. What was read cannot vouch for the rest: treat the message with care.",
     check: cut_short,
 }
 

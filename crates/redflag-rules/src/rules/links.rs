@@ -5,8 +5,8 @@
 //! a scam story next to an unknown site, a machine-made domain, a link to "activate".
 
 use crate::helpers::{
-    Lookalike, brand_lookalike, host, phrase_finding, phrase_hits, quote, registrable, request_hits,
-    unknown_links,
+    Lookalike, brand_lookalike, host, phrase_finding, phrase_hits, quote, registrable,
+    request_hits, unknown_links,
 };
 use crate::{ALL, Context, Evidence, Finding, RuleMeta, TEXTS, rule};
 use redflag_extract::{UrlRef, UrlSource};
@@ -65,7 +65,8 @@ rule! {
     /// message claims the brand or the target is an IP address, and 20 otherwise.
     pub struct LinkTextDomainMismatch;
     id: "LNK001", name: "link-text-domain-mismatch", family: Links, severity: High,
-    points: 40, channels: ALL, summary: "Link text shows one address but goes to another",
+    points: 40, channels: ALL, status: Stable("0.1.0"), summary: "Link text shows one address but goes to another",
+    explain: "A link shows one web address but actually goes somewhere else. That is a classic trick to send you to a fake site.",
     check: link_text_domain_mismatch,
 }
 
@@ -137,7 +138,8 @@ rule! {
     /// it. Pasted without its sender, such a link counts as above.
     pub struct OffBrandLink;
     id: "LNK002", name: "off-brand-link", family: Links, severity: Medium,
-    points: 30, channels: ALL, summary: "Claims to be Amazon but links elsewhere",
+    points: 30, channels: ALL, status: Stable("0.1.0"), summary: "Claims to be {brand} but links elsewhere",
+    explain: "The message claims to be from {brand} but links to a website that is not {brand}'s.",
     check: off_brand_link,
 }
 
@@ -265,7 +267,8 @@ rule! {
     /// third-party sellers' tools).
     pub struct LookalikeDomain;
     id: "LNK003", name: "lookalike-domain", family: Links, severity: High,
-    points: 50, channels: ALL, summary: "Links to a look-alike of Amazon's domain",
+    points: 50, channels: ALL, status: Stable("0.1.0"), summary: "Links to a look-alike of {brand}'s domain",
+    explain: "A link goes to a fake look-alike of {brand}'s website (an extra word, a swapped letter, or a different ending). Real {brand} addresses end in amazon.com or a country domain.",
     check: lookalike_domain,
 }
 
@@ -335,7 +338,8 @@ rule! {
     /// rare in mail claiming to be Amazon.
     pub struct IdnHomographDomain;
     id: "LNK004", name: "idn-homograph-domain", family: Links, severity: Critical,
-    points: 60, channels: ALL, summary: "Links to a domain that fakes Amazon's with look-alike letters",
+    points: 60, channels: ALL, status: Stable("0.1.0"), summary: "Links to a domain that fakes {brand}'s with look-alike letters",
+    explain: "A link uses letters from another alphabet that look like {brand}'s name. On screen it looks real; it goes to a different site.",
     check: idn_homograph_domain,
 }
 
@@ -383,7 +387,8 @@ rule! {
     /// brand-in-path counts less than brand-in-sub-domain.
     pub struct BrandInSubdomainOrPath;
     id: "LNK005", name: "brand-in-subdomain-or-path", family: Links, severity: High,
-    points: 45, channels: ALL, summary: "Puts Amazon's name in a sub-domain or path of another site",
+    points: 45, channels: ALL, status: Stable("0.1.0"), summary: "Puts {brand}'s name in a sub-domain or path of another site",
+    explain: "A link puts {brand}'s name at the front or in the middle of someone else's web address, so a quick look sees \"{brand}\". What counts is the part just before the ending (like .com), and that is not {brand}.",
     check: brand_in_subdomain_or_path,
 }
 
@@ -430,7 +435,8 @@ rule! {
     /// **Known false positives:** technical mail about servers (rare in consumer mail).
     pub struct IpAddressLink;
     id: "LNK006", name: "ip-address-link", family: Links, severity: High,
-    points: 35, channels: ALL, summary: "Links to a bare IP address",
+    points: 35, channels: ALL, status: Stable("0.1.0"), summary: "Links to a bare IP address",
+    explain: "A link goes to a bare number (an IP address) instead of a named website. {brand} never links to an IP address.",
     check: |cx, meta, out| {
         let bad: Vec<_> = web_links(cx).filter(|u| u.is_ip).map(|u| (u, "a bare IP address".to_string())).collect();
         links_finding(meta, out, &bad, "links to the IP address");
@@ -449,7 +455,8 @@ rule! {
     /// The brand's own short links (amzn.to, a.co) are not counted.
     pub struct ShortenedLink;
     id: "LNK007", name: "shortened-link", family: Links, severity: Low,
-    points: 15, channels: ALL, summary: "Uses a link shortener that hides the real site",
+    points: 15, channels: ALL, status: Stable("0.1.0"), summary: "Uses a link shortener that hides the real site",
+    explain: "A link is shortened, which hides where it really goes.",
     check: |cx, meta, out| {
         let brand = &cx.profile.brand;
         let bad: Vec<_> = web_links(cx)
@@ -475,7 +482,8 @@ rule! {
     /// points; brackets and `hxxp` weigh 30.
     pub struct ObfuscatedLink;
     id: "LNK008", name: "obfuscated-link", family: Links, severity: Medium,
-    points: 30, channels: ALL, summary: "Writes a web address in a disguised way",
+    points: 30, channels: ALL, status: Stable("0.1.0"), summary: "Writes a web address in a disguised way",
+    explain: "A web address is written in a disguised way (like hxxp or [.]), to get past filters. Legitimate senders do not do that.",
     check: |cx, meta, out| {
         let bad: Vec<_> = cx.ind.urls.iter().filter(|u| u.obfuscated).map(|u| (u, format!("really {}", u.url))).collect();
         let defanged = bad.iter().any(|(u, _)| {
@@ -502,7 +510,8 @@ rule! {
     /// counts only when the message claims to be the brand.
     pub struct RiskyTldLink;
     id: "LNK009", name: "risky-tld-link", family: Links, severity: Low,
-    points: 15, channels: ALL, summary: "Links to a web ending popular with scammers",
+    points: 15, channels: ALL, status: Stable("0.1.0"), summary: "Links to a web ending popular with scammers",
+    explain: "A link goes to a web address ending that is cheap and popular with scammers.",
     check: risky_tld_link,
 }
 
@@ -535,7 +544,8 @@ rule! {
     /// **Known false positives:** none in consumer mail.
     pub struct LinkUserinfoTrick;
     id: "LNK010", name: "link-userinfo-trick", family: Links, severity: High,
-    points: 50, channels: ALL, summary: "Hides the real site after an @ in the link",
+    points: 50, channels: ALL, status: Stable("0.1.0"), summary: "Hides the real site after an @ in the link",
+    explain: "A link hides the real website after an @ sign: everything before the @ is ignored by the browser.",
     check: |cx, meta, out| {
         let bad: Vec<_> = web_links(cx).filter(|u| u.has_userinfo).map(|u| (u, format!("really goes to {}", host(u)))).collect();
         links_finding(meta, out, &bad, "the real site is");
@@ -555,7 +565,8 @@ rule! {
     /// friends; weak on its own.
     pub struct FreeHostingLink;
     id: "LNK011", name: "free-hosting-link", family: Links, severity: Low,
-    points: 15, channels: ALL, summary: "Links to a page on free hosting that anyone can set up",
+    points: 15, channels: ALL, status: Stable("0.1.0"), summary: "Links to a page on free hosting that anyone can set up",
+    explain: "A link goes to a page on free hosting, where anyone can put up a page in minutes. Real companies link to their own websites.",
     check: |cx, meta, out| {
         let bad: Vec<_> = web_links(cx)
             .filter(|u| cx.profile.common.is_free_hosting(host(u)))
@@ -580,7 +591,8 @@ rule! {
     /// mailing service's click tracker.
     pub struct BaitLink;
     id: "LNK012", name: "bait-link", family: Links, severity: Low,
-    points: 15, channels: ALL, summary: "Offers a prize or riches and links to another site",
+    points: 15, channels: ALL, status: Stable("0.1.0"), summary: "Offers a prize or riches and links to another site",
+    explain: "The message offers a prize, a date, a windfall or riches and links to a site that is not the sender's own. A company with a real promotion links to its own site; the bait is there to get you to the link.",
     check: bait_link,
 }
 
@@ -653,7 +665,8 @@ rule! {
     /// **Known false positives:** none known.
     pub struct LinkActivationTrick;
     id: "LNK015", name: "link-activation-trick", family: Links, severity: High,
-    points: 30, channels: TEXTS, summary: "Tells you to reply or copy the link to make it work",
+    points: 30, channels: TEXTS, status: Stable("0.1.0"), summary: "Tells you to reply or copy the link to make it work",
+    explain: "The text asks you to reply, or to copy its link into your browser, to make the link work. Phones turn off links in texts from unknown senders; a real company's text never needs you to turn its link back on.",
     check: |cx, meta, out| {
         let hits = phrase_hits(cx, meta.id);
         out.extend(phrase_finding(cx, meta, hits, "asks you to turn the link on"));
@@ -683,7 +696,8 @@ rule! {
     /// flag to make a scam.
     pub struct LureWithLink;
     id: "LNK013", name: "lure-with-link", family: Links, severity: Medium,
-    points: 20, channels: TEXTS, summary: "A text tells a scam story and links to an unknown site",
+    points: 20, channels: TEXTS, status: Stable("0.1.0"), summary: "A text tells a scam story and links to an unknown site",
+    explain: "The text tells a story meant to worry or tempt you (a charge, a locked account, a parcel, a prize, a job, an invitation) and links to a site that belongs to no known company. That is how most scam texts work: a real company's text links to its own site, or to none.",
     check: lure_with_link,
 }
 
@@ -725,7 +739,8 @@ rule! {
     /// **Known false positives:** abbreviated names (`bkng.com`); the points are low.
     pub struct GibberishDomainLink;
     id: "LNK014", name: "gibberish-domain-link", family: Links, severity: Low,
-    points: 15, channels: TEXTS, summary: "Links to a site with a machine-made name",
+    points: 15, channels: TEXTS, status: Stable("0.1.0"), summary: "Links to a site with a machine-made name",
+    explain: "The text links to a site whose name is gibberish (letters without vowels, or letters and digits mixed). Scam texts come from throw-away sites registered by the thousand under machine-made names.",
     check: |cx, meta, out| {
         let bad: Vec<(&UrlRef, String)> = unknown_links(cx)
             .into_iter()

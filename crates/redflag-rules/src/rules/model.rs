@@ -50,7 +50,8 @@ rule! {
     /// does not run on calls: the public training data has no legitimate calls.
     pub struct ModelSaysScam;
     id: "MDL001", name: "model-says-scam", family: Model, severity: Medium,
-    points: 25, channels: MODEL_CHANNELS, soft: true, summary: "The text model says the message reads like known scams",
+    points: 25, channels: MODEL_CHANNELS, soft: true, status: Stable("0.1.0"), summary: "The text model says the message reads like known scams",
+    explain: "A statistical text model, trained on thousands of real scam and legitimate messages, says this message reads like the scams it has seen. It only adds weight to the red flags above; it never decides alone.",
     check: model_says_scam,
 }
 

@@ -21,7 +21,8 @@ rule! {
     /// own reference.
     pub struct MalformedOrderNumber;
     id: "ORD001", name: "malformed-order-number", family: Orders, severity: Medium,
-    points: 30, channels: ALL, summary: "Quotes an order number that is not in Amazon's format",
+    points: 30, channels: ALL, status: Stable("0.1.0"), summary: "Quotes an order number that is not in {brand}'s format",
+    explain: "The message quotes an \"order number\" that is not in {brand}'s format ({brand} order numbers look like 123-1234567-1234567). The order is made up.",
     check: malformed_order_number,
 }
 
@@ -87,7 +88,8 @@ rule! {
     /// includes tax or shipping the export splits differently.
     pub struct OrderNotInHistory;
     id: "ORD002", name: "order-not-in-history", family: Orders, severity: High,
-    points: 40, channels: ALL, summary: "Claims an order that is not in your order history",
+    points: 40, channels: ALL, status: Stable("0.1.0"), summary: "Claims an order that is not in your order history",
+    explain: "The order the message claims (its number, or the amount and item it says you were charged for) is not in your order history. The advisory says: go to Your Orders to verify; if no order matches the correspondence, the message is not from {brand}.",
     check: order_not_in_history,
 }
 

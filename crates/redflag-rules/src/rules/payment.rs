@@ -17,7 +17,8 @@ rule! {
     /// problem away with them).
     pub struct GiftCardPayment;
     id: "PAY001", name: "gift-card-payment", family: Payment, severity: Critical,
-    points: 45, channels: ALL, summary: "Asks for payment with gift cards",
+    points: 45, channels: ALL, status: Stable("0.1.0"), summary: "Asks for payment with gift cards",
+    explain: "The message asks you to pay with gift cards. Gift cards are for gifts, not payments: anyone who asks to be paid with them is a scammer. {brand} never takes gift cards as payment for a problem.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, true, "wants gift cards"),
 }
 
@@ -31,7 +32,8 @@ rule! {
     /// **Known false positives:** none known.
     pub struct ReadOutCardCodes;
     id: "PAY002", name: "read-out-card-codes", family: Payment, severity: Critical,
-    points: 50, channels: ALL, summary: "Asks you to read out or send card codes",
+    points: 50, channels: ALL, status: Stable("0.1.0"), summary: "Asks you to read out or send card codes",
+    explain: "The message asks you to read out, text or photograph the codes on a card. Once a scammer has the code, the money is gone.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, true, "wants card codes"),
 }
 
@@ -47,7 +49,8 @@ rule! {
     /// only when the message claims to be the brand.
     pub struct CryptoPayment;
     id: "PAY003", name: "crypto-payment", family: Payment, severity: High,
-    points: 30, channels: ALL, summary: "Asks for payment in cryptocurrency",
+    points: 30, channels: ALL, status: Stable("0.1.0"), summary: "Asks for payment in cryptocurrency",
+    explain: "The message asks for payment in cryptocurrency or at a Bitcoin machine. {brand} will never ask you to pay with crypto.",
     check: |cx, meta, out| {
         // Newsletters write about crypto; in email it counts when the message claims the brand.
         if cx.msg.channel != Channel::Email || cx.claim.claims {
@@ -67,7 +70,8 @@ rule! {
     /// **Known false positives:** a bank's own alert about a Zelle payment you made.
     pub struct WireOrAppPayment;
     id: "PAY004", name: "wire-or-app-payment", family: Payment, severity: High,
-    points: 30, channels: ALL, summary: "Asks for a wire transfer or payment-app transfer",
+    points: 30, channels: ALL, status: Stable("0.1.0"), summary: "Asks for a wire transfer or payment-app transfer",
+    explain: "The message asks you to send money by wire transfer or a payment app (Zelle, Cash App, Venmo, Western Union). {brand} will never ask you to pay outside its website.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, true, "wants a transfer"),
 }
 
@@ -84,7 +88,8 @@ rule! {
     /// a request.
     pub struct FeeRequest;
     id: "PAY005", name: "fee-request", family: Payment, severity: Medium,
-    points: 25, channels: ALL, summary: "Asks for a fee or an unpaid balance",
+    points: 25, channels: ALL, status: Stable("0.1.0"), summary: "Asks for a fee or an unpaid balance",
+    explain: "The message asks for a fee to fix a problem, release a package or get a refund. {brand} does not charge fees like that.",
     check: |cx, meta, out| {
         let hits: Vec<Span> = request_hits(cx, meta.id)
             .into_iter()
@@ -120,7 +125,8 @@ rule! {
     /// and in messages that claim to be the brand.
     pub struct UnusualPurchaseRequest;
     id: "PAY006", name: "unusual-purchase-request", family: Payment, severity: High,
-    points: 30, channels: ALL, summary: "Sends you to a store to buy something",
+    points: 30, channels: ALL, status: Stable("0.1.0"), summary: "Sends you to a store to buy something",
+    explain: "The message asks you to go to a store and buy something, or not to tell the cashier. Those are odd purchases the advisory warns about.",
     check: |cx, meta, out| {
         // "Go to the store" is an errand between people; it is a red flag in a call, or in a
         // message that claims to be the brand.

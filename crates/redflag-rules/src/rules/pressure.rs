@@ -14,7 +14,8 @@ rule! {
     /// **Known false positives:** real reminders with dates; the points are low.
     pub struct DeadlinePressure;
     id: "URG001", name: "deadline-pressure", family: Pressure, severity: Low,
-    points: 10, channels: ALL, soft: true, summary: "Pushes you to act right away",
+    points: 10, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Pushes you to act right away",
+    explain: "The message pushes you to act right away. {brand} will not pressure you to act now; scammers hurry you so that you do not stop and check.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "pressure"),
 }
 
@@ -30,7 +31,8 @@ rule! {
     /// cancelled at the end of the month"); the points are low.
     pub struct SuspensionThreat;
     id: "URG002", name: "suspension-threat", family: Pressure, severity: Low,
-    points: 15, channels: ALL, soft: true, summary: "Threatens to close, lock or charge your account",
+    points: 15, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Threatens to close, lock or charge your account",
+    explain: "The message threatens to close, lock or charge your account if you do not act. That threat is a pressure tactic.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "threat"),
 }
 
@@ -46,7 +48,8 @@ rule! {
     /// to be the brand.
     pub struct LegalThreat;
     id: "URG003", name: "legal-threat", family: Pressure, severity: Medium,
-    points: 20, channels: ALL, summary: "Threatens arrest, legal action or the police",
+    points: 20, channels: ALL, status: Stable("0.1.0"), summary: "Threatens arrest, legal action or the police",
+    explain: "The message threatens arrest, legal action or the police. Real companies do not threaten you like that; government imposters and scammers do.",
     check: legal_threat,
 }
 
@@ -71,7 +74,8 @@ rule! {
     /// matched.
     pub struct SecrecyDemand;
     id: "URG004", name: "secrecy-demand", family: Pressure, severity: High,
-    points: 20, channels: ALL, summary: "Tells you to keep it secret or stay on the line",
+    points: 20, channels: ALL, status: Stable("0.1.0"), summary: "Tells you to keep it secret or stay on the line",
+    explain: "The message tells you to keep this secret or to stay on the line. Scammers isolate you so that nobody can warn you.",
     check: |cx, meta, out| {
         let hits = phrase_hits(cx, meta.id);
         // Isolation is the phone scammer's tool: it weighs more in calls and in messages

@@ -18,7 +18,8 @@ rule! {
     /// work (in an email that does not claim to be the brand, only a named tool counts).
     pub struct RemoteAccessRequest;
     id: "RMT001", name: "remote-access-request", family: RemoteAccess, severity: Critical,
-    points: 50, channels: ALL, summary: "Asks for remote access or screen sharing",
+    points: 50, channels: ALL, status: Stable("0.1.0"), summary: "Asks for remote access or screen sharing",
+    explain: "The message asks for remote access to your computer or phone, or to share your screen. {brand} will never ask for remote access. With it, a scammer can reach your bank and passwords.",
     check: remote_access_request,
 }
 
@@ -52,7 +53,8 @@ rule! {
     /// skipped when the brand's name follows.
     pub struct SoftwareInstallRequest;
     id: "RMT002", name: "software-install-request", family: RemoteAccess, severity: Medium,
-    points: 25, channels: ALL, summary: "Asks you to download or install software",
+    points: 25, channels: ALL, status: Stable("0.1.0"), summary: "Asks you to download or install software",
+    explain: "The message asks you to download or install something. The advisory warns against prompts to install software; it can be malware or a remote-access tool.",
     check: software_install_request,
 }
 

@@ -16,7 +16,8 @@ rule! {
     /// or give details); the points are low for that reason.
     pub struct SecurityBreachLure;
     id: "SCN001", name: "security-breach-lure", family: Scenario, severity: Low,
-    points: 10, channels: ALL, soft: true, summary: "Security breach or suspicious sign-in story",
+    points: 10, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Security breach or suspicious sign-in story",
+    explain: "The message talks about a security problem with your account. This is the first lure the advisory lists: a fake \"security breach\" makes you anxious so that you call or click without thinking.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "security scare"),
 }
 
@@ -33,7 +34,8 @@ rule! {
     /// card numbers).
     pub struct FraudulentChargeLure;
     id: "SCN002", name: "fraudulent-charge-lure", family: Scenario, severity: Low,
-    points: 10, channels: ALL, soft: true, summary: "Fraudulent or unexpected charge story",
+    points: 10, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Fraudulent or unexpected charge story",
+    explain: "The message talks about a charge or purchase you did not make. Fake \"fraudulent charge\" alerts are a common way to get you to call a fake support line.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "charge scare"),
 }
 
@@ -47,7 +49,8 @@ rule! {
     /// **Known false positives:** real order problems (which Your Orders also shows).
     pub struct UnfulfilledOrderLure;
     id: "SCN003", name: "unfulfilled-order-lure", family: Scenario, severity: Low,
-    points: 10, channels: ALL, soft: true, summary: "Unfulfilled or cancelled order story",
+    points: 10, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Unfulfilled or cancelled order story",
+    explain: "The message says an order could not be completed. \"Unfulfilled order\" is one of the lures the advisory lists.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "order problem"),
 }
 
@@ -62,7 +65,8 @@ rule! {
     /// **Known false positives:** real carrier delay notices.
     pub struct LostPackageLure;
     id: "SCN004", name: "lost-package-lure", family: Scenario, severity: Low,
-    points: 10, channels: ALL, soft: true, summary: "Lost, held or undeliverable package story",
+    points: 10, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Lost, held or undeliverable package story",
+    explain: "The message says a package is lost, held or could not be delivered. Fake delivery problems are used to get you to click a link or pay a small fee.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "delivery problem"),
 }
 
@@ -78,7 +82,8 @@ rule! {
     /// checks (sender, links, numbers) decide.
     pub struct OrderConfirmationLure;
     id: "SCN005", name: "order-confirmation-lure", family: Scenario, severity: Info,
-    points: 5, channels: ALL, soft: true, summary: "Order confirmation, receipt or invoice",
+    points: 5, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Order confirmation, receipt or invoice",
+    explain: "The message looks like an order confirmation or invoice. Fake order confirmations for things you did not buy are the most reported {brand} scam. Check Your Orders in the {brand} app instead.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "order confirmation"),
 }
 
@@ -93,7 +98,8 @@ rule! {
     /// call or a form for card details.
     pub struct AccountLockedLure;
     id: "SCN006", name: "account-locked-lure", family: Scenario, severity: Low,
-    points: 10, channels: ALL, soft: true, summary: "Account locked or order on hold story",
+    points: 10, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Account locked or order on hold story",
+    explain: "The message says your account is locked or an order is on hold. \"Your account is locked - order is on hold\" is a lure the advisory names word for word.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "account lock"),
 }
 
@@ -108,7 +114,8 @@ rule! {
     /// **Known false positives:** real renewal reminders.
     pub struct MembershipRenewalLure;
     id: "SCN007", name: "membership-renewal-lure", family: Scenario, severity: Low,
-    points: 10, channels: ALL, soft: true, summary: "Membership renewal or subscription charge story",
+    points: 10, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Membership renewal or subscription charge story",
+    explain: "The message is about a membership renewal or subscription charge. Fake Prime renewals are used to get you to call and \"cancel\".",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "renewal"),
 }
 
@@ -123,7 +130,8 @@ rule! {
     /// **Known false positives:** real refund notices.
     pub struct RefundLure;
     id: "SCN008", name: "refund-lure", family: Scenario, severity: Low,
-    points: 10, channels: ALL, soft: true, summary: "Refund or compensation offer",
+    points: 10, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Refund or compensation offer",
+    explain: "The message offers a refund. Scammers use fake refunds to get into your bank account or to claim you were \"over-refunded\" and must pay money back.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "refund offer"),
 }
 
@@ -137,7 +145,8 @@ rule! {
     /// **Known false positives:** real contest notices you entered.
     pub struct PrizeLure;
     id: "SCN009", name: "prize-lure", family: Scenario, severity: Low,
-    points: 15, channels: ALL, soft: true, summary: "Prize, gift or reward you did not enter for",
+    points: 15, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Prize, gift or reward you did not enter for",
+    explain: "The message says you won a prize or a gift. Real companies do not give prizes to random people who then have to click, call or pay.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "prize"),
 }
 
@@ -152,7 +161,8 @@ rule! {
     /// **Known false positives:** real recruiting mail.
     pub struct JobOfferLure;
     id: "SCN010", name: "job-offer-lure", family: Scenario, severity: Low,
-    points: 10, channels: ALL, soft: true, summary: "Job offer or easy money",
+    points: 10, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Job offer or easy money",
+    explain: "The message offers a job or easy money. Fake job offers that use {brand}'s name are a known scam.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "job offer"),
 }
 
@@ -167,7 +177,8 @@ rule! {
     /// **Known false positives:** real payment reminders (Your Orders shows them too).
     pub struct PaymentProblemLure;
     id: "SCN011", name: "payment-problem-lure", family: Scenario, severity: Low,
-    points: 10, channels: ALL, soft: true, summary: "Payment problem or request to update payment details",
+    points: 10, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Payment problem or request to update payment details",
+    explain: "The message asks you to update or fix your payment information. The advisory says: if Your Orders does not ask you to update your payment method, the message is not from {brand}.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "payment problem"),
 }
 
@@ -181,7 +192,8 @@ rule! {
     /// **Known false positives:** real support conversations you started.
     pub struct TechSupportLure;
     id: "SCN012", name: "tech-support-lure", family: Scenario, severity: Low,
-    points: 10, channels: ALL, soft: true, summary: "Infected device or tech-support story",
+    points: 10, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Infected device or tech-support story",
+    explain: "The message says your computer or phone has a problem that \"support\" will fix. This is how remote-access scams start.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "tech-support story"),
 }
 
@@ -199,7 +211,8 @@ rule! {
     /// not ask you to confirm a password through a link).
     pub struct MailboxLure;
     id: "SCN013", name: "mailbox-lure", family: Scenario, severity: Low,
-    points: 10, channels: ALL, soft: true, summary: "Mailbox full, password expiring or email closing story",
+    points: 10, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Mailbox full, password expiring or email closing story",
+    explain: "The message says your mailbox is full, your password expires or your email will be closed. These are the most common lures for stealing email passwords, and with your email a thief can reset your other accounts.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "mailbox scare"),
 }
 
@@ -216,7 +229,8 @@ rule! {
     /// these words.
     pub struct DatingLure;
     id: "SCN014", name: "dating-lure", family: Scenario, severity: Low,
-    points: 20, channels: ALL, summary: "Dating, singles or explicit-photo bait",
+    points: 20, channels: ALL, status: Stable("0.1.0"), summary: "Dating, singles or explicit-photo bait",
+    explain: "The message offers dates, singles or explicit photos. Such bait leads to paid sites that take card details, and to romance scams.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "dating bait"),
 }
 
@@ -232,7 +246,8 @@ rule! {
     /// **Known false positives:** real business proposals from people you know.
     pub struct WindfallLure;
     id: "SCN015", name: "windfall-lure", family: Scenario, severity: Low,
-    points: 20, channels: ALL, summary: "Inheritance, donation or business-deal windfall from a stranger",
+    points: 20, channels: ALL, status: Stable("0.1.0"), summary: "Inheritance, donation or business-deal windfall from a stranger",
+    explain: "The message promises money from a stranger: an inheritance, a donation, unclaimed funds or a business deal. That money does not exist; the fees and bank details asked for along the way are the scam.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "windfall"),
 }
 
@@ -249,7 +264,8 @@ rule! {
     /// then checks out).
     pub struct InvestmentLure;
     id: "SCN016", name: "investment-lure", family: Scenario, severity: Low,
-    points: 15, channels: ALL, summary: "Crypto, trading or casino riches",
+    points: 15, channels: ALL, status: Stable("0.1.0"), summary: "Crypto, trading or casino riches",
+    explain: "The message promises crypto, trading or casino riches. Investment scams cost people more than any other fraud, and \"claim your tokens\" pages empty the wallet you connect.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "investment bait"),
 }
 
@@ -269,6 +285,7 @@ rule! {
     /// a company's own lock screen; the points are low.
     pub struct TechSupportPopUp;
     id: "SCN017", name: "tech-support-pop-up", family: Scenario, severity: Low,
-    points: 10, channels: ALL, soft: true, summary: "A screen says your device is locked or crashed",
+    points: 10, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "A screen says your device is locked or crashed",
+    explain: "The screen says your computer or phone is locked, blocked or crashed, and tells you to call a number. This is the tech-support pop-up: Windows, Apple, browsers and {brand} never put a phone number in a warning, and the people at that number want to connect to your computer and take your money.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "pop-up story"),
 }

@@ -35,7 +35,8 @@ rule! {
     /// "Amazon Web Services" resellers).
     pub struct DisplayNameImpersonation;
     id: "SND001", name: "display-name-impersonation", family: Sender, severity: High,
-    points: 40, channels: EMAIL, summary: "Sender name says Amazon but the address is not Amazon's",
+    points: 40, channels: EMAIL, status: Stable("0.1.0"), summary: "Sender name says {brand} but the address is not {brand}'s",
+    explain: "The sender's name says {brand}, but the email address behind it is not {brand}'s. The advisory warns of forged email addresses made to look like they come from {brand}.",
     check: |cx, meta, out| {
         let Some(m) = from(cx) else {
             // A From line with the brand's name and no address at all (`From: Amazon`).
@@ -76,7 +77,8 @@ rule! {
     /// **Known false positives:** unrelated companies with "amazon" in their domain.
     pub struct LookalikeSenderDomain;
     id: "SND002", name: "lookalike-sender-domain", family: Sender, severity: High,
-    points: 45, channels: EMAIL, summary: "Sender address uses a look-alike of Amazon's domain",
+    points: 45, channels: EMAIL, status: Stable("0.1.0"), summary: "Sender address uses a look-alike of {brand}'s domain",
+    explain: "The sender's address uses a look-alike of {brand}'s domain.",
     check: |cx, meta, out| {
         let brand = &cx.profile.brand;
         let Some(m) = from(cx) else { return };
@@ -114,7 +116,8 @@ rule! {
     /// sends from a host's domain but reads a personal Gmail.
     pub struct ReplyToElsewhere;
     id: "SND003", name: "reply-to-elsewhere", family: Sender, severity: Medium,
-    points: 20, channels: EMAIL, summary: "Replies go to a different address than the sender's",
+    points: 20, channels: EMAIL, status: Stable("0.1.0"), summary: "Replies go to a different address than the sender's",
+    explain: "Replies to this email would go to a different address than the sender's. Scammers do this to receive your answers.",
     check: reply_to_elsewhere,
 }
 
@@ -165,7 +168,8 @@ rule! {
     /// on its own.
     pub struct ReturnPathElsewhere;
     id: "SND004", name: "return-path-elsewhere", family: Sender, severity: Low,
-    points: 10, channels: EMAIL, soft: true, summary: "Return-Path is not Amazon's on a message claiming Amazon",
+    points: 10, channels: EMAIL, soft: true, status: Stable("0.1.0"), summary: "Return-Path is not {brand}'s on a message claiming {brand}",
+    explain: "The email's return address (Return-Path) is not {brand}'s, though the message claims to be from {brand}.",
     check: |cx, meta, out| {
         let Some(rp) = cx.msg.email.as_ref().and_then(|e| e.return_path.as_ref()) else { return };
         let Some(domain) = domain_of(&rp.address) else { return };
@@ -196,7 +200,8 @@ rule! {
     /// phrase ("your Amazon order"); other checks usually stay quiet then.
     pub struct FreeMailSender;
     id: "SND005", name: "free-mail-sender", family: Sender, severity: High,
-    points: 35, channels: EMAIL, summary: "Claims to be Amazon but sent from a free-mail account",
+    points: 35, channels: EMAIL, status: Stable("0.1.0"), summary: "Claims to be {brand} but sent from a free-mail account",
+    explain: "The message claims to be from {brand} but was sent from a free email account (like Gmail or Outlook). {brand} does not use free email accounts.",
     check: |cx, meta, out| {
         let Some(m) = from(cx) else { return };
         let Some(reg) = domain_of(&m.address).and_then(registrable) else { return };
@@ -226,7 +231,8 @@ rule! {
     /// fails `compauth` too (Outlook then shows the same warning banner).
     pub struct SenderAuthenticationFailed;
     id: "SND006", name: "sender-authentication-failed", family: Sender, severity: High,
-    points: 30, channels: EMAIL, summary: "Sender authentication (DMARC/DKIM/SPF) failed",
+    points: 30, channels: EMAIL, status: Stable("0.1.0"), summary: "Sender authentication (DMARC/DKIM/SPF) failed",
+    explain: "The receiving mail server checked the sender and the check failed: the email is likely forged.",
     check: |cx, meta, out| {
         let Some(ar) = cx.msg.email.as_ref().and_then(|e| e.auth_results.iter().find(|a| !a.results.is_empty())) else { return };
         // SPF failing for an envelope sender on the brand's own domain is a forged brand
@@ -261,7 +267,8 @@ rule! {
     /// **Known false positives:** genuine Amazon mail saved without its headers.
     pub struct SenderAuthenticationMissing;
     id: "SND007", name: "sender-authentication-missing", family: Sender, severity: Info,
-    points: 5, channels: EMAIL, soft: true, summary: "Uses Amazon's From domain without passing authentication",
+    points: 5, channels: EMAIL, soft: true, status: Stable("0.1.0"), summary: "Uses {brand}'s From domain without passing authentication",
+    explain: "The email claims to come from {brand}'s own address, but there is no record that the sender was checked. Treat the From address as unproven.",
     check: |cx, meta, out| {
         let Some(m) = from(cx) else { return };
         let Some(domain) = domain_of(&m.address) else { return };
@@ -288,7 +295,8 @@ rule! {
     /// **Known false positives:** a delivery driver texting from a personal number.
     pub struct UnexpectedTextSender;
     id: "SND008", name: "unexpected-text-sender", family: Sender, severity: Medium,
-    points: 15, channels: TEXTS, summary: "A text claiming Amazon came from an email address or a long number",
+    points: 15, channels: TEXTS, status: Stable("0.1.0"), summary: "A text claiming {brand} came from an email address or a long number",
+    explain: "A text that claims to be from {brand} came from an email address or an ordinary phone number, not from one of {brand}'s short codes.",
     check: |cx, meta, out| {
         // Only a text that presents itself as the brand ("Amazon: ..."), not a friend's
         // "did your Amazon order come?".
@@ -323,7 +331,8 @@ rule! {
     /// the list does not know; a newsletter or person whose name contains a brand's name.
     pub struct OtherBrandDisplayName;
     id: "SND009", name: "other-brand-display-name", family: Sender, severity: High,
-    points: 35, channels: EMAIL, summary: "Sender name is a well-known company but the address is not theirs",
+    points: 35, channels: EMAIL, status: Stable("0.1.0"), summary: "Sender name is a well-known company but the address is not theirs",
+    explain: "The sender's name is a well-known company, but the email address does not belong to that company. Anyone can type any name; look at the address.",
     check: |cx, meta, out| {
         let Some(m) = from(cx) else { return };
         let Some(name) = m.name.as_deref() else { return };
@@ -365,7 +374,8 @@ rule! {
     /// From line with several authors, though mail programs do not offer it).
     pub struct MalformedSenderAddress;
     id: "SND010", name: "malformed-sender-address", family: Sender, severity: Medium,
-    points: 30, channels: EMAIL, summary: "Sender address is not a real internet address",
+    points: 30, channels: EMAIL, status: Stable("0.1.0"), summary: "Sender address is not a real internet address",
+    explain: "The sender's address is not a real internet address, so nobody could reply to it: it was typed by hand to show a name. Real companies send from real addresses.",
     check: |cx, meta, out| {
         let Some(email) = cx.msg.email.as_ref() else { return };
         let Some(m) = email.from.as_ref() else {
@@ -434,7 +444,8 @@ rule! {
     /// **Known false positives:** a small app's sign-up mail before it set up its domain.
     pub struct FreeHostingSender;
     id: "SND011", name: "free-hosting-sender", family: Sender, severity: Medium,
-    points: 30, channels: EMAIL, summary: "Sent from a free app-hosting address",
+    points: 30, channels: EMAIL, status: Stable("0.1.0"), summary: "Sent from a free app-hosting address",
+    explain: "The email was sent from a free app-hosting address, not from a company's own domain. Scam kits use these addresses because they cost nothing.",
     check: |cx, meta, out| {
         let Some(m) = from(cx) else { return };
         let Some(domain) = domain_of(&m.address) else { return };
@@ -461,7 +472,8 @@ rule! {
     /// points are low, so it only counts next to other red flags.
     pub struct RiskyTldSender;
     id: "SND012", name: "risky-tld-sender", family: Sender, severity: Low,
-    points: 15, channels: EMAIL, summary: "Sent from a domain on an ending popular with scammers",
+    points: 15, channels: EMAIL, status: Stable("0.1.0"), summary: "Sent from a domain on an ending popular with scammers",
+    explain: "The email was sent from a domain on a cheap web address ending that scammers register by the hundred. Established companies send from their long-standing domains.",
     check: |cx, meta, out| {
         let Some(m) = from(cx) else { return };
         let Some(domain) = domain_of(&m.address) else { return };
