@@ -8,32 +8,31 @@
 //! Forwards are unwrapped: when the email carries another email as a `message/rfc822` part,
 //! or its body is a forward wrapper with a "Forwarded message" block, the inner message is
 //! the one analysed (people forward scams to have them checked).
+//!
+//! Each grammar has its own module: `repair` (the raw bytes before MIME parsing), `headers`
+//! (header fields and addresses), `body` (text parts, charsets, transfer encodings, inline
+//! forwards), `attachments` (file parts and attached emails) and `render` (the display text).
+//! This module runs them: plain text or MIME, the parser-panic guard, forwards.
 
-use crate::authres::parse_auth_results;
-use crate::forward::{find_inline_forward, split_address, strip_fwd_prefix, unquote_block};
-use crate::html::html_to_text;
-use crate::sniff::{decode_base64_lenient, sniff};
-use crate::text::{classify_sender, normalise_newlines, truncate_from};
+mod attachments;
+mod body;
+mod headers;
+mod render;
+mod repair;
+
+use crate::text::normalise_newlines;
 use crate::{
-    Attachment, AuthResults, Channel, EmailMeta, Error, HtmlLink, MAX_FORWARD_DEPTH,
-    MAX_HTML_BYTES, MAX_INPUT_BYTES, MAX_PARTS, MAX_TEXT_BYTES, Mailbox, Message, ParseNote,
-    SectionKind, Sender, SenderKind, Span, TextBuilder,
+    Error, MAX_FORWARD_DEPTH, MAX_INPUT_BYTES, MAX_PARTS, MAX_TEXT_BYTES, Message, ParseNote,
 };
-use mail_parser::decoders::charsets::map::charset_decoder;
-use mail_parser::{HeaderName, HeaderValue, MessageParser, MessagePart, MimeHeaders, PartType};
-use std::borrow::Cow;
+use attachments::{AttachmentInfo, attached_message, read_attachments};
+use body::{read_body, recover_body, unwrap_inline_forwards};
+use headers::{Addr, read_headers};
+use mail_parser::{MessageParser, MessagePart};
+use render::render;
+use repair::{MAX_EMBEDDED_MESSAGES, blank_line_before_boundary, nesting_cut, skip_postmark};
 use std::ops::Range;
 
 type MimeMessage<'x> = mail_parser::Message<'x>;
-
-/// Most `Reply-To` mailboxes kept.
-const MAX_REPLY_TO: usize = 16;
-
-/// Most `Authentication-Results` headers kept.
-const MAX_AUTH_HEADERS: usize = 32;
-
-/// Longest attachment name kept, in chars.
-const MAX_NAME_CHARS: usize = 255;
 
 /// Parses one raw email into a [`Message`]. Best effort: whatever cannot be read becomes a
 /// [`crate::ParseNote`]. Errors only on empty or over-size input.
@@ -89,86 +88,6 @@ pub fn parse_email(raw: &[u8]) -> Result<Message, Error> {
     Ok(render(draft))
 }
 
-/// Most embedded messages (`message/rfc822`, `message/global`, `multipart/digest`) read.
-const MAX_EMBEDDED_MESSAGES: usize = 64;
-
-/// Where to cut the input so that it declares at most [`MAX_EMBEDDED_MESSAGES`] embedded
-/// messages; `None` when it declares no more than that.
-fn nesting_cut(raw: &[u8]) -> Option<usize> {
-    const NEEDLES: [&[u8]; 3] = [b"message/rfc822", b"message/global", b"multipart/digest"];
-    let mut count = 0;
-    let mut i = 0;
-    while i + 14 <= raw.len() {
-        // Every needle starts with `m`: a cheap first test.
-        if raw[i].eq_ignore_ascii_case(&b'm')
-            && let Some(n) = NEEDLES.iter().find(|n| {
-                raw.get(i..i + n.len())
-                    .is_some_and(|w| w.eq_ignore_ascii_case(n))
-            })
-        {
-            count += 1;
-            if count > MAX_EMBEDDED_MESSAGES {
-                return Some(i);
-            }
-            i += n.len();
-            continue;
-        }
-        i += 1;
-    }
-    None
-}
-
-/// When the header block declares a multipart `boundary` and its first boundary line comes
-/// before any blank line (the blank line that ends the headers is missing), the input with
-/// a blank line inserted before that boundary line; otherwise `None`.
-fn blank_line_before_boundary(raw: &[u8]) -> Option<Vec<u8>> {
-    let mut boundary: Option<Vec<u8>> = None;
-    let mut pos = 0;
-    while pos < raw.len() {
-        let end = raw[pos..]
-            .iter()
-            .position(|&c| c == b'\n')
-            .map_or(raw.len(), |i| pos + i + 1);
-        let line = raw[pos..end].strip_suffix(b"\n").unwrap_or(&raw[pos..end]);
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if line.is_empty() {
-            return None;
-        }
-        if let Some(b) = &boundary
-            && line.len() >= b.len() + 2
-            && line.starts_with(b"--")
-            && &line[2..2 + b.len()] == b.as_slice()
-        {
-            let mut out = Vec::with_capacity(raw.len() + 1);
-            out.extend_from_slice(&raw[..pos]);
-            out.push(b'\n');
-            out.extend_from_slice(&raw[pos..]);
-            return Some(out);
-        }
-        if boundary.is_none() {
-            boundary = boundary_param(line);
-        }
-        pos = end;
-    }
-    None
-}
-
-/// The value of a `boundary=` parameter on a header line (quoted or not).
-fn boundary_param(line: &[u8]) -> Option<Vec<u8>> {
-    let lower = line.to_ascii_lowercase();
-    let at = lower.windows(9).position(|w| w == b"boundary=")? + 9;
-    let rest = &line[at..];
-    let value: Vec<u8> = if let Some(q) = rest.strip_prefix(b"\"") {
-        q.iter().take_while(|&&c| c != b'"').copied().collect()
-    } else {
-        rest.iter()
-            .take_while(|&&c| !c.is_ascii_whitespace() && c != b';')
-            .copied()
-            .collect()
-    };
-    (!value.is_empty()).then_some(value)
-}
-
 /// mail-parser panicked on the input.
 struct ParserPanicked;
 
@@ -181,66 +100,12 @@ fn parse_mime(raw: &[u8]) -> Result<Option<MimeMessage<'_>>, ParserPanicked> {
     std::panic::catch_unwind(|| MessageParser::default().parse(raw)).map_err(|_| ParserPanicked)
 }
 
-/// Skips an mbox `From sender date` line at the very start, if a header line follows it
-/// (a single message saved from a mailbox file). Text that merely starts with "From the
-/// Amazon team..." is left alone.
-fn skip_postmark(raw: &[u8]) -> &[u8] {
-    let n = raw.iter().take_while(|c| c.is_ascii_whitespace()).count();
-    let rest = &raw[n..];
-    if !rest.starts_with(b"From ") {
-        return raw;
-    }
-    let Some(eol) = rest.iter().position(|&c| c == b'\n') else {
-        return raw;
-    };
-    let next = &rest[eol + 1..];
-    let next_line = &next[..next.iter().position(|&c| c == b'\n').unwrap_or(next.len())];
-    let header = next_line
-        .iter()
-        .position(|&c| c == b':')
-        .is_some_and(|colon| colon > 0 && next_line[..colon].iter().all(u8::is_ascii_graphic));
-    if header { next } else { raw }
-}
-
 /// True when at least one header is a standard one (mail-parser reads `Dear customer: ...`
 /// as a header too; that alone does not make an email).
 fn has_known_headers(m: &MimeMessage<'_>) -> bool {
     m.parts
         .first()
         .is_some_and(|p| p.headers.iter().any(|h| !h.name.is_other()))
-}
-
-/// An address as found in a header.
-#[derive(Debug, Default, Clone)]
-struct Addr {
-    name: Option<String>,
-    /// Only set when it looks like an address (`x@y`).
-    address: Option<String>,
-}
-
-impl Addr {
-    /// `Name <addr>`, `addr` or `Name`.
-    fn display(&self) -> String {
-        match (&self.name, &self.address) {
-            (Some(n), Some(a)) => format!("{n} <{a}>"),
-            (None, Some(a)) => a.clone(),
-            (Some(n), None) => n.clone(),
-            (None, None) => String::new(),
-        }
-    }
-
-    fn is_empty(&self) -> bool {
-        self.name.is_none() && self.address.is_none()
-    }
-}
-
-/// An attachment before it gets its line in the text.
-#[derive(Debug)]
-struct AttachmentInfo {
-    name: String,
-    declared_type: String,
-    sniffed_type: &'static str,
-    size: usize,
 }
 
 /// Everything read from the email, before the display text is built.
@@ -357,15 +222,6 @@ fn from_mime(top: &MimeMessage<'_>) -> Draft {
     d
 }
 
-/// The first attached email (`message/rfc822`) that has real headers.
-fn attached_message<'a, 'x>(m: &'a MimeMessage<'x>) -> Option<&'a MimeMessage<'x>> {
-    m.attachments
-        .iter()
-        .filter_map(|&id| part(m, id))
-        .filter_map(MessagePart::message)
-        .find(|inner| has_known_headers(inner))
-}
-
 /// A part by id, when within [`MAX_PARTS`].
 fn part<'a, 'x>(m: &'a MimeMessage<'x>, id: u32) -> Option<&'a MessagePart<'x>> {
     let id = usize::try_from(id).ok()?;
@@ -375,516 +231,11 @@ fn part<'a, 'x>(m: &'a MimeMessage<'x>, id: u32) -> Option<&'a MessagePart<'x>> 
     m.parts.get(id)
 }
 
-/// White space runs (folding included) to one space, trimmed.
-fn unfold(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn addr_of(a: &mail_parser::Addr<'_>) -> Addr {
-    let name = a.name().map(unfold).filter(|n| !n.is_empty());
-    let raw = a.address().map(str::trim).unwrap_or_default();
-    let looks_like_address = raw
-        .find('@')
-        .is_some_and(|at| at > 0 && at + 1 < raw.len() && !raw.contains(char::is_whitespace));
-    if looks_like_address {
-        Addr {
-            name,
-            address: Some(raw.to_string()),
-        }
-    } else {
-        // `From: Amazon` (no address) comes back as an address without an `@`.
-        let fallback = Some(unfold(raw)).filter(|s| !s.is_empty());
-        Addr {
-            name: name.or(fallback),
-            address: None,
-        }
-    }
-}
-
-/// The address in a raw header value whose local part is quoted (`"jo smith"@example.org`),
-/// which mail-parser reads as a bare name.
-fn quoted_local_address(raw: &str) -> Option<String> {
-    let at = raw.rfind("\"@")?;
-    let open = raw[..at].rfind('"')?;
-    let domain: String = raw[at + 2..]
-        .chars()
-        .take_while(|c| !c.is_whitespace() && !matches!(c, '>' | ',' | ';'))
-        .collect();
-    (!domain.is_empty() && domain.contains('.')).then(|| format!("{}@{domain}", &raw[open..=at]))
-}
-
-/// The sender among a `From` header's entries: the first one with an address, named by the
-/// first entry when that is a bare name (`From: Gift Team, <a@b.example>` is read as the name
-/// `Gift Team`, the address `a@b.example`), else the first entry.
-fn pick_from(mut entries: Vec<Addr>) -> Option<Addr> {
-    let i = entries
-        .iter()
-        .position(|a| a.address.is_some())
-        .unwrap_or(0);
-    if i >= entries.len() {
-        return None;
-    }
-    let name = entries[..i].iter().find_map(|a| a.name.clone());
-    let mut chosen = entries.swap_remove(i);
-    if chosen.name.is_none() {
-        chosen.name = name;
-    }
-    Some(chosen)
-}
-
-fn read_headers(m: &MimeMessage<'_>, d: &mut Draft) {
-    let from: Vec<Addr> = m
-        .from()
-        .map(|a| a.iter().map(addr_of).filter(|a| !a.is_empty()).collect())
-        .unwrap_or_default();
-    d.from_entries = from.len();
-    d.from = pick_from(from);
-    if let Some(f) = d.from.as_mut().filter(|f| f.address.is_none())
-        && let Some(raw) = m.header_raw(HeaderName::From)
-    {
-        // mail-parser drops a quoted local part (`"jo smith"@example.org`); keep it.
-        f.address = quoted_local_address(raw);
-    }
-    d.relayed = m.header(HeaderName::Received).is_some();
-    d.reply_to = m
-        .reply_to()
-        .map(|list| {
-            list.iter()
-                .map(addr_of)
-                .filter(|a| a.address.is_some())
-                .take(MAX_REPLY_TO)
-                .collect()
-        })
-        .unwrap_or_default();
-    let return_path = match m.return_path() {
-        HeaderValue::Text(t) => Some(t.as_ref()),
-        HeaderValue::TextList(list) => list
-            .iter()
-            .map(|t| t.as_ref())
-            .find(|t: &&str| !t.trim().is_empty()),
-        _ => None,
-    };
-    d.return_path = return_path
-        .map(|r| r.trim().trim_matches(['<', '>']).trim().to_string())
-        .filter(|r| !r.is_empty());
-    d.auth = m
-        .header_values(HeaderName::AuthenticationResults)
-        .filter_map(HeaderValue::as_text)
-        .map(unfold)
-        .filter(|v| !v.is_empty())
-        .take(MAX_AUTH_HEADERS)
-        .collect();
-    d.subject = m.subject().map(unfold).filter(|s| !s.is_empty());
-}
-
-/// Reads the body into the draft; returns the HTML sources used (to recognise inline
-/// images they reference).
-fn read_body<'a>(m: &'a MimeMessage<'_>, d: &mut Draft) -> Vec<Cow<'a, str>> {
-    let html_parts: Vec<&MessagePart<'_>> =
-        m.html_body.iter().filter_map(|&id| part(m, id)).collect();
-    let mut sources = Vec::new();
-    // mail-parser lists plain text parts as HTML bodies too when there is no HTML
-    // alternative; the HTML list is only used when it holds real HTML.
-    if html_parts
-        .iter()
-        .any(|p| matches!(p.body, PartType::Html(_)))
-    {
-        for p in html_parts {
-            sources.extend(add_body_part(p, d));
-        }
-    } else {
-        for p in m.text_body.iter().filter_map(|&id| part(m, id)) {
-            if matches!(p.body, PartType::Text(_)) {
-                add_body_part(p, d);
-            }
-        }
-    }
-    sources
-}
-
-/// Adds a text or HTML part to the body; returns the HTML source when it was HTML.
-fn add_body_part<'a>(p: &'a MessagePart<'_>, d: &mut Draft) -> Option<Cow<'a, str>> {
-    let text = part_text(p)?;
-    if matches!(p.body, PartType::Html(_)) {
-        d.html = true;
-        if text.len() > MAX_HTML_BYTES {
-            d.notes.push(ParseNote::new(
-                "truncated",
-                format!(
-                    "The HTML part is {} bytes long; only the first {MAX_HTML_BYTES} bytes were read.",
-                    text.len()
-                ),
-            ));
-        }
-        let rendered = html_to_text(&text);
-        if rendered.depth_capped {
-            d.notes.push(ParseNote::new(
-                "nesting",
-                format!(
-                    "The HTML nests elements more than {} levels deep; all of its text was read, but links and hidden styles below that depth were not.",
-                    crate::MAX_HTML_DEPTH
-                ),
-            ));
-        }
-        d.append_body(&rendered.text, rendered.links);
-        Some(text)
-    } else {
-        d.append_body(&normalise_newlines(&text), Vec::new());
-        None
-    }
-}
-
-/// The text of a text or HTML part. When mail-parser could not undo the part's transfer
-/// encoding (a truncated message, a stray character) it keeps the encoded text; that is
-/// decoded leniently here so the person's text, not `=E2=80=99` soup, is checked.
-fn part_text<'a>(p: &'a MessagePart<'_>) -> Option<Cow<'a, str>> {
-    let text = match &p.body {
-        PartType::Text(t) | PartType::Html(t) => t.as_ref(),
-        _ => return None,
-    };
-    if !p.is_encoding_problem {
-        return Some(Cow::Borrowed(text));
-    }
-    let encoding = p
-        .content_transfer_encoding()
-        .map(|e| e.trim().to_ascii_lowercase());
-    let bytes = match encoding.as_deref() {
-        Some("quoted-printable") => decode_qp_lenient(text.as_bytes()),
-        Some("base64") => decode_base64_lenient(text.as_bytes()),
-        _ => return Some(Cow::Borrowed(text)),
-    };
-    let decoder = p
-        .content_type()
-        .and_then(|ct| ct.attribute("charset"))
-        .and_then(|c| charset_decoder(c.as_bytes()));
-    Some(Cow::Owned(match decoder {
-        Some(decode) => decode(&bytes),
-        None => String::from_utf8_lossy(&bytes).into_owned(),
-    }))
-}
-
-/// Decodes quoted-printable leniently: `=XX` and soft line breaks are decoded, anything
-/// else (a lone `=`, bad hex) is kept as it is.
-fn decode_qp_lenient(input: &[u8]) -> Vec<u8> {
-    fn hex(c: u8) -> Option<u8> {
-        (c as char).to_digit(16).and_then(|v| u8::try_from(v).ok())
-    }
-    let mut out = Vec::with_capacity(input.len());
-    let mut i = 0;
-    while i < input.len() {
-        let c = input[i];
-        if c == b'=' {
-            let next = input.get(i + 1..).unwrap_or_default();
-            if next.starts_with(b"\r\n") {
-                i += 3;
-                continue;
-            }
-            if next.starts_with(b"\n") {
-                i += 2;
-                continue;
-            }
-            if let (Some(&h), Some(&l)) = (next.first(), next.get(1))
-                && let (Some(h), Some(l)) = (hex(h), hex(l))
-            {
-                out.push(h << 4 | l);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(c);
-        i += 1;
-    }
-    out
-}
-
-/// When no part was a body, the first unnamed text part is (mail-parser turns a multipart
-/// whose boundary never appears, or a part it could not decode, into such a part). Returns
-/// its id so it is not listed as an attachment too.
-fn recover_body(m: &MimeMessage<'_>, d: &mut Draft) -> Option<u32> {
-    let (id, p) = m.attachments.iter().find_map(|&id| {
-        let p = part(m, id)?;
-        let text = matches!(p.body, PartType::Text(_) | PartType::Html(_));
-        (text && p.attachment_name().is_none()).then_some((id, p))
-    })?;
-    add_body_part(p, d);
-    if declared_type(p).starts_with("multipart/") {
-        d.notes.push(ParseNote::new(
-            "malformed-mime",
-            "The email's MIME structure is broken (a part boundary is missing); its raw text was checked.",
-        ));
-    }
-    Some(id)
-}
-
-/// The declared content type, lowercase `type/subtype`.
-fn declared_type(p: &MessagePart<'_>) -> String {
-    match p.content_type() {
-        Some(ct) => match ct.subtype() {
-            Some(sub) => format!("{}/{}", ct.ctype(), sub).to_ascii_lowercase(),
-            None => ct.ctype().to_ascii_lowercase(),
-        },
-        None => match p.body {
-            PartType::Message(_) => "message/rfc822".to_string(),
-            PartType::Text(_) | PartType::Html(_) => "text/plain".to_string(),
-            _ => "application/octet-stream".to_string(),
-        },
-    }
-}
-
-fn read_attachments(
-    m: &MimeMessage<'_>,
-    html_sources: &[Cow<'_, str>],
-    skip: Option<u32>,
-    d: &mut Draft,
-) {
-    let ids = m.attachments.iter().filter(|&&id| Some(id) != skip);
-    for p in ids.filter_map(|&id| part(m, id)) {
-        if p.is_multipart() {
-            continue;
-        }
-        let declared_type = declared_type(p);
-        let name: String = unfold(p.attachment_name().unwrap_or_default())
-            .chars()
-            .take(MAX_NAME_CHARS)
-            .collect();
-        if declared_type.starts_with("image/")
-            && let Some(cid) = p.content_id()
-        {
-            // An image shown inside the HTML is not an attachment to the person.
-            let cid = cid.trim().trim_matches(['<', '>']);
-            let referenced = !cid.is_empty()
-                && html_sources
-                    .iter()
-                    .any(|h| contains_ignore_case(h, &format!("cid:{cid}")));
-            if name.is_empty() || referenced {
-                continue;
-            }
-        }
-        let base64 = p
-            .content_transfer_encoding()
-            .is_some_and(|e| e.trim().eq_ignore_ascii_case("base64"));
-        let (sniffed_type, size) = if p.is_encoding_problem && base64 {
-            // mail-parser could not decode it and kept the base64 text; look through it.
-            let decoded = decode_base64_lenient(p.contents());
-            (sniff(&decoded), decoded.len())
-        } else {
-            (sniff(p.contents()), p.contents().len())
-        };
-        d.attachments.push(AttachmentInfo {
-            name,
-            declared_type,
-            sniffed_type,
-            size,
-        });
-    }
-}
-
-fn contains_ignore_case(hay: &str, needle: &str) -> bool {
-    let (hay, needle) = (hay.as_bytes(), needle.as_bytes());
-    !needle.is_empty()
-        && hay
-            .windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle))
-}
-
-/// Replaces the message by the one forwarded inline in its body, as many levels deep as
-/// [`MAX_FORWARD_DEPTH`] allows.
-fn unwrap_inline_forwards(d: &mut Draft) {
-    for _ in 0..MAX_FORWARD_DEPTH {
-        let outer_subject = d
-            .subject
-            .as_deref()
-            .and_then(strip_fwd_prefix)
-            .map(str::to_string);
-        let Some(f) = find_inline_forward(&d.body, d.subject.as_deref()) else {
-            break;
-        };
-        let (name, address) = split_address(&f.from);
-        let from = Addr { name, address };
-        // The forwarder's own headers say nothing about the forwarded message.
-        d.from = (!from.is_empty()).then_some(from);
-        d.from_entries = usize::from(d.from.is_some());
-        d.relayed = false;
-        d.reply_to.clear();
-        d.return_path = None;
-        d.auth.clear();
-        d.subject = f.subject.or(outer_subject).filter(|s| !s.is_empty());
-        let r = f.body;
-        let inner = d.body.get(r.clone()).unwrap_or_default();
-        if f.quoted {
-            // Plain text quoting: no HTML links to keep.
-            d.body = unquote_block(inner);
-            d.links.clear();
-        } else {
-            d.body = inner.to_string();
-            d.links = std::mem::take(&mut d.links)
-                .into_iter()
-                .filter(|(_, l)| l.start >= r.start && l.end <= r.end)
-                .map(|(href, l)| (href, l.start - r.start..l.end - r.start))
-                .collect();
-        }
-        d.forwarded = true;
-    }
-}
-
-/// `3 KB`, `512 bytes`, `1.4 MB`.
-fn format_size(n: usize) -> String {
-    const KB: usize = 1024;
-    const MB: usize = 1024 * 1024;
-    if n < KB {
-        format!("{n} bytes")
-    } else if n < MB {
-        format!("{} KB", (n + KB / 2) / KB)
-    } else {
-        format!("{}.{} MB", n / MB, (n % MB) * 10 / MB)
-    }
-}
-
-/// Builds the display text and the message from the draft.
-fn render(d: Draft) -> Message {
-    let mut notes = d.notes;
-    let mut b = TextBuilder::new();
-    let mut meta = EmailMeta {
-        subject: d.subject.clone(),
-        html: d.html,
-        forwarded: d.forwarded,
-        from_entries: d.from_entries,
-        relayed: d.relayed,
-        ..EmailMeta::default()
-    };
-    let mut sender = None;
-    if let Some(from) = &d.from {
-        let span = b.header("From", SectionKind::From, &from.display());
-        match &from.address {
-            Some(addr) => {
-                let address = addr.to_ascii_lowercase();
-                sender = Some(Sender {
-                    kind: SenderKind::Email,
-                    value: address.clone(),
-                    display_name: from.name.clone(),
-                    span,
-                });
-                meta.from = Some(Mailbox {
-                    name: from.name.clone(),
-                    address,
-                    span,
-                });
-            }
-            None => {
-                let (kind, value) = classify_sender(&from.display());
-                sender = Some(Sender {
-                    kind,
-                    value,
-                    display_name: None,
-                    span,
-                });
-            }
-        }
-    }
-    for r in &d.reply_to {
-        if let Some(addr) = &r.address {
-            let span = b.header("Reply-To", SectionKind::ReplyTo, &r.display());
-            meta.reply_to.push(Mailbox {
-                name: r.name.clone(),
-                address: addr.to_ascii_lowercase(),
-                span,
-            });
-        }
-    }
-    if let Some(rp) = &d.return_path {
-        let span = b.header("Return-Path", SectionKind::ReturnPath, rp);
-        meta.return_path = Some(Mailbox {
-            name: None,
-            address: rp.to_ascii_lowercase(),
-            span,
-        });
-    }
-    for value in &d.auth {
-        let span = b.header("Authentication-Results", SectionKind::AuthResults, value);
-        let (authserv_id, results) = parse_auth_results(value);
-        meta.auth_results.push(AuthResults {
-            authserv_id,
-            results,
-            span,
-        });
-    }
-    if let Some(subject) = &d.subject {
-        b.header("Subject", SectionKind::Subject, subject);
-    }
-    let mut attachments = Vec::new();
-    for a in d.attachments {
-        let shown_name = if a.name.is_empty() {
-            "(no name)"
-        } else {
-            a.name.as_str()
-        };
-        let line = format!(
-            "{shown_name} ({}, {})",
-            a.declared_type,
-            format_size(a.size)
-        );
-        let span = b.header("Attachment", SectionKind::Attachment, &line);
-        attachments.push(Attachment {
-            name: a.name,
-            declared_type: a.declared_type,
-            sniffed_type: a.sniffed_type.to_string(),
-            size: a.size,
-            span,
-        });
-    }
-    let body = truncate_from(&d.body, d.body_total, MAX_TEXT_BYTES, &mut notes);
-    if body.trim().is_empty() {
-        notes.push(ParseNote::new("no-body", "The email has no text to read."));
-    }
-    let garbled = body.contains('\u{FFFD}')
-        || d.subject.as_deref().is_some_and(|s| s.contains('\u{FFFD}'))
-        || d.from
-            .as_ref()
-            .is_some_and(|f| f.display().contains('\u{FFFD}'));
-    if garbled {
-        notes.push(ParseNote::new(
-            "bad-charset",
-            "Some of the text is in a character set that could not be read; unreadable characters show as \u{FFFD}.",
-        ));
-    }
-    let body_len = body.len();
-    let body_span = b.body(body);
-    let links = d
-        .links
-        .into_iter()
-        .filter(|(_, r)| r.start <= r.end && r.start <= body_len)
-        .map(|(href, r)| HtmlLink {
-            href,
-            span: Span::new(
-                body_span.start + r.start,
-                body_span.start + r.end.min(body_len),
-            ),
-        })
-        .collect();
-    if d.forwarded {
-        notes.push(ParseNote::new(
-            "forwarded",
-            "This is a forwarded email; the message inside it was checked.",
-        ));
-    }
-    let (text, sections, header_notes) = b.finish();
-    notes.extend(header_notes);
-    Message {
-        channel: Channel::Email,
-        text,
-        sections,
-        sender,
-        email: Some(meta),
-        links,
-        attachments,
-        notes,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::test_util::{assert_spans_valid, check_spans};
+    use crate::{Channel, SectionKind, SenderKind, Span};
     use proptest::prelude::*;
 
     /// Found by fuzzing `mbox` (minimised): a boundary line that closes an attached
@@ -1137,14 +488,6 @@ UEsDBBQABgAIAAAAIQAAAAAAAAAAAAAAAAATAAAAW0NvbnRlbnRfVHlwZXNdLnhtbDxUeXBlcy8+UEsD
             "Arriving 4 AM – 8 AM, café = ok, long line, stray = sign"
         );
         assert!(codes(&m).contains(&"malformed-mime"));
-        assert_eq!(decode_qp_lenient(b"a=4\r\n=4Z=\r\nb=41"), b"a=4\r\n=4ZbA");
-    }
-
-    #[test]
-    fn sizes() {
-        assert_eq!(format_size(0), "0 bytes");
-        assert_eq!(format_size(3 * 1024 + 100), "3 KB");
-        assert_eq!(format_size(1536 * 1024), "1.5 MB");
     }
 
     const RFC822_FORWARD: &str = "From: Jane Doe <jane@example.com>
@@ -1312,7 +655,6 @@ A refund of $1,499.00 was issued by mistake. Call 1-888-555-0199 to reverse it.
         assert!(m.text.contains("café"), "{}", m.text);
         assert!(!m.text.contains("=3D"), "{}", m.text);
         assert!(!m.text.contains("Content-Type"), "{}", m.text);
-        assert_eq!(blank_line_before_boundary(b"From: a@b.c\n\nbody"), None);
     }
 
     #[test]

@@ -1,0 +1,205 @@
+//! Email bodies: which MIME parts are the text the person reads (plain text, or HTML
+//! rendered to text with its links), their charsets and transfer encodings (lenient
+//! quoted-printable and base64 when mail-parser gave up), a body recovered from broken MIME,
+//! and forwards written inline in the body text.
+
+use super::attachments::declared_type;
+use super::headers::Addr;
+use super::{Draft, MimeMessage, part};
+use crate::forward::{find_inline_forward, split_address, strip_fwd_prefix, unquote_block};
+use crate::html::html_to_text;
+use crate::sniff::decode_base64_lenient;
+use crate::text::normalise_newlines;
+use crate::{MAX_FORWARD_DEPTH, MAX_HTML_BYTES, ParseNote};
+use mail_parser::decoders::charsets::map::charset_decoder;
+use mail_parser::{MessagePart, MimeHeaders, PartType};
+use std::borrow::Cow;
+
+/// Reads the body into the draft; returns the HTML sources used (to recognise inline
+/// images they reference).
+pub(super) fn read_body<'a>(m: &'a MimeMessage<'_>, d: &mut Draft) -> Vec<Cow<'a, str>> {
+    let html_parts: Vec<&MessagePart<'_>> =
+        m.html_body.iter().filter_map(|&id| part(m, id)).collect();
+    let mut sources = Vec::new();
+    // mail-parser lists plain text parts as HTML bodies too when there is no HTML
+    // alternative; the HTML list is only used when it holds real HTML.
+    if html_parts
+        .iter()
+        .any(|p| matches!(p.body, PartType::Html(_)))
+    {
+        for p in html_parts {
+            sources.extend(add_body_part(p, d));
+        }
+    } else {
+        for p in m.text_body.iter().filter_map(|&id| part(m, id)) {
+            if matches!(p.body, PartType::Text(_)) {
+                add_body_part(p, d);
+            }
+        }
+    }
+    sources
+}
+
+/// Adds a text or HTML part to the body; returns the HTML source when it was HTML.
+fn add_body_part<'a>(p: &'a MessagePart<'_>, d: &mut Draft) -> Option<Cow<'a, str>> {
+    let text = part_text(p)?;
+    if matches!(p.body, PartType::Html(_)) {
+        d.html = true;
+        if text.len() > MAX_HTML_BYTES {
+            d.notes.push(ParseNote::new(
+                "truncated",
+                format!(
+                    "The HTML part is {} bytes long; only the first {MAX_HTML_BYTES} bytes were read.",
+                    text.len()
+                ),
+            ));
+        }
+        let rendered = html_to_text(&text);
+        if rendered.depth_capped {
+            d.notes.push(ParseNote::new(
+                "nesting",
+                format!(
+                    "The HTML nests elements more than {} levels deep; all of its text was read, but links and hidden styles below that depth were not.",
+                    crate::MAX_HTML_DEPTH
+                ),
+            ));
+        }
+        d.append_body(&rendered.text, rendered.links);
+        Some(text)
+    } else {
+        d.append_body(&normalise_newlines(&text), Vec::new());
+        None
+    }
+}
+
+/// The text of a text or HTML part. When mail-parser could not undo the part's transfer
+/// encoding (a truncated message, a stray character) it keeps the encoded text; that is
+/// decoded leniently here so the person's text, not `=E2=80=99` soup, is checked.
+fn part_text<'a>(p: &'a MessagePart<'_>) -> Option<Cow<'a, str>> {
+    let text = match &p.body {
+        PartType::Text(t) | PartType::Html(t) => t.as_ref(),
+        _ => return None,
+    };
+    if !p.is_encoding_problem {
+        return Some(Cow::Borrowed(text));
+    }
+    let encoding = p
+        .content_transfer_encoding()
+        .map(|e| e.trim().to_ascii_lowercase());
+    let bytes = match encoding.as_deref() {
+        Some("quoted-printable") => decode_qp_lenient(text.as_bytes()),
+        Some("base64") => decode_base64_lenient(text.as_bytes()),
+        _ => return Some(Cow::Borrowed(text)),
+    };
+    let decoder = p
+        .content_type()
+        .and_then(|ct| ct.attribute("charset"))
+        .and_then(|c| charset_decoder(c.as_bytes()));
+    Some(Cow::Owned(match decoder {
+        Some(decode) => decode(&bytes),
+        None => String::from_utf8_lossy(&bytes).into_owned(),
+    }))
+}
+
+/// Decodes quoted-printable leniently: `=XX` and soft line breaks are decoded, anything
+/// else (a lone `=`, bad hex) is kept as it is.
+fn decode_qp_lenient(input: &[u8]) -> Vec<u8> {
+    fn hex(c: u8) -> Option<u8> {
+        (c as char).to_digit(16).and_then(|v| u8::try_from(v).ok())
+    }
+    let mut out = Vec::with_capacity(input.len());
+    let mut i = 0;
+    while i < input.len() {
+        let c = input[i];
+        if c == b'=' {
+            let next = input.get(i + 1..).unwrap_or_default();
+            if next.starts_with(b"\r\n") {
+                i += 3;
+                continue;
+            }
+            if next.starts_with(b"\n") {
+                i += 2;
+                continue;
+            }
+            if let (Some(&h), Some(&l)) = (next.first(), next.get(1))
+                && let (Some(h), Some(l)) = (hex(h), hex(l))
+            {
+                out.push(h << 4 | l);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+/// When no part was a body, the first unnamed text part is (mail-parser turns a multipart
+/// whose boundary never appears, or a part it could not decode, into such a part). Returns
+/// its id so it is not listed as an attachment too.
+pub(super) fn recover_body(m: &MimeMessage<'_>, d: &mut Draft) -> Option<u32> {
+    let (id, p) = m.attachments.iter().find_map(|&id| {
+        let p = part(m, id)?;
+        let text = matches!(p.body, PartType::Text(_) | PartType::Html(_));
+        (text && p.attachment_name().is_none()).then_some((id, p))
+    })?;
+    add_body_part(p, d);
+    if declared_type(p).starts_with("multipart/") {
+        d.notes.push(ParseNote::new(
+            "malformed-mime",
+            "The email's MIME structure is broken (a part boundary is missing); its raw text was checked.",
+        ));
+    }
+    Some(id)
+}
+
+/// Replaces the message by the one forwarded inline in its body, as many levels deep as
+/// [`MAX_FORWARD_DEPTH`] allows.
+pub(super) fn unwrap_inline_forwards(d: &mut Draft) {
+    for _ in 0..MAX_FORWARD_DEPTH {
+        let outer_subject = d
+            .subject
+            .as_deref()
+            .and_then(strip_fwd_prefix)
+            .map(str::to_string);
+        let Some(f) = find_inline_forward(&d.body, d.subject.as_deref()) else {
+            break;
+        };
+        let (name, address) = split_address(&f.from);
+        let from = Addr { name, address };
+        // The forwarder's own headers say nothing about the forwarded message.
+        d.from = (!from.is_empty()).then_some(from);
+        d.from_entries = usize::from(d.from.is_some());
+        d.relayed = false;
+        d.reply_to.clear();
+        d.return_path = None;
+        d.auth.clear();
+        d.subject = f.subject.or(outer_subject).filter(|s| !s.is_empty());
+        let r = f.body;
+        let inner = d.body.get(r.clone()).unwrap_or_default();
+        if f.quoted {
+            // Plain text quoting: no HTML links to keep.
+            d.body = unquote_block(inner);
+            d.links.clear();
+        } else {
+            d.body = inner.to_string();
+            d.links = std::mem::take(&mut d.links)
+                .into_iter()
+                .filter(|(_, l)| l.start >= r.start && l.end <= r.end)
+                .map(|(href, l)| (href, l.start - r.start..l.end - r.start))
+                .collect();
+        }
+        d.forwarded = true;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lenient_qp_keeps_what_it_cannot_decode() {
+        assert_eq!(decode_qp_lenient(b"a=4\r\n=4Z=\r\nb=41"), b"a=4\r\n=4ZbA");
+    }
+}

@@ -1,0 +1,114 @@
+//! Repairs to the raw bytes before MIME parsing: an mbox postmark line at the start, a cut
+//! that bounds how many embedded messages mail-parser is given, and the blank line a header
+//! block lost before its first MIME boundary.
+
+/// Most embedded messages (`message/rfc822`, `message/global`, `multipart/digest`) read.
+pub(super) const MAX_EMBEDDED_MESSAGES: usize = 64;
+
+/// Where to cut the input so that it declares at most [`MAX_EMBEDDED_MESSAGES`] embedded
+/// messages; `None` when it declares no more than that.
+pub(super) fn nesting_cut(raw: &[u8]) -> Option<usize> {
+    const NEEDLES: [&[u8]; 3] = [b"message/rfc822", b"message/global", b"multipart/digest"];
+    let mut count = 0;
+    let mut i = 0;
+    while i + 14 <= raw.len() {
+        // Every needle starts with `m`: a cheap first test.
+        if raw[i].eq_ignore_ascii_case(&b'm')
+            && let Some(n) = NEEDLES.iter().find(|n| {
+                raw.get(i..i + n.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(n))
+            })
+        {
+            count += 1;
+            if count > MAX_EMBEDDED_MESSAGES {
+                return Some(i);
+            }
+            i += n.len();
+            continue;
+        }
+        i += 1;
+    }
+    None
+}
+
+/// When the header block declares a multipart `boundary` and its first boundary line comes
+/// before any blank line (the blank line that ends the headers is missing), the input with
+/// a blank line inserted before that boundary line; otherwise `None`.
+pub(super) fn blank_line_before_boundary(raw: &[u8]) -> Option<Vec<u8>> {
+    let mut boundary: Option<Vec<u8>> = None;
+    let mut pos = 0;
+    while pos < raw.len() {
+        let end = raw[pos..]
+            .iter()
+            .position(|&c| c == b'\n')
+            .map_or(raw.len(), |i| pos + i + 1);
+        let line = raw[pos..end].strip_suffix(b"\n").unwrap_or(&raw[pos..end]);
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() {
+            return None;
+        }
+        if let Some(b) = &boundary
+            && line.len() >= b.len() + 2
+            && line.starts_with(b"--")
+            && &line[2..2 + b.len()] == b.as_slice()
+        {
+            let mut out = Vec::with_capacity(raw.len() + 1);
+            out.extend_from_slice(&raw[..pos]);
+            out.push(b'\n');
+            out.extend_from_slice(&raw[pos..]);
+            return Some(out);
+        }
+        if boundary.is_none() {
+            boundary = boundary_param(line);
+        }
+        pos = end;
+    }
+    None
+}
+
+/// The value of a `boundary=` parameter on a header line (quoted or not).
+fn boundary_param(line: &[u8]) -> Option<Vec<u8>> {
+    let lower = line.to_ascii_lowercase();
+    let at = lower.windows(9).position(|w| w == b"boundary=")? + 9;
+    let rest = &line[at..];
+    let value: Vec<u8> = if let Some(q) = rest.strip_prefix(b"\"") {
+        q.iter().take_while(|&&c| c != b'"').copied().collect()
+    } else {
+        rest.iter()
+            .take_while(|&&c| !c.is_ascii_whitespace() && c != b';')
+            .copied()
+            .collect()
+    };
+    (!value.is_empty()).then_some(value)
+}
+
+/// Skips an mbox `From sender date` line at the very start, if a header line follows it
+/// (a single message saved from a mailbox file). Text that merely starts with "From the
+/// Amazon team..." is left alone.
+pub(super) fn skip_postmark(raw: &[u8]) -> &[u8] {
+    let n = raw.iter().take_while(|c| c.is_ascii_whitespace()).count();
+    let rest = &raw[n..];
+    if !rest.starts_with(b"From ") {
+        return raw;
+    }
+    let Some(eol) = rest.iter().position(|&c| c == b'\n') else {
+        return raw;
+    };
+    let next = &rest[eol + 1..];
+    let next_line = &next[..next.iter().position(|&c| c == b'\n').unwrap_or(next.len())];
+    let header = next_line
+        .iter()
+        .position(|&c| c == b':')
+        .is_some_and(|colon| colon > 0 && next_line[..colon].iter().all(u8::is_ascii_graphic));
+    if header { next } else { raw }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_that_end_with_a_blank_line_are_left_alone() {
+        assert_eq!(blank_line_before_boundary(b"From: a@b.c\n\nbody"), None);
+    }
+}
