@@ -275,3 +275,17 @@ pub(super) fn email_domain(addr: &str) -> Option<(String, String)> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payment_code_word_after_a_wide_space() {
+        // A space of more than one byte before the word.
+        let t = "see\u{a0}pix.example.com now";
+        assert!(!in_payment_code(t, Span::new(5, 20)));
+        let t = "\u{a0}000201x.example.com";
+        assert!(in_payment_code(t, Span::new(9, t.len())));
+    }
+}
