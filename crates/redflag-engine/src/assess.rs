@@ -78,7 +78,7 @@ pub(crate) fn rank(mut findings: Vec<Finding>) -> Ranked {
         .into_iter()
         .zip(scored.outweighed)
         .zip(findings)
-        .partition(|(_, f)| f.rule.family == Family::Genuine);
+        .partition(|(_, f)| f.rule.family == Family::GENUINE);
     red_flags.sort_by(|((pa, _), fa), ((pb, _), fb)| {
         pb.cmp(pa)
             .then(fb.rule.severity.cmp(&fa.rule.severity))

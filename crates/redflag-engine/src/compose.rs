@@ -25,11 +25,11 @@ pub(crate) fn build(
     // What the verdict would be without the model, to say when the model moved it.
     let without_model: Option<Vec<Finding>> = findings
         .iter()
-        .any(|f| f.rule.family == Family::Model)
+        .any(|f| f.rule.family == Family::MODEL)
         .then(|| {
             findings
                 .iter()
-                .filter(|f| f.rule.family != Family::Model)
+                .filter(|f| f.rule.family != Family::MODEL)
                 .cloned()
                 .collect()
         });
@@ -74,7 +74,7 @@ pub(crate) fn build(
         .collect();
     let mut scenarios: Vec<ScenarioRef> = items
         .iter()
-        .filter(|(_, f)| f.rule.family == Family::Scenario)
+        .filter(|(_, f)| f.rule.family == Family::SCENARIO)
         .map(|(_, f)| ScenarioRef {
             id: f.rule.id,
             name: f.rule.name,
@@ -119,7 +119,7 @@ pub(crate) fn build(
             .chain(ind.limits.iter().map(|l| ParseNote::new("limit", l.clone())))
             .collect(),
         model: model.map(|(name, probability)| {
-            let points = items.iter().filter(|(_, f)| f.rule.family == Family::Model).map(|((p, _), _)| *p).sum();
+            let points = items.iter().filter(|(_, f)| f.rule.family == Family::MODEL).map(|((p, _), _)| *p).sum();
             let moved_verdict = verdict != verdict_without_model;
             let summary = if moved_verdict {
                 format!(
@@ -250,7 +250,7 @@ fn indicators(
             out.order_numbers.push(oi);
         }
     }
-    for f in findings.iter().filter(|f| f.family == Family::Payment) {
+    for f in findings.iter().filter(|f| f.family == Family::PAYMENT) {
         let what = match f.rule {
             "PAY001" | "PAY002" => "gift cards",
             "PAY003" => "cryptocurrency",
@@ -261,4 +261,41 @@ fn indicators(
         push_unique(&mut out.payment_methods, what.to_string());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use redflag_message::{TextInput, parse_text_message};
+    use redflag_rules::Evidence;
+
+    /// A locale that has not translated a rule yet shows the rule's own English words, with
+    /// the brand's name filled in: a new rule needs no edit of the translations to work.
+    #[test]
+    fn a_rule_a_locale_lacks_is_explained_in_english() {
+        let mut profile = (*Profile::embedded()).clone();
+        let de = profile.locales.get_mut("de").expect("a German locale");
+        assert!(de.summary.contains_key("URG001") && de.explain.contains_key("URG001"));
+        let translated = explanation(&Profile::embedded(), "de", &finding());
+        de.summary.remove("URG001");
+        de.explain.remove("URG001");
+        let msg = parse_text_message(TextInput {
+            channel: redflag_message::Channel::Sms,
+            text: "Handeln Sie sofort",
+            sender: None,
+            subject: None,
+        })
+        .unwrap();
+        let f = finding();
+        let english = explanation(&profile, "de", &f);
+        assert_ne!(english, translated);
+        assert_eq!(english, profile.fill(f.rule.explain));
+        assert!(english.contains(&profile.brand.name) && !english.contains("{brand}"));
+        assert_eq!(message(&profile, "de", &msg, &f), f.message);
+    }
+
+    fn finding() -> Finding {
+        let rule = redflag_rules::find_rule("URG001").expect("URG001").meta();
+        Finding::new(rule, "says `sofort`", vec![Evidence::at(Span::new(8, 13))])
+    }
 }

@@ -27,11 +27,12 @@ pub const SUSPICIOUS_THRESHOLD: u8 = 30;
 
 /// The most points a family can add.
 fn family_cap(f: Family) -> u32 {
-    match f {
-        Family::Scenario => 20,
-        Family::Language => 20,
-        Family::Pressure => 35,
-        _ => 100,
+    if f == Family::SCENARIO || f == Family::LANGUAGE {
+        20
+    } else if f == Family::PRESSURE {
+        35
+    } else {
+        100
     }
 }
 
@@ -90,12 +91,12 @@ pub(crate) struct Scored {
 
 /// True for a strong sign of a genuine message.
 fn vouches(f: &Finding) -> bool {
-    f.rule.family == Family::Genuine && !f.soft
+    f.rule.family == Family::GENUINE && !f.soft
 }
 
 /// True for a strong red flag that counts.
 fn strong_red_flag(f: &Finding) -> bool {
-    f.rule.family != Family::Genuine && !f.soft && f.points > 0 && f.rule.severity > Severity::Info
+    f.rule.family != Family::GENUINE && !f.soft && f.points > 0 && f.rule.severity > Severity::Info
 }
 
 /// Assigns the points each finding contributes (after strong signs of a genuine message
@@ -105,7 +106,7 @@ pub(crate) fn score(findings: &[Finding]) -> Scored {
     let outweigh = findings.iter().any(vouches) && !findings.iter().any(strong_red_flag);
     let outweighed: Vec<bool> = findings
         .iter()
-        .map(|f| outweigh && f.soft && f.rule.family != Family::Genuine && f.points > 0)
+        .map(|f| outweigh && f.soft && f.rule.family != Family::GENUINE && f.points > 0)
         .collect();
     let (points, total) = add_up(
         findings,
@@ -133,13 +134,13 @@ fn add_up(findings: &[Finding], points_of: impl Fn(usize) -> u8) -> (Vec<u8>, u8
     // The model only adds weight to red flags: with none (only context such as an order
     // confirmation), its finding stays in the report with no points.
     let has_red_flag = best.values().any(|&i| {
-        findings[i].rule.family != Family::Model
+        findings[i].rule.family != Family::MODEL
             && findings[i].rule.severity > Severity::Info
             && points_of[i] > 0
     });
     if !has_red_flag {
         best.retain(|_, i| {
-            findings[*i].rule.family != Family::Model || points_of[*i] >= MODEL_STANDALONE_POINTS
+            findings[*i].rule.family != Family::MODEL || points_of[*i] >= MODEL_STANDALONE_POINTS
         });
     }
     let mut used: BTreeMap<Family, u32> = BTreeMap::new();

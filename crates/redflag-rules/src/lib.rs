@@ -32,83 +32,106 @@ pub use rules::{CUT_SHORT_NOTES, MODEL_CHANNELS, MODEL_STANDALONE_POINTS, RULES}
 use redflag_message::{Channel, Span};
 use serde::Serialize;
 
-/// A family of red flags, one per group of the advisory's warnings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Family {
-    /// Claims to be the brand (IMP).
-    Impersonation,
-    /// The advisory's scenarios (SCN).
-    Scenario,
-    /// Phone numbers to call (PHN).
-    Callback,
-    /// Links to phony sites (LNK).
-    Links,
-    /// Requests for logins, card, bank, SSN and identity data (CRD).
-    Credentials,
-    /// Remote access and software installs (RMT).
-    RemoteAccess,
-    /// Payment outside the brand (PAY).
-    Payment,
-    /// Risky attachments (ATT).
-    Attachments,
-    /// Typos and bad grammar (LNG).
-    Language,
-    /// Forged senders (SND).
-    Sender,
-    /// Pressure and threats (URG).
-    Pressure,
-    /// Order claims (ORD).
-    Orders,
-    /// The statistical text model's opinion (MDL).
-    Model,
-    /// redflag's own limits: part of the message was not read (LIM).
-    Limits,
-    /// Signs that the message is genuine (GEN): not red flags, evidence for the message.
-    Genuine,
+/// A family of red flags, one per group of the advisory's warnings (and the signs of a
+/// genuine message). Each file in `src/rules/` is one family: it declares the family with
+/// [`family!`] and its rules with [`rule!`], and the build script registers both, so that a
+/// new family is a new file. Families compare by name and sort by their `rank`.
+#[derive(Clone, Copy)]
+pub struct Family(&'static FamilyMeta);
+
+/// What a family is: written once, in its file's [`family!`].
+#[derive(Debug)]
+pub struct FamilyMeta {
+    /// Kebab-case name, as reports write it (`remote-access`).
+    pub name: &'static str,
+    /// The ID prefix of its rules (`RMT`).
+    pub prefix: &'static str,
+    /// A heading for people.
+    pub title: &'static str,
+    /// Where it comes in lists of families (`docs/rules.md`, the order of a report's
+    /// findings of equal points): the advisory's order.
+    pub rank: u8,
 }
 
 impl Family {
+    /// Claims to be the brand (IMP).
+    pub const IMPERSONATION: Family = Family(&rules::impersonation::FAMILY);
+    /// The advisory's scenarios (SCN).
+    pub const SCENARIO: Family = Family(&rules::scenario::FAMILY);
+    /// Payment outside the brand (PAY).
+    pub const PAYMENT: Family = Family(&rules::payment::FAMILY);
+    /// Typos and bad grammar (LNG).
+    pub const LANGUAGE: Family = Family(&rules::language::FAMILY);
+    /// Pressure and threats (URG).
+    pub const PRESSURE: Family = Family(&rules::pressure::FAMILY);
+    /// The statistical text model's opinion (MDL).
+    pub const MODEL: Family = Family(&rules::model::FAMILY);
+    /// Signs that the message is genuine (GEN): not red flags, evidence for the message.
+    pub const GENUINE: Family = Family(&rules::genuine::FAMILY);
+
+    /// The family a [`family!`] declared (for [`rule!`]).
+    pub const fn of(meta: &'static FamilyMeta) -> Family {
+        Family(meta)
+    }
+
+    /// Kebab-case name (`remote-access`).
+    pub fn name(self) -> &'static str {
+        self.0.name
+    }
+
     /// The family's ID prefix.
     pub fn prefix(self) -> &'static str {
-        match self {
-            Family::Impersonation => "IMP",
-            Family::Scenario => "SCN",
-            Family::Callback => "PHN",
-            Family::Links => "LNK",
-            Family::Credentials => "CRD",
-            Family::RemoteAccess => "RMT",
-            Family::Payment => "PAY",
-            Family::Attachments => "ATT",
-            Family::Language => "LNG",
-            Family::Sender => "SND",
-            Family::Pressure => "URG",
-            Family::Orders => "ORD",
-            Family::Model => "MDL",
-            Family::Limits => "LIM",
-            Family::Genuine => "GEN",
-        }
+        self.0.prefix
     }
 
     /// A heading for people.
     pub fn title(self) -> &'static str {
-        match self {
-            Family::Impersonation => "Claims to be the brand",
-            Family::Scenario => "Scam scenarios",
-            Family::Callback => "Callback numbers",
-            Family::Links => "Links to phony sites",
-            Family::Credentials => "Requests for personal and financial information",
-            Family::RemoteAccess => "Remote access and software installs",
-            Family::Payment => "Payment outside the brand's website",
-            Family::Attachments => "Risky attachments",
-            Family::Language => "Typos and bad grammar",
-            Family::Sender => "Forged senders",
-            Family::Pressure => "Pressure and threats",
-            Family::Orders => "Order claims",
-            Family::Model => "Text model",
-            Family::Limits => "Analysis cut short",
-            Family::Genuine => "Signs of a genuine message",
-        }
+        self.0.title
+    }
+
+    /// Every family, by rank.
+    pub fn all() -> Vec<Family> {
+        let mut all: Vec<Family> = rules::FAMILIES.iter().map(|f| Family(f)).collect();
+        all.sort();
+        all
+    }
+}
+
+impl PartialEq for Family {
+    fn eq(&self, other: &Family) -> bool {
+        self.0.name == other.0.name
+    }
+}
+
+impl Eq for Family {}
+
+impl std::hash::Hash for Family {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.name.hash(state);
+    }
+}
+
+impl PartialOrd for Family {
+    fn partial_cmp(&self, other: &Family) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Family {
+    fn cmp(&self, other: &Family) -> std::cmp::Ordering {
+        (self.0.rank, self.0.name).cmp(&(other.0.rank, other.0.name))
+    }
+}
+
+impl std::fmt::Debug for Family {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.name)
+    }
+}
+
+impl Serialize for Family {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0.name)
     }
 }
 
@@ -288,6 +311,30 @@ pub const TEXTS: &[Channel] = &[Channel::Sms, Channel::Chat];
 /// Calls only.
 pub const CALL: &[Channel] = &[Channel::Call];
 
+/// Declares the family of the rules in a file of `src/rules/`: its `FAMILY`.
+///
+/// ```text
+/// family! {
+///     /// Pressure and threats (URG).
+///     name: "pressure", prefix: "URG", title: "Pressure and threats", rank: 10,
+/// }
+/// ```
+#[macro_export]
+macro_rules! family {
+    (
+        $(#[doc = $doc:literal])*
+        name: $name:literal, prefix: $prefix:literal, title: $title:literal, rank: $rank:literal $(,)?
+    ) => {
+        $(#[doc = $doc])*
+        pub static FAMILY: $crate::FamilyMeta = $crate::FamilyMeta {
+            name: $name,
+            prefix: $prefix,
+            title: $title,
+            rank: $rank,
+        };
+    };
+}
+
 /// Declares a rule: a unit struct with everything about it in one place: its doc comment
 /// (the long documentation), metadata, lifecycle, one-line summary, the explanation a person
 /// reads, and its check function.
@@ -296,7 +343,7 @@ pub const CALL: &[Channel] = &[Channel::Call];
 /// rule! {
 ///     /// What it finds, why it matters, an example, known false positives.
 ///     pub struct SecurityBreachLure;
-///     id: "SCN001", name: "security-breach-lure", family: Scenario, severity: Low,
+///     id: "SCN001", name: "security-breach-lure", severity: Low,
 ///     points: 10, channels: ALL, soft: true, status: Stable("0.1.0"),
 ///     summary: "Talks about a security breach",
 ///     explain: "The message says your {brand} account was hacked...",
@@ -304,6 +351,7 @@ pub const CALL: &[Channel] = &[Channel::Call];
 /// }
 /// ```
 ///
+/// The rule's family is its file's (the `FAMILY` that [`family!`] declares there).
 /// `soft: true` marks weak evidence (see [`RuleMeta::soft`]); rules are strong without it.
 /// `status` is `Stable`, `Deprecated` or `Removed` with the version it took effect
 /// ([`Status`]). `summary` and `explain` write `{brand}` for the brand's name.
@@ -312,7 +360,7 @@ macro_rules! rule {
     (
         $(#[doc = $doc:literal])*
         pub struct $name:ident;
-        id: $id:literal, name: $rname:literal, family: $family:ident, severity: $sev:ident,
+        id: $id:literal, name: $rname:literal, severity: $sev:ident,
         points: $points:literal, channels: $channels:expr, $(soft: $soft:literal,)?
         status: $status:ident($since:literal), summary: $summary:literal,
         explain: $explain:literal, check: $check:expr $(,)?
@@ -326,7 +374,7 @@ macro_rules! rule {
                 static META: $crate::RuleMeta = $crate::RuleMeta {
                     id: $id,
                     name: $rname,
-                    family: $crate::Family::$family,
+                    family: $crate::Family::of(&FAMILY),
                     severity: $crate::Severity::$sev,
                     points: $points,
                     channels: $channels,

@@ -221,8 +221,10 @@ fn rules_doc_is_in_sync() {
     );
 }
 
-/// Every locale names only real rules, and a translated locale gives every rule a title and
-/// an explanation (English takes them from the rules and `en.toml`).
+/// Every locale names only real rules, and translates a rule whole: its title and its
+/// explanation. A locale may lag behind a new rule (the report then shows the rule's English
+/// words, `redflag-engine`'s `a_rule_a_locale_lacks_is_explained_in_english` test): a new rule
+/// is three files, not eleven. What is untranslated is printed here, so that it is seen.
 #[test]
 fn locales_cover_every_rule() {
     let profile = Profile::embedded();
@@ -231,11 +233,20 @@ fn locales_cover_every_rule() {
     for (lang, l) in &profile.locales {
         for id in l.summary.keys().chain(l.explain.keys()) {
             assert!(ids.contains(id.as_str()), "{lang}: {id} is not a rule");
+            assert_eq!(
+                l.summary.contains_key(id),
+                l.explain.contains_key(id),
+                "{lang}: {id} needs both a [summary] and an [explain], or neither"
+            );
         }
         if lang != "en" {
-            for id in &ids {
-                assert!(l.summary.contains_key(*id), "{lang}: no [summary] for {id}");
-                assert!(l.explain.contains_key(*id), "{lang}: no [explain] for {id}");
+            let missing: Vec<&str> = ids
+                .iter()
+                .copied()
+                .filter(|id| !l.summary.contains_key(*id))
+                .collect();
+            if !missing.is_empty() {
+                eprintln!("{lang}: not translated yet (shown in English): {missing:?}");
             }
         }
     }

@@ -1,8 +1,13 @@
 //! Risky attachments.
 
 use crate::helpers::{phrase_hits, quote};
-use crate::{Context, EMAIL, Evidence, Finding, RuleMeta, rule};
+use crate::{Context, EMAIL, Evidence, Finding, RuleMeta, family, rule};
 use redflag_message::Attachment;
+
+family! {
+    /// Risky attachments (ATT).
+    name: "attachments", prefix: "ATT", title: "Risky attachments", rank: 7,
+}
 
 fn extension(name: &str) -> Option<String> {
     let name = name.trim().trim_end_matches(['.', ' ']);
@@ -43,7 +48,7 @@ rule! {
     /// are not counted, nor is a nameless HTML part (a second copy of the body that some
     /// mail programs send).
     pub struct RiskyAttachmentType;
-    id: "ATT001", name: "risky-attachment-type", family: Attachments, severity: High,
+    id: "ATT001", name: "risky-attachment-type", severity: High,
     points: 35, channels: EMAIL, status: Stable("0.1.0"), summary: "Has an attachment that can run code or open a web page",
     explain: "The email has an attachment of a risky type (a web page, an archive or a program). Opening it can install malware or show a fake login page.",
     check: |cx, meta, out| {
@@ -80,7 +85,7 @@ rule! {
     ///
     /// **Known false positives:** old-format Office files from people you know.
     pub struct MacroDocument;
-    id: "ATT002", name: "macro-document", family: Attachments, severity: High,
+    id: "ATT002", name: "macro-document", severity: High,
     points: 35, channels: EMAIL, status: Stable("0.1.0"), summary: "Has an Office document that can run macros",
     explain: "The email has an Office document that can run macros. Macros can install malware.",
     check: |cx, meta, out| {
@@ -109,7 +114,7 @@ rule! {
     ///
     /// **Known false positives:** mislabelled files from careless senders (rare).
     pub struct DisguisedAttachment;
-    id: "ATT003", name: "disguised-attachment", family: Attachments, severity: Critical,
+    id: "ATT003", name: "disguised-attachment", severity: Critical,
     points: 50, channels: EMAIL, status: Stable("0.1.0"), summary: "Has an attachment disguised as another file type",
     explain: "An attachment pretends to be one kind of file but is really another (for example a \"PDF\" that is a program).",
     check: disguised_attachment,
@@ -165,7 +170,7 @@ rule! {
     /// **Known false positives:** business invoices from Amazon Business (which are also in
     /// Your Orders).
     pub struct AttachmentOnOrderConfirmation;
-    id: "ATT004", name: "attachment-on-order-confirmation", family: Attachments, severity: Medium,
+    id: "ATT004", name: "attachment-on-order-confirmation", severity: Medium,
     points: 30, channels: EMAIL, status: Stable("0.1.0"), summary: "An order confirmation comes with an attachment",
     explain: "An order confirmation came with an attachment. The advisory says an attachment to an order confirmation is a red flag: {brand}'s real confirmations are in Your Orders.",
     check: |cx, meta, out| {

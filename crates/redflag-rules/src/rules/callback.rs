@@ -3,9 +3,14 @@
 use crate::helpers::{
     phrase_finding, phrase_hits, phrase_rule, quote, request_hits, said_of_scams, scam_story,
 };
-use crate::{ALL, CALL, Context, Evidence, Finding, RuleMeta, rule};
+use crate::{ALL, CALL, Context, Evidence, Finding, RuleMeta, family, rule};
 use redflag_extract::PhoneRef;
 use redflag_message::{SectionKind, Span};
+
+family! {
+    /// Phone numbers to call (PHN).
+    name: "callback", prefix: "PHN", title: "Callback numbers", rank: 2,
+}
 
 /// Phone numbers in the subject or body (not the sender or caller line).
 fn content_phones<'a>(cx: &'a Context<'_>) -> impl Iterator<Item = &'a PhoneRef> {
@@ -33,7 +38,7 @@ rule! {
     /// a contact label (`Send to:`, `Recipient`) is someone's contact (a gift's
     /// recipient, a delivery address), not a number to call.
     pub struct CallbackNumberNotBrand;
-    id: "PHN001", name: "callback-number-not-brand", family: Callback, severity: High,
+    id: "PHN001", name: "callback-number-not-brand", severity: High,
     points: 45, channels: ALL, status: Stable("0.1.0"), summary: "Gives a callback number that is not {brand}'s",
     explain: "The message gives a phone number to call that is not {brand}'s. The advisory warns: do not trust a phone number given in a message; it is fake and not tied to {brand}.",
     check: callback_number_not_brand,
@@ -117,7 +122,7 @@ rule! {
     /// **Known false positives:** ordinary messages from people ("call me at ..."), which
     /// seldom have other red flags; the points are modest.
     pub struct CallThisNumber;
-    id: "PHN002", name: "call-this-number", family: Callback, severity: Medium,
+    id: "PHN002", name: "call-this-number", severity: Medium,
     points: 15, channels: ALL, status: Stable("0.1.0"), summary: "Tells you to call a number given in the message",
     explain: "The message tells you to call a phone number. Scammers want you on the phone, where they can pressure you. Look the number up yourself from the company's real website or card instead.",
     check: call_this_number,
@@ -160,7 +165,7 @@ rule! {
     /// key press is the illegal-robocall pattern), and 45 when the call claims to be the
     /// brand.
     pub struct PressToConnect;
-    id: "PHN003", name: "press-to-connect", family: Callback, severity: Medium,
+    id: "PHN003", name: "press-to-connect", severity: Medium,
     points: 30, channels: CALL, status: Stable("0.1.0"), summary: "Robocall script: press a key to reach an agent",
     explain: "The call uses a recorded script that tells you to press a key or stay on the line. That is how robocall scams connect you to a scammer.",
     check: |cx, meta, out| {
@@ -190,7 +195,7 @@ rule! {
     /// so it needs a second red flag (a callback number, a key to press, pressure or a threat)
     /// to make a call suspicious.
     pub struct RobocallSalesPitch;
-    id: "PHN005", name: "robocall-sales-pitch", family: Callback, severity: Medium,
+    id: "PHN005", name: "robocall-sales-pitch", severity: Medium,
     points: 20, channels: CALL, status: Stable("0.1.0"), summary: "Call pitches debt relief, a lower rate, a discount or a warranty",
     explain: "The call offers to settle your debts or taxes, forgive a loan, lower your interest rate, give you a big discount, extend a warranty or send you on a free trip. Recorded sales calls like this are illegal unless you agreed to them in writing; the offer is bait for fees, card numbers and account details. Call the company yourself on a number you know.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "sales pitch"),
@@ -207,7 +212,7 @@ rule! {
     /// **Known false positives:** vanity numbers written in letters (`1-800-FLOWERS`), which
     /// count as disguised too; the points are modest.
     pub struct ObfuscatedPhoneNumber;
-    id: "PHN004", name: "obfuscated-phone-number", family: Callback, severity: Medium,
+    id: "PHN004", name: "obfuscated-phone-number", severity: Medium,
     points: 20, channels: ALL, status: Stable("0.1.0"), summary: "Writes a phone number in a disguised way",
     explain: "A phone number is written in a disguised way (letters instead of digits, or digits spaced apart). Real companies do not hide their numbers from spam filters.",
     check: |cx, meta, out| {
@@ -247,7 +252,7 @@ rule! {
     /// **Known false positives:** a company computer's real lock screen naming its own help
     /// desk's number.
     pub struct DeviceLockedCallNumber;
-    id: "PHN006", name: "device-locked-call-number", family: Callback, severity: High,
+    id: "PHN006", name: "device-locked-call-number", severity: High,
     points: 40, channels: ALL, status: Stable("0.1.0"), summary: "Says your device is locked and gives a number to call",
     explain: "The message or screen says your computer or phone is locked, blocked or crashed, and gives a number to call. Windows, Apple, browsers and {brand} never put a phone number in a warning; the number reaches fake \"support\" that wants to connect to your computer and take your money.",
     check: device_locked_call_number,

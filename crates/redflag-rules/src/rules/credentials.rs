@@ -7,8 +7,13 @@
 use crate::helpers::{
     next_word, phrase_finding, phrase_rule, request_hits, sentence_after, sentence_before,
 };
-use crate::{ALL, Context, Finding, RuleMeta, rule};
+use crate::{ALL, Context, Finding, RuleMeta, family, rule};
 use redflag_extract::NormText;
+
+family! {
+    /// Requests for logins, card, bank, SSN and identity data (CRD).
+    name: "credentials", prefix: "CRD", title: "Requests for personal and financial information", rank: 4,
+}
 
 /// A phrase rule whose finding is soft unless one of its hits asks to hand the thing over:
 /// a verb of the language files' `requests.hand_over` starts it or comes shortly before it
@@ -39,7 +44,7 @@ rule! {
     /// your password" (no verb that hands it over) is weak evidence, which an authenticated
     /// sender or links only to the brand outweigh.
     pub struct AsksForPassword;
-    id: "CRD001", name: "asks-for-password", family: Credentials, severity: High,
+    id: "CRD001", name: "asks-for-password", severity: High,
     points: 35, channels: ALL, status: Stable("0.1.0"), summary: "Asks for a password or login details",
     explain: "The message asks for your password or login details. {brand} will never ask for your password by email, text or phone.",
     check: |cx, meta, out| request_rule(cx, meta, out, "asks for login details"),
@@ -59,7 +64,7 @@ rule! {
     /// that is not the brand's or a known company's) or on a call, and then as weak
     /// evidence; otherwise the code goes into the brand's own app.
     pub struct AsksForOneTimeCode;
-    id: "CRD002", name: "asks-for-one-time-code", family: Credentials, severity: High,
+    id: "CRD002", name: "asks-for-one-time-code", severity: High,
     points: 40, channels: ALL, status: Stable("0.1.0"), summary: "Asks for a one-time or verification code",
     explain: "The message asks you to give or read out a one-time or verification code. That code is the key to your account; anyone who asks for it is stealing it.",
     check: asks_for_one_time_code,
@@ -150,7 +155,7 @@ rule! {
     /// "update your payment method" notice: a hit without a verb that hands the details
     /// over is weak evidence, which strong signs of a genuine message outweigh.
     pub struct AsksForCardDetails;
-    id: "CRD003", name: "asks-for-card-details", family: Credentials, severity: High,
+    id: "CRD003", name: "asks-for-card-details", severity: High,
     points: 35, channels: ALL, status: Stable("0.1.0"), summary: "Asks for credit or debit card details",
     explain: "The message asks for credit or debit card details. {brand} will never ask for your card number or security code by email, text or phone.",
     check: |cx, meta, out| request_rule(cx, meta, out, "asks for card details"),
@@ -168,7 +173,7 @@ rule! {
     /// "update your bank account" notice (weak evidence without a verb that hands the
     /// details over).
     pub struct AsksForBankDetails;
-    id: "CRD004", name: "asks-for-bank-details", family: Credentials, severity: High,
+    id: "CRD004", name: "asks-for-bank-details", severity: High,
     points: 35, channels: ALL, status: Stable("0.1.0"), summary: "Asks for bank account details",
     explain: "The message asks for bank details. {brand} will never ask for your bank account number by email, text or phone.",
     check: |cx, meta, out| request_rule(cx, meta, out, "asks for bank details"),
@@ -184,7 +189,7 @@ rule! {
     ///
     /// **Known false positives:** tax forms from an employer you expect.
     pub struct AsksForSsnOrTaxId;
-    id: "CRD005", name: "asks-for-ssn-or-tax-id", family: Credentials, severity: Critical,
+    id: "CRD005", name: "asks-for-ssn-or-tax-id", severity: Critical,
     points: 45, channels: ALL, status: Stable("0.1.0"), summary: "Asks for a Social Security number or tax ID",
     explain: "The message asks for your Social Security number or tax ID. {brand} will never ask for these in an email, text or call.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, true, "asks for an SSN or tax ID"),
@@ -201,7 +206,7 @@ rule! {
     /// **Known false positives:** identity checks you started (rental, bank account
     /// opening).
     pub struct AsksForIdDocument;
-    id: "CRD006", name: "asks-for-id-document", family: Credentials, severity: High,
+    id: "CRD006", name: "asks-for-id-document", severity: High,
     points: 30, channels: ALL, status: Stable("0.1.0"), summary: "Asks for a driver's license, passport or ID",
     explain: "The message asks for an ID document like a driver's license or passport. Scammers use them to open accounts in your name.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, true, "asks for an ID document"),
@@ -216,7 +221,7 @@ rule! {
     ///
     /// **Known false positives:** none in unsolicited messages.
     pub struct AsksIdentityQuestions;
-    id: "CRD007", name: "asks-identity-questions", family: Credentials, severity: High,
+    id: "CRD007", name: "asks-identity-questions", severity: High,
     points: 30, channels: ALL, status: Stable("0.1.0"), summary: "Asks identity questions like your mother's maiden name",
     explain: "The message asks identity questions like your mother's maiden name. {brand} will never ask those.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, true, "asks identity questions"),
@@ -234,7 +239,7 @@ rule! {
     /// "update your email preferences" (or profile, settings) is not a request to verify, and
     /// is not counted.
     pub struct AsksToVerifyAccount;
-    id: "CRD008", name: "asks-to-verify-account", family: Credentials, severity: Medium,
+    id: "CRD008", name: "asks-to-verify-account", severity: Medium,
     points: 20, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Asks you to verify or update your account information",
     explain: "The message asks you to verify or update your account or personal information. This is how phishing sites collect your details.",
     check: |cx, meta, out| {

@@ -10,8 +10,13 @@
 //! scam that borrows real Amazon links or a genuine-looking layout stays flagged.
 
 use crate::helpers::{phrase_hits, quote};
-use crate::{ALL, Context, EMAIL, Evidence, Finding, RuleMeta, TEXTS, VerifiedBy, rule};
+use crate::{ALL, Context, EMAIL, Evidence, Finding, RuleMeta, TEXTS, VerifiedBy, family, rule};
 use std::collections::BTreeSet;
+
+family! {
+    /// Signs that the message is genuine (GEN): not red flags, evidence for the message.
+    name: "genuine", prefix: "GEN", title: "Signs of a genuine message", rank: 14,
+}
 
 rule! {
     /// The email comes from the brand's own domain, or from the domain of another company
@@ -29,7 +34,7 @@ rule! {
     /// still carry a scammer's words (a review invitation stuffed with a phone number): the
     /// callback, payment and credential red flags still count in full.
     pub struct AuthenticatedSender;
-    id: "GEN001", name: "authenticated-sender", family: Genuine, severity: Info,
+    id: "GEN001", name: "authenticated-sender", severity: Info,
     points: 0, channels: EMAIL, status: Stable("0.1.0"), summary: "Sent from the brand's (or a known company's) own domain, confirmed by the mail server",
     explain: "The receiving mail server checked that this email really left the domain in its From line, and the check passed. Scammers cannot pass it for a domain they do not control.",
     check: authenticated_sender,
@@ -85,7 +90,7 @@ rule! {
     /// genuine message's links and add a phone number or a request; those red flags still
     /// count in full.
     pub struct BrandLinksOnly;
-    id: "GEN002", name: "brand-links-only", family: Genuine, severity: Info,
+    id: "GEN002", name: "brand-links-only", severity: Info,
     points: 0, channels: ALL, status: Stable("0.1.0"), summary: "Every link goes to the brand's own sites",
     explain: "Every link in the message goes to {brand}'s own websites. Still, the safest way is to type the address yourself or open the {brand} app.",
     check: brand_links_only,
@@ -153,7 +158,7 @@ rule! {
     /// **Known false positives:** (scams this sign could vouch for) fake order confirmations
     /// often use the real format; that is why this sign outweighs nothing.
     pub struct BrandOrderNumbers;
-    id: "GEN003", name: "brand-order-numbers", family: Genuine, severity: Info,
+    id: "GEN003", name: "brand-order-numbers", severity: Info,
     points: 0, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Quotes order numbers in the brand's format",
     explain: "The order number has {brand}'s real format. Scammers copy the format too, so check Your Orders in the {brand} app: a real order is there.",
     check: |cx, meta, out| {
@@ -187,7 +192,7 @@ rule! {
     /// source for each (`amazon.toml`, `common.toml`); a sender not on it is judged by the
     /// text.
     pub struct RegisteredTextSender;
-    id: "GEN004", name: "registered-text-sender", family: Genuine, severity: Info,
+    id: "GEN004", name: "registered-text-sender", severity: Info,
     points: 0, channels: TEXTS, status: Stable("0.1.0"), summary: "Texted from a registered sender ID or short code of the brand or a known company",
     explain: "The text came from a sender ID or short code that only its registered owner can use.",
     check: |cx, meta, out| {
@@ -218,7 +223,7 @@ rule! {
     /// password makes the brand send you a real code, then calls to ask for it: the text is
     /// genuine, the call is the scam. Never read a code to a caller.
     pub struct CodeWithWarning;
-    id: "GEN005", name: "code-with-warning", family: Genuine, severity: Info,
+    id: "GEN005", name: "code-with-warning", severity: Info,
     points: 0, channels: ALL, status: Stable("0.1.0"), summary: "A one-time code with a warning not to share it",
     explain: "Real one-time codes come with a warning not to share them. Never read a code to anyone who calls or texts you, even if they say they are from {brand}.",
     check: |cx, meta, out| {

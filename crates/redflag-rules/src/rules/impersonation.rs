@@ -2,9 +2,14 @@
 //! names another well-known company but links elsewhere.
 
 use crate::helpers::{host, phrase_hits, quote, said_of_scams, scam_story, unknown_links};
-use crate::{ALL, Context, Evidence, Finding, RuleMeta, TEXTS, rule};
+use crate::{ALL, Context, Evidence, Finding, RuleMeta, TEXTS, family, rule};
 use redflag_extract::UrlRef;
 use redflag_message::{Channel, Span};
+
+family! {
+    /// Claims to be the brand (IMP).
+    name: "impersonation", prefix: "IMP", title: "Claims to be the brand", rank: 0,
+}
 
 rule! {
     /// The message claims to come from the brand, or speaks for it.
@@ -21,7 +26,7 @@ rule! {
     ///
     /// **Known false positives:** none that matter: it carries no points.
     pub struct ClaimsBrand;
-    id: "IMP001", name: "claims-brand", family: Impersonation, severity: Info,
+    id: "IMP001", name: "claims-brand", severity: Info,
     points: 0, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Claims to be {brand} or to speak for {brand}",
     explain: "The message says it comes from {brand}, or speaks for {brand}. Scammers pose as {brand} because almost everyone has an account; redflag checks everything else in it against what {brand} really does.",
     check: claims_brand,
@@ -63,7 +68,7 @@ rule! {
     /// **Known false positives:** stylised names in marketing (`AMAZON` in capitals is not
     /// flagged; only character substitutions are).
     pub struct ObfuscatedBrandName;
-    id: "IMP002", name: "obfuscated-brand-name", family: Impersonation, severity: High,
+    id: "IMP002", name: "obfuscated-brand-name", severity: High,
     points: 40, channels: ALL, status: Stable("0.1.0"), summary: "Writes {brand}'s name in a disguised way",
     explain: "The name {brand} is written in a disguised way (numbers for letters, look-alike letters from other alphabets, or spaced-out letters). Real companies spell their own name normally; scammers disguise it to slip past spam filters.",
     check: obfuscated_brand_name,
@@ -118,7 +123,7 @@ rule! {
     /// back that the person asked for in the app can mention a real problem: that call
     /// reads as "suspicious", which is the advisory's advice for any call about the account.
     pub struct BrandScareWithCallToAction;
-    id: "IMP003", name: "brand-scare-with-call-to-action", family: Impersonation, severity: High,
+    id: "IMP003", name: "brand-scare-with-call-to-action", severity: High,
     points: 20, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Claims {brand}, tells a scam story and asks you to call, press or click",
     explain: "The message follows the scam script the advisory describes: it claims to be {brand}, tells a scary story, and asks you to call a number, press a key or click a link in the message. Real {brand} notices send you to the app or amazon.com, never to a number or site in the message.",
     check: brand_scare_with_call_to_action,
@@ -189,7 +194,7 @@ rule! {
     /// **Known false positives:** text copied from a bad OCR scan; code with names such as
     /// `getItem` is not counted (the letter must make an English word).
     pub struct LookalikeLetters;
-    id: "IMP004", name: "look-alike-letters", family: Impersonation, severity: Medium,
+    id: "IMP004", name: "look-alike-letters", severity: Medium,
     points: 30, channels: ALL, status: Stable("0.1.0"), summary: "Writes words with look-alike letters (I for l) to slip past filters",
     explain: "Some words are written with look-alike letters, such as a capital I in place of a small l (\"Iocked\", \"cIick\"). They look normal to you but fool spam filters; nobody writes that way by accident.",
     check: |cx, meta, out| {
@@ -223,7 +228,7 @@ rule! {
     /// **Known false positives:** a text from a friend who works at Amazon and talks about
     /// pay; texts from the brand's verified senders (Amazon Flex's offers) are not counted.
     pub struct BrandMoneyPitch;
-    id: "IMP006", name: "brand-money-pitch", family: Impersonation, severity: High,
+    id: "IMP006", name: "brand-money-pitch", severity: High,
     points: 30, channels: &[Channel::Sms, Channel::Chat, Channel::Call],
     status: Stable("0.1.0"), summary: "Uses {brand}'s name to offer a job or an investment, and asks you to answer",
     explain: "The message uses {brand}'s name to promise easy money: a job paid by the day or by the task, or an investment (\"invest $250 in {brand} stock\"). {brand} hires on amazon.jobs and never offers shares or a second income by text, chat or call. Such offers end in \"fees\", deposits and stolen IDs.",
@@ -312,7 +317,7 @@ rule! {
     /// UPS or IRS in capitals), and links to any well-known company's own site are fine
     /// (a store's text with a carrier's tracking link).
     pub struct OtherBrandLink;
-    id: "IMP005", name: "other-brand-link", family: Impersonation, severity: Medium,
+    id: "IMP005", name: "other-brand-link", severity: Medium,
     points: 30, channels: TEXTS, status: Stable("0.1.0"), summary: "A text names a company but links to another site",
     explain: "The text names a well-known company (a bank, a carrier, a store, the tax office) but its link goes to a site that is not that company's. Companies link to their own sites; someone else is using the name.",
     check: other_brand_link,

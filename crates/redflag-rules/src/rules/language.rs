@@ -1,7 +1,12 @@
 //! Typos and bad grammar.
 
 use crate::helpers::{phrase_finding, phrase_hits, quote};
-use crate::{ALL, Context, Evidence, Finding, RuleMeta, rule};
+use crate::{ALL, Context, Evidence, Finding, RuleMeta, family, rule};
+
+family! {
+    /// Typos and bad grammar (LNG).
+    name: "language", prefix: "LNG", title: "Typos and bad grammar", rank: 8,
+}
 
 rule! {
     /// A message that claims to be the brand has spelling mistakes (checked against the
@@ -16,7 +21,7 @@ rule! {
     /// skipped, text that is mostly unknown words is treated as another language, and the
     /// rule only runs on messages that claim to be the brand.
     pub struct SpellingMistakes;
-    id: "LNG001", name: "spelling-mistakes", family: Language, severity: Low,
+    id: "LNG001", name: "spelling-mistakes", severity: Low,
     points: 10, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Has spelling mistakes",
     explain: "The message has spelling mistakes. Real company messages are checked before they are sent; the advisory lists typos as a red flag.",
     check: spelling_mistakes,
@@ -71,7 +76,7 @@ rule! {
     /// **Known false positives:** "kindly" is ordinary in some varieties of English; the
     /// points are low and the rule only runs on messages that claim to be the brand.
     pub struct GrammarMistakes;
-    id: "LNG002", name: "grammar-mistakes", family: Language, severity: Low,
+    id: "LNG002", name: "grammar-mistakes", severity: Low,
     points: 10, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Has grammar mistakes or scam wording",
     explain: "The message has grammar mistakes or odd wording. The advisory lists typos and grammatical errors as red flags.",
     check: |cx, meta, out| {
@@ -94,7 +99,7 @@ rule! {
     /// **Known false positives:** some real bulk mail greets generically; the points are
     /// low.
     pub struct GenericGreeting;
-    id: "LNG003", name: "generic-greeting", family: Language, severity: Low,
+    id: "LNG003", name: "generic-greeting", severity: Low,
     points: 10, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Greets you as \"Dear Customer\" instead of by name",
     explain: "The message does not use your name (\"Dear Customer\"). Companies you do business with know your name; mass scams do not.",
     check: generic_greeting,

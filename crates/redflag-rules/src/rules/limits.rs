@@ -1,7 +1,12 @@
 //! Analysis cut short by redflag's own limits.
 
-use crate::{ALL, Context, Evidence, Finding, RuleMeta, rule};
+use crate::{ALL, Context, Evidence, Finding, RuleMeta, family, rule};
 use redflag_message::Span;
+
+family! {
+    /// redflag's own limits: part of the message was not read (LIM).
+    name: "limits", prefix: "LIM", title: "Analysis cut short", rank: 13,
+}
 
 /// Codes of the parse notes that say part of the message was not read
 /// (`redflag_message::ParseNote::code`).
@@ -23,7 +28,7 @@ rule! {
     /// **Known false positives:** very long genuine mail (a full terms-of-service text, an
     /// mbox saved as one message). Real messages from the brand stay far below the limits.
     pub struct AnalysisCutShort;
-    id: "LIM001", name: "analysis-cut-short", family: Limits, severity: Medium,
+    id: "LIM001", name: "analysis-cut-short", severity: Medium,
     points: 30, channels: ALL, status: Stable("0.1.0"), summary: "Too large or complex to check in full",
     explain: "The message is larger or more deeply built than redflag reads in full, so part of it was not checked. Scammers pad messages so that the lure sits past what a filter reads. What was read cannot vouch for the rest: treat the message with care.",
     check: cut_short,

@@ -8,9 +8,14 @@ use crate::helpers::{
     Lookalike, brand_lookalike, host, phrase_finding, phrase_hits, quote, registrable,
     request_hits, unknown_links,
 };
-use crate::{ALL, Context, Evidence, Finding, RuleMeta, TEXTS, rule};
+use crate::{ALL, Context, Evidence, Finding, RuleMeta, TEXTS, family, rule};
 use redflag_extract::{UrlRef, UrlSource};
 use redflag_message::Channel;
+
+family! {
+    /// Links to phony sites (LNK).
+    name: "links", prefix: "LNK", title: "Links to phony sites", rank: 3,
+}
 
 /// Web links with a host (no `mailto:` or `tel:`).
 fn web_links<'a>(cx: &'a Context<'_>) -> impl Iterator<Item = &'a UrlRef> {
@@ -64,7 +69,7 @@ rule! {
     /// skipped; a mismatch weighs 40 points when the text shows the brand's domain, the
     /// message claims the brand or the target is an IP address, and 20 otherwise.
     pub struct LinkTextDomainMismatch;
-    id: "LNK001", name: "link-text-domain-mismatch", family: Links, severity: High,
+    id: "LNK001", name: "link-text-domain-mismatch", severity: High,
     points: 40, channels: ALL, status: Stable("0.1.0"), summary: "Link text shows one address but goes to another",
     explain: "A link shows one web address but actually goes somewhere else. That is a classic trick to send you to a fake site.",
     check: link_text_domain_mismatch,
@@ -137,7 +142,7 @@ rule! {
     /// domain (not failing authentication) is skipped; the look-alike checks still apply to
     /// it. Pasted without its sender, such a link counts as above.
     pub struct OffBrandLink;
-    id: "LNK002", name: "off-brand-link", family: Links, severity: Medium,
+    id: "LNK002", name: "off-brand-link", severity: Medium,
     points: 30, channels: ALL, status: Stable("0.1.0"), summary: "Claims to be {brand} but links elsewhere",
     explain: "The message claims to be from {brand} but links to a website that is not {brand}'s.",
     check: off_brand_link,
@@ -266,7 +271,7 @@ rule! {
     /// **Known false positives:** unrelated sites with "amazon" in their name (the river,
     /// third-party sellers' tools).
     pub struct LookalikeDomain;
-    id: "LNK003", name: "lookalike-domain", family: Links, severity: High,
+    id: "LNK003", name: "lookalike-domain", severity: High,
     points: 50, channels: ALL, status: Stable("0.1.0"), summary: "Links to a look-alike of {brand}'s domain",
     explain: "A link goes to a fake look-alike of {brand}'s website (an extra word, a swapped letter, or a different ending). Real {brand} addresses end in amazon.com or a country domain.",
     check: lookalike_domain,
@@ -337,7 +342,7 @@ rule! {
     /// **Known false positives:** genuine sites in other scripts that happen to mix scripts;
     /// rare in mail claiming to be Amazon.
     pub struct IdnHomographDomain;
-    id: "LNK004", name: "idn-homograph-domain", family: Links, severity: Critical,
+    id: "LNK004", name: "idn-homograph-domain", severity: Critical,
     points: 60, channels: ALL, status: Stable("0.1.0"), summary: "Links to a domain that fakes {brand}'s with look-alike letters",
     explain: "A link uses letters from another alphabet that look like {brand}'s name. On screen it looks real; it goes to a different site.",
     check: idn_homograph_domain,
@@ -386,7 +391,7 @@ rule! {
     /// **Known false positives:** third-party pages about Amazon (reviews, seller tools);
     /// brand-in-path counts less than brand-in-sub-domain.
     pub struct BrandInSubdomainOrPath;
-    id: "LNK005", name: "brand-in-subdomain-or-path", family: Links, severity: High,
+    id: "LNK005", name: "brand-in-subdomain-or-path", severity: High,
     points: 45, channels: ALL, status: Stable("0.1.0"), summary: "Puts {brand}'s name in a sub-domain or path of another site",
     explain: "A link puts {brand}'s name at the front or in the middle of someone else's web address, so a quick look sees \"{brand}\". What counts is the part just before the ending (like .com), and that is not {brand}.",
     check: brand_in_subdomain_or_path,
@@ -434,7 +439,7 @@ rule! {
     ///
     /// **Known false positives:** technical mail about servers (rare in consumer mail).
     pub struct IpAddressLink;
-    id: "LNK006", name: "ip-address-link", family: Links, severity: High,
+    id: "LNK006", name: "ip-address-link", severity: High,
     points: 35, channels: ALL, status: Stable("0.1.0"), summary: "Links to a bare IP address",
     explain: "A link goes to a bare number (an IP address) instead of a named website. {brand} never links to an IP address.",
     check: |cx, meta, out| {
@@ -454,7 +459,7 @@ rule! {
     /// **Known false positives:** newsletters and people sharing links; weak on its own.
     /// The brand's own short links (amzn.to, a.co) are not counted.
     pub struct ShortenedLink;
-    id: "LNK007", name: "shortened-link", family: Links, severity: Low,
+    id: "LNK007", name: "shortened-link", severity: Low,
     points: 15, channels: ALL, status: Stable("0.1.0"), summary: "Uses a link shortener that hides the real site",
     explain: "A link is shortened, which hides where it really goes.",
     check: |cx, meta, out| {
@@ -481,7 +486,7 @@ rule! {
     /// and say it on the phone, so an address written only with the word "dot" weighs 10
     /// points; brackets and `hxxp` weigh 30.
     pub struct ObfuscatedLink;
-    id: "LNK008", name: "obfuscated-link", family: Links, severity: Medium,
+    id: "LNK008", name: "obfuscated-link", severity: Medium,
     points: 30, channels: ALL, status: Stable("0.1.0"), summary: "Writes a web address in a disguised way",
     explain: "A web address is written in a disguised way (like hxxp or [.]), to get past filters. Legitimate senders do not do that.",
     check: |cx, meta, out| {
@@ -509,7 +514,7 @@ rule! {
     /// **Known false positives:** real sites on those endings; weak on its own. In email it
     /// counts only when the message claims to be the brand.
     pub struct RiskyTldLink;
-    id: "LNK009", name: "risky-tld-link", family: Links, severity: Low,
+    id: "LNK009", name: "risky-tld-link", severity: Low,
     points: 15, channels: ALL, status: Stable("0.1.0"), summary: "Links to a web ending popular with scammers",
     explain: "A link goes to a web address ending that is cheap and popular with scammers.",
     check: risky_tld_link,
@@ -543,7 +548,7 @@ rule! {
     ///
     /// **Known false positives:** none in consumer mail.
     pub struct LinkUserinfoTrick;
-    id: "LNK010", name: "link-userinfo-trick", family: Links, severity: High,
+    id: "LNK010", name: "link-userinfo-trick", severity: High,
     points: 50, channels: ALL, status: Stable("0.1.0"), summary: "Hides the real site after an @ in the link",
     explain: "A link hides the real website after an @ sign: everything before the @ is ignored by the browser.",
     check: |cx, meta, out| {
@@ -564,7 +569,7 @@ rule! {
     /// **Known false positives:** hobby sites, small shops and Google Sites pages shared by
     /// friends; weak on its own.
     pub struct FreeHostingLink;
-    id: "LNK011", name: "free-hosting-link", family: Links, severity: Low,
+    id: "LNK011", name: "free-hosting-link", severity: Low,
     points: 15, channels: ALL, status: Stable("0.1.0"), summary: "Links to a page on free hosting that anyone can set up",
     explain: "A link goes to a page on free hosting, where anyone can put up a page in minutes. Real companies link to their own websites.",
     check: |cx, meta, out| {
@@ -590,7 +595,7 @@ rule! {
     /// **Known false positives:** a newsletter's prize draw whose links go through a
     /// mailing service's click tracker.
     pub struct BaitLink;
-    id: "LNK012", name: "bait-link", family: Links, severity: Low,
+    id: "LNK012", name: "bait-link", severity: Low,
     points: 15, channels: ALL, status: Stable("0.1.0"), summary: "Offers a prize or riches and links to another site",
     explain: "The message offers a prize, a date, a windfall or riches and links to a site that is not the sender's own. A company with a real promotion links to its own site; the bait is there to get you to the link.",
     check: bait_link,
@@ -664,7 +669,7 @@ rule! {
     ///
     /// **Known false positives:** none known.
     pub struct LinkActivationTrick;
-    id: "LNK015", name: "link-activation-trick", family: Links, severity: High,
+    id: "LNK015", name: "link-activation-trick", severity: High,
     points: 30, channels: TEXTS, status: Stable("0.1.0"), summary: "Tells you to reply or copy the link to make it work",
     explain: "The text asks you to reply, or to copy its link into your browser, to make the link work. Phones turn off links in texts from unknown senders; a real company's text never needs you to turn its link back on.",
     check: |cx, meta, out| {
@@ -695,7 +700,7 @@ rule! {
     /// bill, linking to its own site; the points are moderate so that it takes another red
     /// flag to make a scam.
     pub struct LureWithLink;
-    id: "LNK013", name: "lure-with-link", family: Links, severity: Medium,
+    id: "LNK013", name: "lure-with-link", severity: Medium,
     points: 20, channels: TEXTS, status: Stable("0.1.0"), summary: "A text tells a scam story and links to an unknown site",
     explain: "The text tells a story meant to worry or tempt you (a charge, a locked account, a parcel, a prize, a job, an invitation) and links to a site that belongs to no known company. That is how most scam texts work: a real company's text links to its own site, or to none.",
     check: lure_with_link,
@@ -738,7 +743,7 @@ rule! {
     ///
     /// **Known false positives:** abbreviated names (`bkng.com`); the points are low.
     pub struct GibberishDomainLink;
-    id: "LNK014", name: "gibberish-domain-link", family: Links, severity: Low,
+    id: "LNK014", name: "gibberish-domain-link", severity: Low,
     points: 15, channels: TEXTS, status: Stable("0.1.0"), summary: "Links to a site with a machine-made name",
     explain: "The text links to a site whose name is gibberish (letters without vowels, or letters and digits mixed). Scam texts come from throw-away sites registered by the thousand under machine-made names.",
     check: |cx, meta, out| {

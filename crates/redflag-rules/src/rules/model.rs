@@ -1,8 +1,13 @@
 //! The statistical text model's opinion, as a finding like any other.
 
 use crate::helpers::phrase_hits;
-use crate::{AuthStatus, Context, Evidence, Finding, RuleMeta, rule};
+use crate::{AuthStatus, Context, Evidence, Finding, RuleMeta, family, rule};
 use redflag_message::Channel;
+
+family! {
+    /// The statistical text model's opinion (MDL).
+    name: "model", prefix: "MDL", title: "Text model", rank: 12,
+}
 
 /// Channels the shipped model has seen both scams and legitimate messages of. Its training
 /// data has no legitimate calls, so on a call its opinion would only say "this is a call".
@@ -49,7 +54,7 @@ rule! {
     /// its own model on its own mail with `redflag train` and use it with `--model`. It
     /// does not run on calls: the public training data has no legitimate calls.
     pub struct ModelSaysScam;
-    id: "MDL001", name: "model-says-scam", family: Model, severity: Medium,
+    id: "MDL001", name: "model-says-scam", severity: Medium,
     points: 25, channels: MODEL_CHANNELS, soft: true, status: Stable("0.1.0"), summary: "The text model says the message reads like known scams",
     explain: "A statistical text model, trained on thousands of real scam and legitimate messages, says this message reads like the scams it has seen. It only adds weight to the red flags above; it never decides alone.",
     check: model_says_scam,

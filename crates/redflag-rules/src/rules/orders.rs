@@ -2,8 +2,13 @@
 //! order history.
 
 use crate::helpers::{phrase_hits, quote};
-use crate::{ALL, Context, Evidence, Finding, RuleMeta, rule};
+use crate::{ALL, Context, Evidence, Finding, RuleMeta, family, rule};
 use redflag_message::Span;
+
+family! {
+    /// Order claims (ORD).
+    name: "orders", prefix: "ORD", title: "Order claims", rank: 11,
+}
 
 rule! {
     /// A message that claims to be the brand quotes an "order number" that does not have
@@ -20,7 +25,7 @@ rule! {
     /// a well-formed Amazon order number is not flagged: the odd number is then a seller's
     /// own reference.
     pub struct MalformedOrderNumber;
-    id: "ORD001", name: "malformed-order-number", family: Orders, severity: Medium,
+    id: "ORD001", name: "malformed-order-number", severity: Medium,
     points: 30, channels: ALL, status: Stable("0.1.0"), summary: "Quotes an order number that is not in {brand}'s format",
     explain: "The message quotes an \"order number\" that is not in {brand}'s format ({brand} order numbers look like 123-1234567-1234567). The order is made up.",
     check: malformed_order_number,
@@ -87,7 +92,7 @@ rule! {
     /// **Known false positives:** an incomplete or old history export, or an amount that
     /// includes tax or shipping the export splits differently.
     pub struct OrderNotInHistory;
-    id: "ORD002", name: "order-not-in-history", family: Orders, severity: High,
+    id: "ORD002", name: "order-not-in-history", severity: High,
     points: 40, channels: ALL, status: Stable("0.1.0"), summary: "Claims an order that is not in your order history",
     explain: "The order the message claims (its number, or the amount and item it says you were charged for) is not in your order history. The advisory says: go to Your Orders to verify; if no order matches the correspondence, the message is not from {brand}.",
     check: order_not_in_history,

@@ -2,8 +2,13 @@
 //! apps, fees, odd purchases.
 
 use crate::helpers::{phrase_finding, phrase_rule, request_hits, sentence_before};
-use crate::{ALL, Context, rule};
+use crate::{ALL, Context, family, rule};
 use redflag_message::{Channel, Span};
+
+family! {
+    /// Payment outside the brand (PAY).
+    name: "payment", prefix: "PAY", title: "Payment outside the brand's website", rank: 6,
+}
 
 rule! {
     /// Asks you to buy gift cards or pay with them.
@@ -16,7 +21,7 @@ rule! {
     /// **Known false positives:** gift-card promotions (which do not ask you to pay a
     /// problem away with them).
     pub struct GiftCardPayment;
-    id: "PAY001", name: "gift-card-payment", family: Payment, severity: Critical,
+    id: "PAY001", name: "gift-card-payment", severity: Critical,
     points: 45, channels: ALL, status: Stable("0.1.0"), summary: "Asks for payment with gift cards",
     explain: "The message asks you to pay with gift cards. Gift cards are for gifts, not payments: anyone who asks to be paid with them is a scammer. {brand} never takes gift cards as payment for a problem.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, true, "wants gift cards"),
@@ -31,7 +36,7 @@ rule! {
     ///
     /// **Known false positives:** none known.
     pub struct ReadOutCardCodes;
-    id: "PAY002", name: "read-out-card-codes", family: Payment, severity: Critical,
+    id: "PAY002", name: "read-out-card-codes", severity: Critical,
     points: 50, channels: ALL, status: Stable("0.1.0"), summary: "Asks you to read out or send card codes",
     explain: "The message asks you to read out, text or photograph the codes on a card. Once a scammer has the code, the money is gone.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, true, "wants card codes"),
@@ -48,7 +53,7 @@ rule! {
     /// **Known false positives:** news and newsletters about crypto, so in email it counts
     /// only when the message claims to be the brand.
     pub struct CryptoPayment;
-    id: "PAY003", name: "crypto-payment", family: Payment, severity: High,
+    id: "PAY003", name: "crypto-payment", severity: High,
     points: 30, channels: ALL, status: Stable("0.1.0"), summary: "Asks for payment in cryptocurrency",
     explain: "The message asks for payment in cryptocurrency or at a Bitcoin machine. {brand} will never ask you to pay with crypto.",
     check: |cx, meta, out| {
@@ -69,7 +74,7 @@ rule! {
     ///
     /// **Known false positives:** a bank's own alert about a Zelle payment you made.
     pub struct WireOrAppPayment;
-    id: "PAY004", name: "wire-or-app-payment", family: Payment, severity: High,
+    id: "PAY004", name: "wire-or-app-payment", severity: High,
     points: 30, channels: ALL, status: Stable("0.1.0"), summary: "Asks for a wire transfer or payment-app transfer",
     explain: "The message asks you to send money by wire transfer or a payment app (Zelle, Cash App, Venmo, Western Union). {brand} will never ask you to pay outside its website.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, true, "wants a transfer"),
@@ -87,7 +92,7 @@ rule! {
     /// refunded (`Refund of $2 towards your card verification fee will be credited`) is not
     /// a request.
     pub struct FeeRequest;
-    id: "PAY005", name: "fee-request", family: Payment, severity: Medium,
+    id: "PAY005", name: "fee-request", severity: Medium,
     points: 25, channels: ALL, status: Stable("0.1.0"), summary: "Asks for a fee or an unpaid balance",
     explain: "The message asks for a fee to fix a problem, release a package or get a refund. {brand} does not charge fees like that.",
     check: |cx, meta, out| {
@@ -124,7 +129,7 @@ rule! {
     /// **Known false positives:** errands between people you know, so it counts only in calls
     /// and in messages that claim to be the brand.
     pub struct UnusualPurchaseRequest;
-    id: "PAY006", name: "unusual-purchase-request", family: Payment, severity: High,
+    id: "PAY006", name: "unusual-purchase-request", severity: High,
     points: 30, channels: ALL, status: Stable("0.1.0"), summary: "Sends you to a store to buy something",
     explain: "The message asks you to go to a store and buy something, or not to tell the cashier. Those are odd purchases the advisory warns about.",
     check: |cx, meta, out| {

@@ -1,8 +1,13 @@
 //! Pressure and threats: deadlines, suspension, legal threats, secrecy.
 
 use crate::helpers::{phrase_finding, phrase_hits, phrase_rule};
-use crate::{ALL, Context, Finding, RuleMeta, rule};
+use crate::{ALL, Context, Finding, RuleMeta, family, rule};
 use redflag_message::Channel;
+
+family! {
+    /// Pressure and threats (URG).
+    name: "pressure", prefix: "URG", title: "Pressure and threats", rank: 10,
+}
 
 rule! {
     /// Pushes you to act now: deadlines, "immediately", "within 24 hours", "final notice".
@@ -13,7 +18,7 @@ rule! {
     ///
     /// **Known false positives:** real reminders with dates; the points are low.
     pub struct DeadlinePressure;
-    id: "URG001", name: "deadline-pressure", family: Pressure, severity: Low,
+    id: "URG001", name: "deadline-pressure", severity: Low,
     points: 10, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Pushes you to act right away",
     explain: "The message pushes you to act right away. {brand} will not pressure you to act now; scammers hurry you so that you do not stop and check.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "pressure"),
@@ -30,7 +35,7 @@ rule! {
     /// **Known false positives:** real service notices ("your subscription will be
     /// cancelled at the end of the month"); the points are low.
     pub struct SuspensionThreat;
-    id: "URG002", name: "suspension-threat", family: Pressure, severity: Low,
+    id: "URG002", name: "suspension-threat", severity: Low,
     points: 15, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Threatens to close, lock or charge your account",
     explain: "The message threatens to close, lock or charge your account if you do not act. That threat is a pressure tactic.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "threat"),
@@ -47,7 +52,7 @@ rule! {
     /// For that reason it counts only in calls, texts and chats, or in an email that claims
     /// to be the brand.
     pub struct LegalThreat;
-    id: "URG003", name: "legal-threat", family: Pressure, severity: Medium,
+    id: "URG003", name: "legal-threat", severity: Medium,
     points: 20, channels: ALL, status: Stable("0.1.0"), summary: "Threatens arrest, legal action or the police",
     explain: "The message threatens arrest, legal action or the police. Real companies do not threaten you like that; government imposters and scammers do.",
     check: legal_threat,
@@ -73,7 +78,7 @@ rule! {
     /// otherwise. A bank's "do not share this code with anyone" is protective and not
     /// matched.
     pub struct SecrecyDemand;
-    id: "URG004", name: "secrecy-demand", family: Pressure, severity: High,
+    id: "URG004", name: "secrecy-demand", severity: High,
     points: 20, channels: ALL, status: Stable("0.1.0"), summary: "Tells you to keep it secret or stay on the line",
     explain: "The message tells you to keep this secret or to stay on the line. Scammers isolate you so that nobody can warn you.",
     check: |cx, meta, out| {

@@ -1,8 +1,13 @@
 //! Remote access and software installs.
 
 use crate::helpers::{phrase_finding, request_hits};
-use crate::{ALL, Context, Finding, RuleMeta, rule};
+use crate::{ALL, Context, Finding, RuleMeta, family, rule};
 use redflag_message::Channel;
+
+family! {
+    /// Remote access and software installs (RMT).
+    name: "remote-access", prefix: "RMT", title: "Remote access and software installs", rank: 5,
+}
 
 rule! {
     /// Asks for remote access, screen sharing, or names a remote-control tool (AnyDesk,
@@ -17,7 +22,7 @@ rule! {
     /// **Known false positives:** IT support you called yourself; newsletters about remote
     /// work (in an email that does not claim to be the brand, only a named tool counts).
     pub struct RemoteAccessRequest;
-    id: "RMT001", name: "remote-access-request", family: RemoteAccess, severity: Critical,
+    id: "RMT001", name: "remote-access-request", severity: Critical,
     points: 50, channels: ALL, status: Stable("0.1.0"), summary: "Asks for remote access or screen sharing",
     explain: "The message asks for remote access to your computer or phone, or to share your screen. {brand} will never ask for remote access. With it, a scammer can reach your bank and passwords.",
     check: remote_access_request,
@@ -52,7 +57,7 @@ rule! {
     /// **Known false positives:** "download the Amazon app" in real Amazon mail, which is
     /// skipped when the brand's name follows.
     pub struct SoftwareInstallRequest;
-    id: "RMT002", name: "software-install-request", family: RemoteAccess, severity: Medium,
+    id: "RMT002", name: "software-install-request", severity: Medium,
     points: 25, channels: ALL, status: Stable("0.1.0"), summary: "Asks you to download or install software",
     explain: "The message asks you to download or install something. The advisory warns against prompts to install software; it can be malware or a remote-access tool.",
     check: software_install_request,

@@ -2,7 +2,12 @@
 //! weak, because real companies write about orders and security too; it sets the advice.
 
 use crate::helpers::phrase_rule;
-use crate::{ALL, rule};
+use crate::{ALL, family, rule};
+
+family! {
+    /// The advisory's scenarios (SCN).
+    name: "scenario", prefix: "SCN", title: "Scam scenarios", rank: 1,
+}
 
 rule! {
     /// Talks about a security breach, unauthorised access or suspicious sign-in.
@@ -15,7 +20,7 @@ rule! {
     /// **Known false positives:** real security notices (which never ask you to call a number
     /// or give details); the points are low for that reason.
     pub struct SecurityBreachLure;
-    id: "SCN001", name: "security-breach-lure", family: Scenario, severity: Low,
+    id: "SCN001", name: "security-breach-lure", severity: Low,
     points: 10, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Security breach or suspicious sign-in story",
     explain: "The message talks about a security problem with your account. This is the first lure the advisory lists: a fake \"security breach\" makes you anxious so that you call or click without thinking.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "security scare"),
@@ -33,7 +38,7 @@ rule! {
     /// **Known false positives:** real fraud alerts from banks (they do not ask for codes or
     /// card numbers).
     pub struct FraudulentChargeLure;
-    id: "SCN002", name: "fraudulent-charge-lure", family: Scenario, severity: Low,
+    id: "SCN002", name: "fraudulent-charge-lure", severity: Low,
     points: 10, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Fraudulent or unexpected charge story",
     explain: "The message talks about a charge or purchase you did not make. Fake \"fraudulent charge\" alerts are a common way to get you to call a fake support line.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "charge scare"),
@@ -48,7 +53,7 @@ rule! {
     ///
     /// **Known false positives:** real order problems (which Your Orders also shows).
     pub struct UnfulfilledOrderLure;
-    id: "SCN003", name: "unfulfilled-order-lure", family: Scenario, severity: Low,
+    id: "SCN003", name: "unfulfilled-order-lure", severity: Low,
     points: 10, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Unfulfilled or cancelled order story",
     explain: "The message says an order could not be completed. \"Unfulfilled order\" is one of the lures the advisory lists.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "order problem"),
@@ -64,7 +69,7 @@ rule! {
     ///
     /// **Known false positives:** real carrier delay notices.
     pub struct LostPackageLure;
-    id: "SCN004", name: "lost-package-lure", family: Scenario, severity: Low,
+    id: "SCN004", name: "lost-package-lure", severity: Low,
     points: 10, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Lost, held or undeliverable package story",
     explain: "The message says a package is lost, held or could not be delivered. Fake delivery problems are used to get you to click a link or pay a small fee.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "delivery problem"),
@@ -81,7 +86,7 @@ rule! {
     /// **Known false positives:** every real order confirmation. The points are low; other
     /// checks (sender, links, numbers) decide.
     pub struct OrderConfirmationLure;
-    id: "SCN005", name: "order-confirmation-lure", family: Scenario, severity: Info,
+    id: "SCN005", name: "order-confirmation-lure", severity: Info,
     points: 5, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Order confirmation, receipt or invoice",
     explain: "The message looks like an order confirmation or invoice. Fake order confirmations for things you did not buy are the most reported {brand} scam. Check Your Orders in the {brand} app instead.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "order confirmation"),
@@ -97,7 +102,7 @@ rule! {
     /// **Known false positives:** real account notices, which never come with a number to
     /// call or a form for card details.
     pub struct AccountLockedLure;
-    id: "SCN006", name: "account-locked-lure", family: Scenario, severity: Low,
+    id: "SCN006", name: "account-locked-lure", severity: Low,
     points: 10, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Account locked or order on hold story",
     explain: "The message says your account is locked or an order is on hold. \"Your account is locked - order is on hold\" is a lure the advisory names word for word.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "account lock"),
@@ -113,7 +118,7 @@ rule! {
     ///
     /// **Known false positives:** real renewal reminders.
     pub struct MembershipRenewalLure;
-    id: "SCN007", name: "membership-renewal-lure", family: Scenario, severity: Low,
+    id: "SCN007", name: "membership-renewal-lure", severity: Low,
     points: 10, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Membership renewal or subscription charge story",
     explain: "The message is about a membership renewal or subscription charge. Fake Prime renewals are used to get you to call and \"cancel\".",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "renewal"),
@@ -129,7 +134,7 @@ rule! {
     ///
     /// **Known false positives:** real refund notices.
     pub struct RefundLure;
-    id: "SCN008", name: "refund-lure", family: Scenario, severity: Low,
+    id: "SCN008", name: "refund-lure", severity: Low,
     points: 10, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Refund or compensation offer",
     explain: "The message offers a refund. Scammers use fake refunds to get into your bank account or to claim you were \"over-refunded\" and must pay money back.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "refund offer"),
@@ -144,7 +149,7 @@ rule! {
     ///
     /// **Known false positives:** real contest notices you entered.
     pub struct PrizeLure;
-    id: "SCN009", name: "prize-lure", family: Scenario, severity: Low,
+    id: "SCN009", name: "prize-lure", severity: Low,
     points: 15, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Prize, gift or reward you did not enter for",
     explain: "The message says you won a prize or a gift. Real companies do not give prizes to random people who then have to click, call or pay.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "prize"),
@@ -160,7 +165,7 @@ rule! {
     ///
     /// **Known false positives:** real recruiting mail.
     pub struct JobOfferLure;
-    id: "SCN010", name: "job-offer-lure", family: Scenario, severity: Low,
+    id: "SCN010", name: "job-offer-lure", severity: Low,
     points: 10, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Job offer or easy money",
     explain: "The message offers a job or easy money. Fake job offers that use {brand}'s name are a known scam.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "job offer"),
@@ -176,7 +181,7 @@ rule! {
     ///
     /// **Known false positives:** real payment reminders (Your Orders shows them too).
     pub struct PaymentProblemLure;
-    id: "SCN011", name: "payment-problem-lure", family: Scenario, severity: Low,
+    id: "SCN011", name: "payment-problem-lure", severity: Low,
     points: 10, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Payment problem or request to update payment details",
     explain: "The message asks you to update or fix your payment information. The advisory says: if Your Orders does not ask you to update your payment method, the message is not from {brand}.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "payment problem"),
@@ -191,7 +196,7 @@ rule! {
     ///
     /// **Known false positives:** real support conversations you started.
     pub struct TechSupportLure;
-    id: "SCN012", name: "tech-support-lure", family: Scenario, severity: Low,
+    id: "SCN012", name: "tech-support-lure", severity: Low,
     points: 10, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Infected device or tech-support story",
     explain: "The message says your computer or phone has a problem that \"support\" will fix. This is how remote-access scams start.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "tech-support story"),
@@ -210,7 +215,7 @@ rule! {
     /// **Known false positives:** a real storage warning from your own provider (which does
     /// not ask you to confirm a password through a link).
     pub struct MailboxLure;
-    id: "SCN013", name: "mailbox-lure", family: Scenario, severity: Low,
+    id: "SCN013", name: "mailbox-lure", severity: Low,
     points: 10, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "Mailbox full, password expiring or email closing story",
     explain: "The message says your mailbox is full, your password expires or your email will be closed. These are the most common lures for stealing email passwords, and with your email a thief can reset your other accounts.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "mailbox scare"),
@@ -228,7 +233,7 @@ rule! {
     /// **Known false positives:** a dating service you joined; ordinary mail rarely uses
     /// these words.
     pub struct DatingLure;
-    id: "SCN014", name: "dating-lure", family: Scenario, severity: Low,
+    id: "SCN014", name: "dating-lure", severity: Low,
     points: 20, channels: ALL, status: Stable("0.1.0"), summary: "Dating, singles or explicit-photo bait",
     explain: "The message offers dates, singles or explicit photos. Such bait leads to paid sites that take card details, and to romance scams.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "dating bait"),
@@ -245,7 +250,7 @@ rule! {
     ///
     /// **Known false positives:** real business proposals from people you know.
     pub struct WindfallLure;
-    id: "SCN015", name: "windfall-lure", family: Scenario, severity: Low,
+    id: "SCN015", name: "windfall-lure", severity: Low,
     points: 20, channels: ALL, status: Stable("0.1.0"), summary: "Inheritance, donation or business-deal windfall from a stranger",
     explain: "The message promises money from a stranger: an inheritance, a donation, unclaimed funds or a business deal. That money does not exist; the fees and bank details asked for along the way are the scam.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "windfall"),
@@ -263,7 +268,7 @@ rule! {
     /// **Known false positives:** news from an exchange you use (its own sender domain
     /// then checks out).
     pub struct InvestmentLure;
-    id: "SCN016", name: "investment-lure", family: Scenario, severity: Low,
+    id: "SCN016", name: "investment-lure", severity: Low,
     points: 15, channels: ALL, status: Stable("0.1.0"), summary: "Crypto, trading or casino riches",
     explain: "The message promises crypto, trading or casino riches. Investment scams cost people more than any other fraud, and \"claim your tokens\" pages empty the wallet you connect.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "investment bait"),
@@ -284,7 +289,7 @@ rule! {
     /// **Known false positives:** a genuine "your device is locked" notice from Find My or
     /// a company's own lock screen; the points are low.
     pub struct TechSupportPopUp;
-    id: "SCN017", name: "tech-support-pop-up", family: Scenario, severity: Low,
+    id: "SCN017", name: "tech-support-pop-up", severity: Low,
     points: 10, channels: ALL, soft: true, status: Stable("0.1.0"), summary: "A screen says your device is locked or crashed",
     explain: "The screen says your computer or phone is locked, blocked or crashed, and tells you to call a number. This is the tech-support pop-up: Windows, Apple, browsers and {brand} never put a phone number in a warning, and the people at that number want to connect to your computer and take your money.",
     check: |cx, meta, out| phrase_rule(cx, meta, out, false, "pop-up story"),

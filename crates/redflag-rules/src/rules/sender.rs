@@ -2,8 +2,13 @@
 //! elsewhere, failed or missing authentication, and texts from unexpected senders.
 
 use crate::helpers::{brand_lookalike, quote, registrable};
-use crate::{AuthStatus, Context, EMAIL, Evidence, Finding, RuleMeta, TEXTS, rule};
+use crate::{AuthStatus, Context, EMAIL, Evidence, Finding, RuleMeta, TEXTS, family, rule};
 use redflag_message::{Mailbox, SenderKind};
+
+family! {
+    /// Forged senders (SND).
+    name: "sender", prefix: "SND", title: "Forged senders", rank: 9,
+}
 
 fn from<'a>(cx: &Context<'a>) -> Option<&'a Mailbox> {
     cx.msg.email.as_ref()?.from.as_ref()
@@ -34,7 +39,7 @@ rule! {
     /// **Known false positives:** third parties that put "Amazon" in their name (sellers,
     /// "Amazon Web Services" resellers).
     pub struct DisplayNameImpersonation;
-    id: "SND001", name: "display-name-impersonation", family: Sender, severity: High,
+    id: "SND001", name: "display-name-impersonation", severity: High,
     points: 40, channels: EMAIL, status: Stable("0.1.0"), summary: "Sender name says {brand} but the address is not {brand}'s",
     explain: "The sender's name says {brand}, but the email address behind it is not {brand}'s. The advisory warns of forged email addresses made to look like they come from {brand}.",
     check: |cx, meta, out| {
@@ -76,7 +81,7 @@ rule! {
     ///
     /// **Known false positives:** unrelated companies with "amazon" in their domain.
     pub struct LookalikeSenderDomain;
-    id: "SND002", name: "lookalike-sender-domain", family: Sender, severity: High,
+    id: "SND002", name: "lookalike-sender-domain", severity: High,
     points: 45, channels: EMAIL, status: Stable("0.1.0"), summary: "Sender address uses a look-alike of {brand}'s domain",
     explain: "The sender's address uses a look-alike of {brand}'s domain.",
     check: |cx, meta, out| {
@@ -115,7 +120,7 @@ rule! {
     /// rarely claim to be the brand or reply to free mail. A small club or business that
     /// sends from a host's domain but reads a personal Gmail.
     pub struct ReplyToElsewhere;
-    id: "SND003", name: "reply-to-elsewhere", family: Sender, severity: Medium,
+    id: "SND003", name: "reply-to-elsewhere", severity: Medium,
     points: 20, channels: EMAIL, status: Stable("0.1.0"), summary: "Replies go to a different address than the sender's",
     explain: "Replies to this email would go to a different address than the sender's. Scammers do this to receive your answers.",
     check: reply_to_elsewhere,
@@ -167,7 +172,7 @@ rule! {
     /// **Known false positives:** Amazon mail sent through a partner's mailer (rare); weak
     /// on its own.
     pub struct ReturnPathElsewhere;
-    id: "SND004", name: "return-path-elsewhere", family: Sender, severity: Low,
+    id: "SND004", name: "return-path-elsewhere", severity: Low,
     points: 10, channels: EMAIL, soft: true, status: Stable("0.1.0"), summary: "Return-Path is not {brand}'s on a message claiming {brand}",
     explain: "The email's return address (Return-Path) is not {brand}'s, though the message claims to be from {brand}.",
     check: |cx, meta, out| {
@@ -199,7 +204,7 @@ rule! {
     /// **Known false positives:** a friend writing about Amazon from Gmail with a claim
     /// phrase ("your Amazon order"); other checks usually stay quiet then.
     pub struct FreeMailSender;
-    id: "SND005", name: "free-mail-sender", family: Sender, severity: High,
+    id: "SND005", name: "free-mail-sender", severity: High,
     points: 35, channels: EMAIL, status: Stable("0.1.0"), summary: "Claims to be {brand} but sent from a free-mail account",
     explain: "The message claims to be from {brand} but was sent from a free email account (like Gmail or Outlook). {brand} does not use free email accounts.",
     check: |cx, meta, out| {
@@ -230,7 +235,7 @@ rule! {
     /// DMARC-aware servers account for that. A small company whose mail setup is broken
     /// fails `compauth` too (Outlook then shows the same warning banner).
     pub struct SenderAuthenticationFailed;
-    id: "SND006", name: "sender-authentication-failed", family: Sender, severity: High,
+    id: "SND006", name: "sender-authentication-failed", severity: High,
     points: 30, channels: EMAIL, status: Stable("0.1.0"), summary: "Sender authentication (DMARC/DKIM/SPF) failed",
     explain: "The receiving mail server checked the sender and the check failed: the email is likely forged.",
     check: |cx, meta, out| {
@@ -266,7 +271,7 @@ rule! {
     ///
     /// **Known false positives:** genuine Amazon mail saved without its headers.
     pub struct SenderAuthenticationMissing;
-    id: "SND007", name: "sender-authentication-missing", family: Sender, severity: Info,
+    id: "SND007", name: "sender-authentication-missing", severity: Info,
     points: 5, channels: EMAIL, soft: true, status: Stable("0.1.0"), summary: "Uses {brand}'s From domain without passing authentication",
     explain: "The email claims to come from {brand}'s own address, but there is no record that the sender was checked. Treat the From address as unproven.",
     check: |cx, meta, out| {
@@ -294,7 +299,7 @@ rule! {
     ///
     /// **Known false positives:** a delivery driver texting from a personal number.
     pub struct UnexpectedTextSender;
-    id: "SND008", name: "unexpected-text-sender", family: Sender, severity: Medium,
+    id: "SND008", name: "unexpected-text-sender", severity: Medium,
     points: 15, channels: TEXTS, status: Stable("0.1.0"), summary: "A text claiming {brand} came from an email address or a long number",
     explain: "A text that claims to be from {brand} came from an email address or an ordinary phone number, not from one of {brand}'s short codes.",
     check: |cx, meta, out| {
@@ -330,7 +335,7 @@ rule! {
     /// **Known false positives:** a company writing from a new domain or a mailing service
     /// the list does not know; a newsletter or person whose name contains a brand's name.
     pub struct OtherBrandDisplayName;
-    id: "SND009", name: "other-brand-display-name", family: Sender, severity: High,
+    id: "SND009", name: "other-brand-display-name", severity: High,
     points: 35, channels: EMAIL, status: Stable("0.1.0"), summary: "Sender name is a well-known company but the address is not theirs",
     explain: "The sender's name is a well-known company, but the email address does not belong to that company. Anyone can type any name; look at the address.",
     check: |cx, meta, out| {
@@ -373,7 +378,7 @@ rule! {
     /// which people rarely see; a message written jointly by two people (RFC 5322 allows a
     /// From line with several authors, though mail programs do not offer it).
     pub struct MalformedSenderAddress;
-    id: "SND010", name: "malformed-sender-address", family: Sender, severity: Medium,
+    id: "SND010", name: "malformed-sender-address", severity: Medium,
     points: 30, channels: EMAIL, status: Stable("0.1.0"), summary: "Sender address is not a real internet address",
     explain: "The sender's address is not a real internet address, so nobody could reply to it: it was typed by hand to show a name. Real companies send from real addresses.",
     check: |cx, meta, out| {
@@ -443,7 +448,7 @@ rule! {
     ///
     /// **Known false positives:** a small app's sign-up mail before it set up its domain.
     pub struct FreeHostingSender;
-    id: "SND011", name: "free-hosting-sender", family: Sender, severity: Medium,
+    id: "SND011", name: "free-hosting-sender", severity: Medium,
     points: 30, channels: EMAIL, status: Stable("0.1.0"), summary: "Sent from a free app-hosting address",
     explain: "The email was sent from a free app-hosting address, not from a company's own domain. Scam kits use these addresses because they cost nothing.",
     check: |cx, meta, out| {
@@ -471,7 +476,7 @@ rule! {
     /// **Known false positives:** a small shop that chose a new ending for its name; the
     /// points are low, so it only counts next to other red flags.
     pub struct RiskyTldSender;
-    id: "SND012", name: "risky-tld-sender", family: Sender, severity: Low,
+    id: "SND012", name: "risky-tld-sender", severity: Low,
     points: 15, channels: EMAIL, status: Stable("0.1.0"), summary: "Sent from a domain on an ending popular with scammers",
     explain: "The email was sent from a domain on a cheap web address ending that scammers register by the hundred. Established companies send from their long-standing domains.",
     check: |cx, meta, out| {
