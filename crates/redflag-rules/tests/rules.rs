@@ -33,6 +33,39 @@ struct RuleCases {
 
 /// The rule IDs a case makes fire, with whether each finding is weak evidence.
 fn fired(case: &Case) -> Vec<(&'static str, bool)> {
+    let (_, findings) = run(case);
+    findings.iter().map(|f| (f.rule.id, f.soft)).collect()
+}
+
+/// A rule's findings on a case as a person reads them: the rule's summary, the finding's
+/// words, its points, and each piece of evidence quoted from the message with its note.
+fn rendered(case: &Case, id: &str) -> String {
+    let (msg, findings) = run(case);
+    let brand = &Profile::embedded().brand.name;
+    let mut out = String::new();
+    for f in findings.iter().filter(|f| f.rule.id == id) {
+        out.push_str(&format!(
+            "{} {}: {}\n  {} ({} points{})\n",
+            f.rule.id,
+            f.rule.name,
+            f.rule.summary.replace("{brand}", brand),
+            f.message,
+            f.points,
+            if f.soft { ", weak" } else { "" }
+        ));
+        for e in &f.evidence {
+            let quoted = &msg.text[e.span.range()];
+            match &e.note {
+                Some(n) => out.push_str(&format!("  > {quoted:?}: {n}\n")),
+                None => out.push_str(&format!("  > {quoted:?}\n")),
+            }
+        }
+    }
+    out
+}
+
+/// The message of a case, and every finding on it.
+fn run(case: &Case) -> (redflag_message::Message, Vec<redflag_rules::Finding>) {
     let profile = Profile::embedded();
     let msg = match (&case.eml, &case.text) {
         (Some(eml), _) => parse_email(eml.trim_start().as_bytes()).expect("fixture email parses"),
@@ -58,6 +91,7 @@ fn fired(case: &Case) -> Vec<(&'static str, bool)> {
     let mut cx = Context::new(&msg, &ind, &profile, orders.as_ref());
     cx.model_probability = case.model;
     let findings = run_rules(&cx);
+    drop(cx);
     for f in &findings {
         assert!(
             !f.evidence.is_empty(),
@@ -73,7 +107,7 @@ fn fired(case: &Case) -> Vec<(&'static str, bool)> {
             );
         }
     }
-    findings.iter().map(|f| (f.rule.id, f.soft)).collect()
+    (msg, findings)
 }
 
 #[test]
@@ -91,6 +125,8 @@ fn every_rule_hits_its_fixtures_and_misses_its_near_misses() {
         let text = std::fs::read_to_string(&path).unwrap();
         let cases: BTreeMap<String, RuleCases> =
             toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let family = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let mut shown = String::new();
         for (id, rc) in cases {
             assert!(
                 redflag_rules::find_rule(&id).is_some(),
@@ -103,6 +139,7 @@ fn every_rule_hits_its_fixtures_and_misses_its_near_misses() {
             );
             covered.insert(id.clone());
             for (i, c) in rc.hit.iter().enumerate() {
+                shown.push_str(&format!("## {id} hit #{i}\n{}\n", rendered(c, &id)));
                 let got = fired(c);
                 match got.iter().find(|(r, _)| *r == id.as_str()) {
                     None => failures.push(format!("{id} hit #{i} did not fire (fired: {got:?})")),
@@ -119,6 +156,9 @@ fn every_rule_hits_its_fixtures_and_misses_its_near_misses() {
                 }
             }
         }
+        // Each fixture's finding as a person reads it: a change of words, points or
+        // evidence shows in review (`cargo insta review`).
+        insta::assert_snapshot!(format!("findings_{family}"), shown);
     }
     assert!(files > 0, "no fixture files found in {}", dir.display());
     for r in RULES {
