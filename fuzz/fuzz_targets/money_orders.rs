@@ -2,17 +2,21 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use redflag_extract::{amazon_order_numbers, fuzzing, parse_amount};
+use redflag_engine::Profile;
+use redflag_extract::{fuzzing, parse_amount};
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     for m in fuzzing::find_money(&text) {
         redflag_fuzz::check_span(&text, "money", m.span);
     }
-    for o in fuzzing::find_orders(&text) {
+    let brand = &Profile::embedded().brand;
+    for o in fuzzing::find_orders(&text, brand) {
         redflag_fuzz::check_span(&text, "order", o.span);
     }
-    let _ = amazon_order_numbers(&text).count();
+    for r in brand.order_numbers(&text) {
+        assert!(text.get(r).is_some(), "order number range not on a char boundary");
+    }
     let _ = parse_amount(&text);
     for w in text.split_whitespace().take(64) {
         let _ = parse_amount(w);

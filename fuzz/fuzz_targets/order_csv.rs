@@ -2,12 +2,13 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use redflag_rules::{MAX_ORDERS, OrderHistory, amount_cents, order_key};
+use redflag_engine::Profile;
+use redflag_extract::{MAX_ORDERS, OrderHistory, amount_cents, order_key};
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let _ = amount_cents(&text);
-    if let Ok(h) = OrderHistory::parse(&text) {
+    if let Ok(h) = OrderHistory::parse(&text, &Profile::embedded().brand) {
         assert!(!h.orders.is_empty() && h.orders.len() <= MAX_ORDERS);
         let _ = h.has_amounts();
         let _ = h.has_items();

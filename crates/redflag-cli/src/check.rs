@@ -84,7 +84,7 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let orders = args
         .orders
         .as_deref()
-        .map(crate::orders::read)
+        .map(|p| crate::orders::read(&engine, p))
         .transpose()?;
     let opts = InputOptions {
         channel: args.channel.map(|c| match c {

@@ -267,6 +267,7 @@ fn cross_models(base: &Path, rows: &[Row], k: usize) -> anyhow::Result<Vec<Engin
         .into_par_iter()
         .map(|fold| {
             let train = crate::train::training_rows(
+                &Engine::default(),
                 base,
                 rows.par_iter()
                     .filter(|r| fold_of(r, k).is_some_and(|f| f != fold)),

@@ -27,6 +27,7 @@ pub(crate) struct TrainArgs {
 /// The `(is_scam, features)` rows for training: scam and legitimate rows (spam counts for
 /// neither) of the channels the model runs on, in index order.
 pub(crate) fn training_rows<'a>(
+    engine: &redflag_engine::Engine,
     base: &std::path::Path,
     rows: impl ParallelIterator<Item = &'a Row>,
 ) -> Vec<(bool, String)> {
@@ -38,7 +39,7 @@ pub(crate) fn training_rows<'a>(
         })
         .filter_map(|r| {
             let msg = message(base, r).ok()?;
-            let ind = redflag_engine::extract(&msg);
+            let ind = engine.extract(&msg);
             Some((
                 r.order,
                 r.label == "scam",
@@ -53,6 +54,7 @@ pub(crate) fn training_rows<'a>(
 pub(crate) fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
     let index = crate::corpus::read_index(&args.index)?;
     let rows = training_rows(
+        &redflag_engine::Engine::default(),
         &index.base,
         index
             .rows

@@ -133,7 +133,7 @@ pub(crate) fn build(
             };
             ModelOpinion { name: name.to_string(), probability, points, moved_verdict, summary }
         }),
-        orders: redflag_rules::check_orders(cx),
+        orders: cx.order_check.clone(),
         text: msg.text.clone(),
         image: None,
     };

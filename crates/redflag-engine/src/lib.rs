@@ -29,12 +29,13 @@ pub mod shown;
 pub use assess::{AssessedFinding, Assessment};
 pub use eml::{ATTACHMENT_NAME, DraftTo, EmailDraft, email_draft};
 pub use input::{InputError, InputOptions, read_input};
+pub use redflag_extract::Indicators;
 pub use redflag_extract::registrable_domain;
-pub use redflag_extract::{Indicators, extract};
+pub use redflag_extract::{MAX_ORDERS, Order, OrderHistory, OrdersError};
 pub use redflag_message::{Channel, Message};
 pub use redflag_message::{MAX_INPUT_BYTES, split_mbox};
 pub use redflag_profile::Profile;
-pub use redflag_rules::{OrderCheck, OrderHistory, OrderMatch, OrdersError};
+pub use redflag_rules::{OrderCheck, OrderMatch};
 pub use report::*;
 pub use score::{SCAM_THRESHOLD, SUSPICIOUS_THRESHOLD, Verdict};
 
@@ -112,6 +113,34 @@ impl Engine {
         }
     }
 
+    /// A person's order history, from the texts they gave: each an order export ("Request
+    /// your data" CSV, any variant) or a list of order numbers in the brand's format; empty
+    /// texts are skipped, and the orders of later texts are added to the first's. `None`
+    /// when every text is empty.
+    pub fn order_history(&self, texts: &[&str]) -> Result<Option<OrderHistory>, OrdersError> {
+        let mut history: Option<OrderHistory> = None;
+        for text in texts.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+            let more = OrderHistory::parse(text, &self.profile.brand)?;
+            match &mut history {
+                None => history = Some(more),
+                Some(h) => {
+                    for o in more.orders {
+                        if h.find(&o.id).is_none() {
+                            h.orders.push(o);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(history)
+    }
+
+    /// What a message holds (links, phone numbers, email addresses, money, order numbers in
+    /// the profile's brand's format), without judging it.
+    pub fn extract(&self, msg: &Message) -> Indicators {
+        redflag_extract::extract(msg, &self.profile.brand)
+    }
+
     /// Analyses one message. Never fails, never does IO.
     pub fn analyze(&self, msg: &Message, opts: &AnalyzeOptions<'_>) -> Report {
         self.run(msg, opts, |ind, cx, findings, model| {
@@ -141,7 +170,7 @@ impl Engine {
             Option<(&str, f32)>,
         ) -> R,
     ) -> R {
-        let ind = redflag_extract::extract(msg);
+        let ind = self.extract(msg);
         let mut cx = redflag_rules::Context::new(msg, &ind, &self.profile, opts.orders);
         let model = self
             .model

@@ -9,6 +9,7 @@
 #![deny(missing_docs)]
 
 mod domain;
+mod history;
 mod libphone;
 mod money;
 mod norm;
@@ -17,13 +18,15 @@ mod phones;
 mod urls;
 
 pub use domain::{is_ip_host, registrable_domain, skeleton_eq, to_unicode_host};
+pub use history::{MAX_ORDERS, Order, OrderHistory, OrdersError, amount_cents, order_key};
 pub use money::{MoneyRef, parse_amount};
 pub use norm::{NormText, leet};
-pub use orders::{OrderRef, amazon_order_numbers};
+pub use orders::OrderRef;
 pub use phones::{PhoneKind, PhoneRef};
 pub use urls::{EmailRef, UrlRef, UrlSource};
 
 use redflag_message::Message;
+use redflag_profile::Brand;
 use serde::Serialize;
 
 /// Crate-private extractors made reachable for the fuzz targets in `fuzz/` (not a stable
@@ -48,8 +51,8 @@ pub mod fuzzing {
     }
 
     /// For fuzzing only: the order numbers in a text.
-    pub fn find_orders(text: &str) -> Vec<OrderRef> {
-        crate::orders::find(text)
+    pub fn find_orders(text: &str, brand: &redflag_profile::Brand) -> Vec<OrderRef> {
+        crate::orders::find(text, brand)
     }
 }
 
@@ -97,13 +100,14 @@ pub fn writes_japanese(text: &str) -> bool {
         .is_some()
 }
 
-/// Extracts every indicator from a message.
-pub fn extract(msg: &Message) -> Indicators {
+/// Extracts every indicator from a message. The brand gives the format of its order numbers
+/// (`Brand::order_numbers`); nothing else about it is read here.
+pub fn extract(msg: &Message, brand: &Brand) -> Indicators {
     let norm = NormText::new(&msg.text);
     let (urls, emails) = urls::find(msg);
     let phones = phones::find(msg, &norm);
     let mut money = money::find(&msg.text);
-    let mut orders = orders::find(&msg.text);
+    let mut orders = orders::find(&msg.text, brand);
     let mut limits = Vec::new();
     let mut cap = |what: &str, len: usize, max: usize| {
         if len >= max {
@@ -165,7 +169,7 @@ mod tests {
              1-8OO-280-4331. Mail refunds@amaz0n-help.com. Not you? Reply STOP.",
             Some("+1 (888) 280-4331"),
         );
-        let ind = extract(&m);
+        let ind = extract(&m, &redflag_profile::Profile::embedded().brand);
         let urls: Vec<&str> = ind.urls.iter().map(|u| &m.text[u.span.range()]).collect();
         assert_eq!(
             urls,
@@ -195,7 +199,7 @@ mod tests {
     #[test]
     fn order_number_is_not_a_phone() {
         let m = sms("Order 112-1234567-1234567 total USD 25", None);
-        let ind = extract(&m);
+        let ind = extract(&m, &redflag_profile::Profile::embedded().brand);
         assert!(ind.phones.is_empty());
         assert_eq!(ind.orders.len(), 1);
         assert_eq!(ind.money.len(), 1);
@@ -227,7 +231,7 @@ mod tests {
     }
 
     fn check(msg: &Message) -> Result<(), TestCaseError> {
-        let ind = extract(msg);
+        let ind = extract(msg, &redflag_profile::Profile::embedded().brand);
         for s in all_spans(&ind) {
             prop_assert!(s.start <= s.end && s.end <= msg.text.len(), "{s:?}");
             prop_assert!(msg.text.is_char_boundary(s.start) && msg.text.is_char_boundary(s.end));

@@ -1,6 +1,7 @@
 //! Things quoted as order numbers.
 
 use redflag_message::Span;
+use redflag_profile::Brand;
 use regex::Regex;
 use serde::Serialize;
 use std::sync::LazyLock;
@@ -14,16 +15,6 @@ pub struct OrderRef {
     pub value: String,
 }
 
-/// Amazon's order number shapes: `112-1234567-1234567` and digital `D01-1234567-1234567`.
-static AMAZON_ORDER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:\d{3}|D\d{2})-\d{7}-\d{7}(?-u:\b)").expect("valid regex")
-});
-
-/// Every Amazon-shaped order number in a text, as written (for lists a person pastes).
-pub fn amazon_order_numbers(text: &str) -> impl Iterator<Item = &str> {
-    AMAZON_ORDER.find_iter(text).map(|m| m.as_str())
-}
-
 /// "order", "order number", "order #", "order ID", "order no." and the like, then a token
 /// (up to 40 characters, optionally starting with `#`).
 static AFTER_KEYWORD: LazyLock<Regex> = LazyLock::new(|| {
@@ -33,20 +24,21 @@ static AFTER_KEYWORD: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
-/// Finds order numbers: any `ddd-ddddddd-ddddddd` or `D01-ddddddd-ddddddd`, and any token
-/// (with at least one digit) that follows "order", "order number", "order #", "order ID",
-/// "order no." within a few characters. Case-insensitive.
+/// Finds order numbers: any in the brand's format ([`Brand::order_numbers`]: Amazon's
+/// `ddd-ddddddd-ddddddd` or `D01-ddddddd-ddddddd`), and any token (with at least one digit)
+/// that follows "order", "order number", "order #", "order ID", "order no." within a few
+/// characters. Case-insensitive.
 ///
 /// The value leaves out trailing punctuation (`-`, `/`, `_`); tokens longer than 40
 /// characters are not taken (hashes, tracking links). A token without `#` needs at least
 /// three characters (`order 5 items` is not an order number). When both patterns find the
 /// same value, it is returned once.
-pub(crate) fn find(text: &str) -> Vec<OrderRef> {
+pub(crate) fn find(text: &str, brand: &Brand) -> Vec<OrderRef> {
     let mut out: Vec<OrderRef> = Vec::new();
-    for m in AMAZON_ORDER.find_iter(text) {
+    for r in brand.order_numbers(text) {
         out.push(OrderRef {
-            span: Span::new(m.start(), m.end()),
-            value: m.as_str().to_string(),
+            span: Span::new(r.start, r.end),
+            value: text[r].to_string(),
         });
     }
     for c in AFTER_KEYWORD.captures_iter(text) {
@@ -95,7 +87,7 @@ mod tests {
     use super::*;
 
     fn values(t: &str) -> Vec<String> {
-        let o = find(t);
+        let o = find(t, &redflag_profile::Profile::embedded().brand);
         for x in &o {
             assert_eq!(&t[x.span.range()], x.value);
         }

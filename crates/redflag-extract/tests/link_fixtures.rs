@@ -106,7 +106,7 @@ fn found(name: String, text: &str) -> Case {
         subject: None,
     })
     .expect("message");
-    let ind = extract(&msg);
+    let ind = extract(&msg, &redflag_profile::Profile::embedded().brand);
     let raw = |span: redflag_message::Span| {
         msg.text
             .get(span.range())

@@ -100,7 +100,7 @@ mod tests {
             subject: None,
         })
         .unwrap();
-        let ind = redflag_extract::extract(&m);
+        let ind = redflag_extract::extract(&m, &redflag_profile::Profile::embedded().brand);
         let f = features(&m, &ind);
         assert!(!f.contains("jose"), "{f}");
         assert!(!f.contains("monkey.org"), "{f}");

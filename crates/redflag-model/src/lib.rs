@@ -230,7 +230,10 @@ mod tests {
             subject: None,
         })
         .unwrap();
-        features(&m, &redflag_extract::extract(&m))
+        features(
+            &m,
+            &redflag_extract::extract(&m, &redflag_profile::Profile::embedded().brand),
+        )
     }
 
     #[test]

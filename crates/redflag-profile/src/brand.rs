@@ -203,6 +203,9 @@ pub struct Brand {
     pub sender_ids: Vec<String>,
     /// Order-number formats.
     pub order_res: Vec<Regex>,
+    /// The same formats unanchored, for finding order numbers in a text (any letter case,
+    /// ASCII word boundaries); `None` when the profile lists none.
+    order_finder: Option<Regex>,
     /// How the brand appears as the merchant on card statements and payment alerts
     /// (`AMZN Mktp US*2K4L71`), case-insensitive, on the original text; `None` when the
     /// profile lists none.
@@ -432,6 +435,21 @@ impl Brand {
             .iter()
             .map(|p| compile("order_number_patterns", p))
             .collect::<Result<Vec<_>, _>>()?;
+        let order_finder = (!order_patterns.is_empty())
+            .then(|| {
+                let alternatives: Vec<String> = order_patterns
+                    .iter()
+                    .map(|p| {
+                        let p = p.strip_prefix('^').unwrap_or(p);
+                        format!("(?:{})", p.strip_suffix('$').unwrap_or(p))
+                    })
+                    .collect();
+                compile(
+                    "order_number_patterns",
+                    &format!(r"(?i)(?-u:\b)(?:{})(?-u:\b)", alternatives.join("|")),
+                )
+            })
+            .transpose()?;
         let short_domains = union(|s| &s.short_domains);
         let legit_set = DomainSet::new(legit_domains.iter().chain(&short_domains));
         let mut site_index = std::collections::HashMap::new();
@@ -468,6 +486,7 @@ impl Brand {
             marketplaces,
             services,
             order_res,
+            order_finder,
             statement_re,
             never: raw.never,
             report: raw.report,
@@ -558,6 +577,18 @@ impl Brand {
     pub fn is_order_number(&self, value: &str) -> bool {
         let value = value.trim().trim_start_matches('#').trim();
         self.order_res.iter().any(|r| r.is_match(value))
+    }
+
+    /// Where a text quotes order numbers in the brand's format (in any letter case), as byte
+    /// ranges, left to right: `112-1234567-1234567`, `d01-7654321-7654321`. The formats are
+    /// the profile's `order_number_patterns`, the one place they are written.
+    pub fn order_numbers<'t>(
+        &'t self,
+        text: &'t str,
+    ) -> impl Iterator<Item = std::ops::Range<usize>> + 't {
+        self.order_finder
+            .iter()
+            .flat_map(move |re| re.find_iter(text).map(|m| m.range()))
     }
 
     /// The canonical name (`amazon`).

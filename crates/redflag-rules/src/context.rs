@@ -1,8 +1,9 @@
 //! The per-message context every rule reads: built once, shared by all rules.
 
 use crate::helpers::registrable;
-use crate::orders::OrderHistory;
+use crate::rules::orders::{OrderCheck, check_orders};
 use redflag_extract::Indicators;
+use redflag_extract::OrderHistory;
 use redflag_message::{Channel, Message, SectionKind, SenderKind, Span};
 use redflag_profile::{PhraseCandidates, Profile};
 use serde::Serialize;
@@ -79,6 +80,9 @@ pub struct Context<'a> {
     pub verified: Option<VerifiedSender<'a>>,
     /// The person's real orders, when given.
     pub orders: Option<&'a OrderHistory>,
+    /// How the orders the message claims compare with `orders`, computed once here for the
+    /// rules (ORD002) and the report alike; `None` without a history.
+    pub order_check: Option<OrderCheck>,
     /// Subject plus body.
     pub content: Span,
     /// The text model's probability that the message is a scam, when a model is in use
@@ -114,6 +118,7 @@ impl<'a> Context<'a> {
             auth,
             verified,
             orders,
+            order_check: None,
             content,
             model_probability: None,
             phrase_cache: (0..profile.lang.phrase_rule_count())
@@ -123,6 +128,7 @@ impl<'a> Context<'a> {
             text_links: text_link_spans(ind),
         };
         cx.claim = brand_claim(&cx);
+        cx.order_check = check_orders(&cx);
         cx
     }
 

@@ -19,14 +19,12 @@
 mod context;
 mod docs;
 mod helpers;
-mod orders;
 mod rules;
 mod spelling;
 
 pub use context::{AuthStatus, BrandClaim, Context, VerifiedBy, VerifiedSender};
 pub use docs::rules_markdown;
-pub use orders::{MAX_ORDERS, Order, OrderHistory, OrdersError, amount_cents, order_key};
-pub use rules::orders::{OrderCheck, OrderMatch, check_orders};
+pub use rules::orders::{OrderCheck, OrderMatch};
 pub use rules::{CUT_SHORT_NOTES, MODEL_CHANNELS, MODEL_STANDALONE_POINTS, RULES};
 
 use redflag_message::{Channel, Span};

@@ -1,9 +1,10 @@
 //! The rule registry's invariants and every rule's hit and near-miss fixtures
 //! (`tests/rules/<family>.toml`).
 
+use redflag_extract::OrderHistory;
 use redflag_message::{Channel, TextInput, parse_email, parse_text_message};
 use redflag_profile::Profile;
-use redflag_rules::{Context, OrderHistory, RULES, Status, run_rules};
+use redflag_rules::{Context, RULES, Status, run_rules};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -82,10 +83,12 @@ fn run(case: &Case) -> (redflag_message::Message, Vec<redflag_rules::Finding>) {
         .expect("fixture text parses"),
         (None, None) => panic!("a case needs `text` or `eml`"),
     };
-    let ind = redflag_extract::extract(&msg);
+    let ind = redflag_extract::extract(&msg, &profile.brand);
     let orders = match (&case.orders, &case.orders_csv) {
         (Some(ids), _) => Some(OrderHistory::from_ids(ids.clone())),
-        (None, Some(csv)) => Some(OrderHistory::parse(csv).expect("fixture history parses")),
+        (None, Some(csv)) => {
+            Some(OrderHistory::parse(csv, &profile.brand).expect("fixture history parses"))
+        }
         (None, None) => None,
     };
     let mut cx = Context::new(&msg, &ind, &profile, orders.as_ref());

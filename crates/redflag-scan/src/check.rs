@@ -222,7 +222,7 @@ pub(crate) fn assess(
     let mut link_domains = Vec::new();
     let mut callback_numbers = Vec::new();
     if flagged {
-        let ind = redflag_engine::extract(msg);
+        let ind = engine.extract(msg);
         let brand = &engine.profile().brand;
         for reg in ind
             .urls

@@ -103,7 +103,7 @@ pub(crate) async fn assess(state: &AppState, input: CheckInput) -> Result<Assess
     // An assessment is for mail servers: what they send is mail, never a screenshot.
     let _ = images;
     analyse(state, small, move || {
-        let (msg, orders, total, _) = read(&input, None)?;
+        let (msg, orders, total, _) = read(&engine, &input, None)?;
         let mut assessment = engine.assess(
             &msg,
             &AnalyzeOptions {
@@ -166,7 +166,7 @@ fn check(
     images: Option<&ImageReader>,
     input: CheckInput,
 ) -> Result<Checked, ApiError> {
-    let (msg, orders, total, image) = read(&input, images)?;
+    let (msg, orders, total, image) = read(engine, &input, images)?;
     let mut report = engine.analyze(
         &msg,
         &AnalyzeOptions {
@@ -192,8 +192,17 @@ fn check(
 /// many messages the input holds, and the screenshot the message was read from.
 type Read = (Message, Option<OrderHistory>, usize, Option<ImageMessage>);
 
-fn read(input: &CheckInput, images: Option<&ImageReader>) -> Result<Read, ApiError> {
-    let orders = orders(input.order_numbers.as_deref(), input.orders_csv.as_deref())?;
+fn read(
+    engine: &redflag_engine::Engine,
+    input: &CheckInput,
+    images: Option<&ImageReader>,
+) -> Result<Read, ApiError> {
+    let orders = engine
+        .order_history(&[
+            input.orders_csv.as_deref().unwrap_or(""),
+            input.order_numbers.as_deref().unwrap_or(""),
+        ])
+        .map_err(orders_error)?;
     let opts = InputOptions {
         channel: input.channel,
         sender: input.sender.clone().filter(|s| !s.trim().is_empty()),
@@ -221,30 +230,6 @@ fn first_of_several(total: usize) -> ParseNote {
         "first-of-several",
         format!("The input holds {total} messages; only the first was checked."),
     )
-}
-
-/// The order history from an export and/or typed numbers (the two are merged).
-pub(crate) fn orders(
-    numbers: Option<&str>,
-    csv: Option<&str>,
-) -> Result<Option<OrderHistory>, ApiError> {
-    let numbers = numbers.map(str::trim).filter(|s| !s.is_empty());
-    let csv = csv.map(str::trim).filter(|s| !s.is_empty());
-    let mut history = match csv {
-        Some(c) => OrderHistory::parse(c).map_err(orders_error)?,
-        None => match numbers {
-            Some(n) => return OrderHistory::parse(n).map(Some).map_err(orders_error),
-            None => return Ok(None),
-        },
-    };
-    if let Some(n) = numbers {
-        for o in OrderHistory::parse(n).map_err(orders_error)?.orders {
-            if history.find(&o.id).is_none() {
-                history.orders.push(o);
-            }
-        }
-    }
-    Ok(Some(history))
 }
 
 fn orders_error(e: OrdersError) -> ApiError {

@@ -204,7 +204,7 @@ mod tests {
             subject: None,
         })
         .unwrap();
-        let ind = redflag_extract::extract(&msg);
+        let ind = redflag_extract::extract(&msg, &Profile::embedded().brand);
         let mut cx = Context::new(&msg, &ind, &profile, None);
         cx.model_probability = Some(p);
         let mut out = Vec::new();

@@ -131,8 +131,9 @@ impl OrderCheck {
 }
 
 /// Compares the orders the message claims (numbers; amounts in an order or charge story;
-/// item names) with the person's order history. `None` without a history.
-pub fn check_orders(cx: &Context<'_>) -> Option<OrderCheck> {
+/// item names) with the person's order history. `None` without a history. Run once, by
+/// [`Context::new`]: read it as `Context::order_check`.
+pub(crate) fn check_orders(cx: &Context<'_>) -> Option<OrderCheck> {
     let history = cx.orders?;
     let mut check = OrderCheck {
         orders_in_history: history.orders.len(),
@@ -214,7 +215,7 @@ fn item_named(lower_text: &str, item: &str) -> bool {
 }
 
 fn order_not_in_history(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding>) {
-    let Some(check) = check_orders(cx).filter(OrderCheck::no_match) else {
+    let Some(check) = cx.order_check.as_ref().filter(|c| c.no_match()) else {
         return;
     };
     let evidence = check

@@ -5,6 +5,7 @@
 //! types or pastes. Parsing is lenient: unknown columns are ignored, a row without an order
 //! number is skipped, and text that is not a CSV is read as a list of order numbers.
 
+use redflag_profile::Brand;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -60,11 +61,11 @@ impl OrderHistory {
     }
 
     /// Reads an order history: the "Request your data" order CSV (any variant; the header
-    /// row names the columns) or any text listing order numbers.
-    pub fn parse(text: &str) -> Result<OrderHistory, OrdersError> {
+    /// row names the columns) or any text listing order numbers in the brand's format.
+    pub fn parse(text: &str, brand: &Brand) -> Result<OrderHistory, OrdersError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let h = parse_csv(text)
-            .unwrap_or_else(|| OrderHistory::from_ids(redflag_extract::amazon_order_numbers(text)));
+            .unwrap_or_else(|| OrderHistory::from_ids(brand.order_numbers(text).map(|r| &text[r])));
         if h.orders.is_empty() {
             return Err(OrdersError::NoOrders);
         }
@@ -93,6 +94,58 @@ impl OrderHistory {
     /// Whether any order was read with product names.
     pub fn has_items(&self) -> bool {
         self.orders.iter().any(|o| !o.items.is_empty())
+    }
+
+    /// The history as a small CSV that [`OrderHistory::parse`] reads back the same: one row
+    /// per item, the order's amounts on its first row (the web page carries a history
+    /// from the check to its report downloads this way).
+    pub fn to_csv(&self) -> String {
+        let h = self;
+        let amounts = h
+            .orders
+            .iter()
+            .map(|o| o.amounts_cents.len())
+            .max()
+            .unwrap_or(0);
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut header = vec!["Order ID", "Order Date", "Product Name"];
+        header.extend(std::iter::repeat_n("Total Owed", amounts));
+        if w.write_record(&header).is_err() {
+            return String::new();
+        }
+        for o in &h.orders {
+            let items: Vec<&str> = if o.items.is_empty() {
+                vec![""]
+            } else {
+                o.items.iter().map(String::as_str).collect()
+            };
+            for (i, item) in items.iter().enumerate() {
+                let mut row = vec![
+                    o.id.clone(),
+                    if i == 0 {
+                        o.date.clone().unwrap_or_default()
+                    } else {
+                        String::new()
+                    },
+                    (*item).to_string(),
+                ];
+                if i == 0 {
+                    row.extend(
+                        o.amounts_cents
+                            .iter()
+                            .map(|c| format!("{}.{:02}", c / 100, c % 100)),
+                    );
+                }
+                row.resize(header.len(), String::new());
+                if w.write_record(&row).is_err() {
+                    return String::new();
+                }
+            }
+        }
+        w.into_inner()
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .unwrap_or_default()
     }
 }
 
@@ -159,7 +212,7 @@ fn key_is(id: &str, key: &str) -> bool {
 /// A money amount as written in an export (`$1,299.00`, `1.299,00 €`), in cents: the
 /// extraction crate's reading of amounts.
 pub fn amount_cents(s: &str) -> Option<i64> {
-    redflag_extract::parse_amount(s)
+    crate::parse_amount(s)
 }
 
 /// Which column holds what, from the header row.
@@ -264,13 +317,17 @@ fn parse_csv(text: &str) -> Option<OrderHistory> {
 mod tests {
     use super::*;
 
+    fn brand() -> Brand {
+        redflag_profile::Profile::embedded().brand.clone()
+    }
+
     #[test]
     fn reads_the_request_your_data_export() {
         let csv = "\u{feff}\"Website\",\"Order ID\",\"Order Date\",\"Currency\",\"Unit Price\",\"Total Owed\",\"Product Name\"\n\
             \"Amazon.com\",\"112-1234567-1234567\",\"2026-10-01T10:00:00Z\",\"USD\",\"19.99\",\"21.59\",\"USB-C cable\"\n\
             \"Amazon.com\",\"112-1234567-1234567\",\"2026-10-01T10:00:00Z\",\"USD\",\"5.00\",\"5.40\",\"Batteries\"\n\
             \"Amazon.com\",\"D01-7654321-7654321\",\"2026-09-01\",\"USD\",\"\",\"'1,299.00'\",\"Kindle book\"\n";
-        let h = OrderHistory::parse(csv).unwrap();
+        let h = OrderHistory::parse(csv, &brand()).unwrap();
         assert_eq!(h.orders.len(), 2);
         let o = h.find("112 1234567 1234567").unwrap();
         assert_eq!(o.items, ["USB-C cable", "Batteries"]);
@@ -286,17 +343,24 @@ mod tests {
     #[test]
     fn reads_the_older_items_report_and_plain_lists() {
         let csv = "Order Date,Order ID,Title,Category,Item Total\n09/14/25,113-0000001-0000001,Garden hose,Lawn,$34.50\n";
-        let h = OrderHistory::parse(csv).unwrap();
+        let h = OrderHistory::parse(csv, &brand()).unwrap();
         assert_eq!(h.orders[0].amounts_cents, [3450]);
         assert_eq!(h.orders[0].date.as_deref(), Some("09/14/25"));
-        let h = OrderHistory::parse("my orders: 112-1234567-1234567, 113-7654321-7654321").unwrap();
+        let h = OrderHistory::parse(
+            "my orders: 112-1234567-1234567, 113-7654321-7654321",
+            &brand(),
+        )
+        .unwrap();
         assert_eq!(h.order_ids().count(), 2);
         assert!(!h.has_amounts());
         assert_eq!(
-            OrderHistory::parse("no orders here"),
+            OrderHistory::parse("no orders here", &brand()),
             Err(OrdersError::NoOrders)
         );
-        assert_eq!(OrderHistory::parse(""), Err(OrdersError::NoOrders));
+        assert_eq!(
+            OrderHistory::parse("", &brand()),
+            Err(OrdersError::NoOrders)
+        );
     }
 
     /// Found with the `order_csv` fuzz target: each row searched the orders read so far,
@@ -309,7 +373,7 @@ mod tests {
             .map(|i| format!("{:03}-{i:07}-{i:07}\n", i % 1000))
             .collect();
         list.push_str("000 0000000 0000000\n000-0000000-0000000\n"); // a repeat
-        let h = OrderHistory::parse(&list).unwrap();
+        let h = OrderHistory::parse(&list, &brand()).unwrap();
         assert_eq!(h.orders.len(), 20_000);
         assert!(h.find("999-0019999-0019999").is_some());
 
@@ -321,7 +385,7 @@ mod tests {
                 i % 5000 + 1
             ));
         }
-        let h = OrderHistory::parse(&csv).unwrap();
+        let h = OrderHistory::parse(&csv, &brand()).unwrap();
         assert_eq!(h.orders.len(), 1);
         let o = &h.orders[0];
         assert_eq!(o.items.len(), 10_000);
@@ -346,5 +410,18 @@ mod tests {
         assert_eq!(amount_cents("USD 0.99"), Some(99));
         assert_eq!(amount_cents("n/a"), None);
         assert_eq!(amount_cents("99999999999999999999999"), None);
+    }
+
+    #[test]
+    fn compact_orders_read_back_the_same() {
+        let csv = "Order ID,Order Date,Product Name,Total Owed,Unit Price\n\
+                   112-1234567-1234567,2026-01-02,Kettle,\"$1,299.00\",$1299.00\n\
+                   112-1234567-1234567,2026-01-02,Cable,$9.99,$9.99\n\
+                   113-7654321-7654321,2026-02-03,Book,$0.05,\n";
+        let h = OrderHistory::parse(csv, &brand()).unwrap();
+        let again = OrderHistory::parse(&h.to_csv(), &brand()).unwrap();
+        assert_eq!(again, h);
+        let ids = OrderHistory::from_ids(["112-1234567-1234567"]);
+        assert_eq!(OrderHistory::parse(&ids.to_csv(), &brand()).unwrap(), ids);
     }
 }
