@@ -5,12 +5,11 @@ use anyhow::{Context as _, bail};
 use clap::{Args, ValueEnum};
 use redflag_engine::screenshot::{ImageError, ImageReader, image_dimensions, sniff_image};
 use redflag_engine::{
-    AnalyzeOptions, Channel, InputError, InputOptions, Profile, Report, Verdict, read_input,
+    AnalyzeOptions, Channel, InputError, InputOptions, Report, Verdict, read_input,
 };
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 #[derive(Args, Debug)]
 pub(crate) struct CheckArgs {
@@ -138,7 +137,7 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
             continue;
         }
         let messages = match read_input(&src.bytes, &opts) {
-            Ok(m) => m,
+            Ok(m) => m.messages,
             Err(e) => {
                 errors += 1;
                 report_error(&mut stdout, args.json, &src.name, &e.to_string())?;
@@ -204,7 +203,7 @@ fn print_report(
     out: &mut impl Write,
     args: &CheckArgs,
     report: &Report,
-    words: &redflag_profile::Locale,
+    words: &redflag_engine::Locale,
     name: Option<&str>,
     color: bool,
 ) -> anyhow::Result<()> {
@@ -238,37 +237,10 @@ fn report_error(out: &mut impl Write, json: bool, name: &str, err: &str) -> anyh
     Ok(())
 }
 
-/// The embedded profile, or the one given, with the hotline given (`--brands`,
-/// `--hotline`).
-pub(crate) fn load_profile(
-    brands: Option<&Path>,
-    hotline: Option<&Path>,
-) -> anyhow::Result<Arc<Profile>> {
-    let mut profile = match brands {
-        Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .with_context(|| format!("cannot read the brand profile {}", p.display()))?;
-            Profile::with_brand(&text)
-                .with_context(|| format!("invalid brand profile {}", p.display()))?
-        }
-        None => (*Profile::embedded()).clone(),
-    };
-    if let Some(p) = hotline {
-        let text = std::fs::read_to_string(p)
-            .with_context(|| format!("cannot read the hotline file {}", p.display()))?;
-        profile.reports = profile
-            .reports
-            .clone()
-            .with_hotline_toml(&text)
-            .with_context(|| format!("invalid hotline file {}", p.display()))?;
-    }
-    Ok(Arc::new(profile))
-}
-
 /// Reads at most the size limit plus one byte, so an over-size input is refused without
 /// reading all of it.
 fn read_limited(r: impl Read, name: &str) -> anyhow::Result<Vec<u8>> {
-    let limit = redflag_message::MAX_INPUT_BYTES as u64;
+    let limit = redflag_engine::MAX_INPUT_BYTES as u64;
     let mut buf = Vec::new();
     r.take(limit + 1)
         .read_to_end(&mut buf)

@@ -3,6 +3,7 @@
 //! would.
 
 use anyhow::Context as _;
+use rayon::prelude::*;
 use redflag_engine::screenshot::{ImageMessage, ImageReader, sniff_image};
 use redflag_engine::{Channel, InputOptions, Message, read_input};
 use serde::Deserialize;
@@ -117,11 +118,35 @@ pub(crate) fn read_row(
         sender: r.sender.clone(),
         subject: r.subject.clone(),
     };
-    let mut msgs = read_input(&bytes, &opts).map_err(|e| e.to_string())?;
+    let mut msgs = read_input(&bytes, &opts)
+        .map_err(|e| e.to_string())?
+        .messages;
     if msgs.is_empty() {
         return Err("no message in the input".to_string());
     }
     msgs.swap_remove(0)
         .map(|m| (m, None))
         .map_err(|e| e.to_string())
+}
+
+/// The `(is_scam, features)` rows for training: scam and legitimate rows (spam counts for
+/// neither) of the channels the model runs on, in index order.
+pub(crate) fn training_rows<'a>(
+    engine: &redflag_engine::Engine,
+    base: &std::path::Path,
+    rows: impl ParallelIterator<Item = &'a Row>,
+) -> Vec<(bool, String)> {
+    let mut out: Vec<(usize, bool, String)> = rows
+        .filter(|r| r.label == "scam" || r.label == "legit")
+        .filter(|r| {
+            Channel::parse(&r.channel)
+                .is_some_and(|c| redflag_engine::training::MODEL_CHANNELS.contains(&c))
+        })
+        .filter_map(|r| {
+            let msg = message(base, r).ok()?;
+            Some((r.order, r.label == "scam", engine.model_features(&msg)))
+        })
+        .collect();
+    out.sort_by_key(|(i, _, _)| *i);
+    out.into_iter().map(|(_, s, f)| (s, f)).collect()
 }

@@ -120,7 +120,7 @@ pub(crate) fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
             error,
         })
         .collect();
-    let model = crate::load_model(args.model.as_deref(), args.no_model)?;
+    let model = crate::engine_args::load_model(args.model.as_deref(), args.no_model)?;
     let engine = Engine::default().with_model(model);
     let folds = match args.cross_validate {
         Some(k) if k >= 2 && model.is_some() => cross_models(&base, &rows, k)?,
@@ -266,13 +266,16 @@ fn cross_models(base: &Path, rows: &[Row], k: usize) -> anyhow::Result<Vec<Engin
     (0..k)
         .into_par_iter()
         .map(|fold| {
-            let train = crate::train::training_rows(
+            let train = crate::corpus::training_rows(
                 &Engine::default(),
                 base,
                 rows.par_iter()
                     .filter(|r| fold_of(r, k).is_some_and(|f| f != fold)),
             );
-            let bytes = redflag_model::train(&train, &redflag_model::TrainOptions::default())?;
+            let bytes = redflag_engine::training::train(
+                &train,
+                &redflag_engine::training::TrainOptions::default(),
+            )?;
             let model = redflag_engine::Model::from_bytes(&bytes, format!("fold {fold} of {k}"))?;
             let model: &'static redflag_engine::Model = Box::leak(Box::new(model));
             Ok(Engine::default().with_model(Some(model)))

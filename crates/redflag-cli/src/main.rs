@@ -6,6 +6,7 @@
 
 mod check;
 mod corpus;
+mod engine_args;
 mod eval;
 mod filter;
 #[cfg(feature = "milter")]
@@ -18,6 +19,7 @@ mod train;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
+pub(crate) use engine_args::{EngineArgs, OcrArgs};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -81,33 +83,6 @@ fn main() -> ExitCode {
     }
 }
 
-/// The options that choose what checks a message, shared by every command that checks:
-/// `check`, `scan`, `serve`, `filter` and `milter`.
-#[derive(clap::Args, Debug)]
-pub(crate) struct EngineArgs {
-    /// Use another brand profile (TOML, same format as the embedded amazon.toml).
-    #[arg(long, value_name = "FILE")]
-    brands: Option<std::path::PathBuf>,
-    /// Use this text model instead of the embedded one (made with `redflag train`).
-    #[arg(long, value_name = "FILE", conflicts_with = "no_model")]
-    model: Option<std::path::PathBuf>,
-    /// Use no text model: red flags only.
-    #[arg(long)]
-    no_model: bool,
-}
-
-impl EngineArgs {
-    /// The engine these options choose, with another local fraud hotline if one is given.
-    pub(crate) fn engine(
-        &self,
-        hotline: Option<&std::path::Path>,
-    ) -> anyhow::Result<redflag_engine::Engine> {
-        let profile = check::load_profile(self.brands.as_deref(), hotline)?;
-        Ok(redflag_engine::Engine::new(profile)
-            .with_model(load_model(self.model.as_deref(), self.no_model)?))
-    }
-}
-
 /// Starts the program again with `OMP_THREAD_LIMIT=1` when it may read screenshots and the
 /// variable is not set.
 ///
@@ -144,55 +119,18 @@ fn one_openmp_thread() {
     }
 }
 
-/// How screenshots are read, for the commands that take them: `check`, `serve` and `eval`.
-#[derive(clap::Args, Debug)]
-pub(crate) struct OcrArgs {
-    /// The languages text is read in on screenshots (Tesseract's codes joined by `+`:
-    /// `eng+deu`); each must be installed (`tesseract-ocr-deu`).
-    #[arg(long, value_name = "CODES", default_value = redflag_engine::screenshot::DEFAULT_OCR_LANGUAGES)]
-    ocr_languages: String,
-}
-
-impl OcrArgs {
-    /// A screenshot reader for these languages (in a build without the `ocr` feature, one
-    /// whose every read says how to get it).
-    pub(crate) fn reader(
-        &self,
-    ) -> Result<redflag_engine::screenshot::ImageReader, redflag_engine::screenshot::ImageError>
-    {
-        redflag_engine::screenshot::ImageReader::new(&self.ocr_languages)
-    }
-}
-
-/// The text model to use: a file, none, or the embedded one. A model lives as long as the
-/// program.
-pub(crate) fn load_model(
-    path: Option<&std::path::Path>,
-    none: bool,
-) -> anyhow::Result<Option<&'static redflag_engine::Model>> {
-    if none {
-        return Ok(None);
-    }
-    let Some(path) = path else {
-        return Ok(Some(redflag_engine::Model::embedded()));
-    };
-    let bytes =
-        std::fs::read(path).with_context(|| format!("cannot read the model {}", path.display()))?;
-    let model = redflag_engine::Model::from_bytes(&bytes, path.display().to_string())
-        .with_context(|| format!("invalid model {}", path.display()))?;
-    Ok(Some(Box::leak(Box::new(model))))
-}
-
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Rules { markdown } => {
             let mut out = std::io::stdout().lock();
-            let profile = redflag_profile::Profile::embedded();
+            let profile = redflag_engine::Profile::embedded();
             if markdown {
-                out.write_all(redflag_rules::rules_markdown(&profile.brand.name).as_bytes())?;
+                out.write_all(
+                    redflag_engine::rules::rules_markdown(&profile.brand.name).as_bytes(),
+                )?;
             } else {
-                for r in redflag_rules::RULES {
+                for r in redflag_engine::rules::RULES {
                     let m = r.meta();
                     writeln!(
                         out,
@@ -208,10 +146,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain { id } => {
-            let rule = redflag_rules::find_rule(&id)
+            let rule = redflag_engine::rules::find_rule(&id)
                 .with_context(|| format!("no rule `{id}`; `redflag rules` lists them"))?;
             let m = rule.meta();
-            let profile = redflag_profile::Profile::embedded();
+            let profile = redflag_engine::Profile::embedded();
             let mut out = std::io::stdout().lock();
             let channels: Vec<&str> = m.channels.iter().map(|c| c.as_str()).collect();
             writeln!(out, "{} {}", m.id, m.name)?;

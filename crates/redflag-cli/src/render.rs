@@ -2,8 +2,8 @@
 //! terminal (or `--color always`). Message content is sanitised: control characters, which
 //! could drive the terminal, are shown as `\u{..}` escapes.
 
+use redflag_engine::Locale;
 use redflag_engine::{Report, Verdict};
-use redflag_profile::Locale;
 use std::io::Write;
 
 const RESET: &str = "\x1b[0m";

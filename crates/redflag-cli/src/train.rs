@@ -1,6 +1,6 @@
 //! `redflag train`: the text model, trained on a labelled corpus index.
 
-use crate::corpus::{Row, message};
+use crate::corpus::training_rows;
 use anyhow::Context as _;
 use clap::Args;
 use rayon::prelude::*;
@@ -20,35 +20,8 @@ pub(crate) struct TrainArgs {
     #[arg(long)]
     all_rows: bool,
     /// Random seed.
-    #[arg(long, default_value_t = redflag_model::TrainOptions::default().seed)]
+    #[arg(long, default_value_t = redflag_engine::training::TrainOptions::default().seed)]
     seed: i32,
-}
-
-/// The `(is_scam, features)` rows for training: scam and legitimate rows (spam counts for
-/// neither) of the channels the model runs on, in index order.
-pub(crate) fn training_rows<'a>(
-    engine: &redflag_engine::Engine,
-    base: &std::path::Path,
-    rows: impl ParallelIterator<Item = &'a Row>,
-) -> Vec<(bool, String)> {
-    let mut out: Vec<(usize, bool, String)> = rows
-        .filter(|r| r.label == "scam" || r.label == "legit")
-        .filter(|r| {
-            redflag_engine::Channel::parse(&r.channel)
-                .is_some_and(|c| redflag_rules::MODEL_CHANNELS.contains(&c))
-        })
-        .filter_map(|r| {
-            let msg = message(base, r).ok()?;
-            let ind = engine.extract(&msg);
-            Some((
-                r.order,
-                r.label == "scam",
-                redflag_model::features(&msg, &ind),
-            ))
-        })
-        .collect();
-    out.sort_by_key(|(i, _, _)| *i);
-    out.into_iter().map(|(_, s, f)| (s, f)).collect()
 }
 
 pub(crate) fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
@@ -67,11 +40,11 @@ pub(crate) fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
         rows.len(),
         rows.len() - scam
     );
-    let opts = redflag_model::TrainOptions {
+    let opts = redflag_engine::training::TrainOptions {
         seed: args.seed,
         ..Default::default()
     };
-    let bytes = redflag_model::train(&rows, &opts)?;
+    let bytes = redflag_engine::training::train(&rows, &opts)?;
     std::fs::write(&args.out, &bytes)
         .with_context(|| format!("cannot write {}", args.out.display()))?;
     eprintln!(

@@ -21,7 +21,11 @@ fn bench(c: &mut Criterion) {
         subject: None,
     };
     // Warm the lazily built tables (dictionary, patterns) outside the measurement.
-    let warm = read_input(EMAIL, &email_opts).unwrap().remove(0).unwrap();
+    let warm = read_input(EMAIL, &email_opts)
+        .unwrap()
+        .messages
+        .remove(0)
+        .unwrap();
     engine.analyze(&warm, &AnalyzeOptions::default());
 
     group(c, &engine, "email", EMAIL, &email_opts);
@@ -36,6 +40,7 @@ fn group(c: &mut Criterion, engine: &Engine, name: &str, input: &[u8], opts: &In
     let parse = || {
         read_input(black_box(input), opts)
             .unwrap()
+            .messages
             .remove(0)
             .unwrap()
     };

@@ -404,7 +404,11 @@ mod tests {
             sender: Some("+13055550147".into()),
             subject: None,
         };
-        let msg = crate::read_input(&raw, &opts).unwrap().remove(0).unwrap();
+        let msg = crate::read_input(&raw, &opts)
+            .unwrap()
+            .messages
+            .remove(0)
+            .unwrap();
         let report = crate::Engine::new(Profile::embedded())
             .analyze(&msg, &crate::AnalyzeOptions::default());
         (raw, msg, report)

@@ -30,13 +30,42 @@ pub enum InputError {
     Image(#[from] redflag_ocr::Error),
 }
 
+/// What [`read_input`] read: the kind of input it detected, and the messages in it.
+#[derive(Debug)]
+pub struct ReadInput {
+    /// What the bytes are (an email, an mbox, a Messenger export, text), as detected before
+    /// any option chose how to read them: surfaces ask it instead of detecting again (the
+    /// web page attaches the original to its emailed reports only for one email).
+    pub kind: InputKind,
+    /// The messages, in input order; each may fail on its own (an mbox's).
+    pub messages: Vec<Result<Message, InputError>>,
+}
+
+impl IntoIterator for ReadInput {
+    type Item = Result<Message, InputError>;
+    type IntoIter = std::vec::IntoIter<Result<Message, InputError>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.messages.into_iter()
+    }
+}
+
 /// Reads input bytes as one or more messages (an mbox gives several; each may fail on its
-/// own). Never panics.
-pub fn read_input(
+/// own), with the kind of input detected. Never panics.
+pub fn read_input(bytes: &[u8], opts: &InputOptions) -> Result<ReadInput, InputError> {
+    let kind = redflag_message::detect_kind(bytes)?;
+    Ok(ReadInput {
+        kind,
+        messages: read_kind(kind, bytes, opts)?,
+    })
+}
+
+/// The messages of bytes of the given kind.
+fn read_kind(
+    kind: InputKind,
     bytes: &[u8],
     opts: &InputOptions,
 ) -> Result<Vec<Result<Message, InputError>>, InputError> {
-    let kind = redflag_message::detect_kind(bytes)?;
     let wants_text = matches!(
         opts.channel,
         Some(Channel::Sms | Channel::Call | Channel::Chat)

@@ -28,13 +28,22 @@ pub mod shown;
 
 pub use assess::{AssessedFinding, Assessment};
 pub use eml::{ATTACHMENT_NAME, DraftTo, EmailDraft, email_draft};
-pub use input::{InputError, InputOptions, read_input};
+pub use input::{InputError, InputOptions, ReadInput, read_input};
 pub use redflag_extract::Indicators;
 pub use redflag_extract::registrable_domain;
-pub use redflag_extract::{MAX_ORDERS, Order, OrderHistory, OrdersError};
 pub use redflag_message::{Channel, Message};
+pub use redflag_message::{Error as MessageError, InputKind, ParseNote};
 pub use redflag_message::{MAX_INPUT_BYTES, split_mbox};
-pub use redflag_profile::Profile;
+pub use redflag_profile::{Locale, Profile};
+
+/// The rule registry, for listing and documenting the rules (`redflag rules`, `redflag
+/// explain`): every rule's metadata, never its check.
+pub mod rules {
+    pub use redflag_rules::{
+        Family, RULES, Rule, RuleMeta, Severity, Status, find_rule, rules_markdown,
+    };
+}
+pub use redflag_extract::{MAX_ORDERS, Order, OrderHistory, OrdersError};
 pub use redflag_rules::{OrderCheck, OrderMatch};
 pub use report::*;
 pub use score::{SCAM_THRESHOLD, SUSPICIOUS_THRESHOLD, Verdict};
@@ -45,6 +54,13 @@ use std::sync::Arc;
 pub const SCHEMA_VERSION: &str = "1.5";
 
 pub use redflag_model::Model;
+
+/// Training the text model (`redflag train`, and `redflag eval --cross-validate`): its
+/// options and the trainer, over rows of [`Engine::model_features`].
+pub mod training {
+    pub use redflag_model::{Error, TrainOptions, train};
+    pub use redflag_rules::MODEL_CHANNELS;
+}
 
 /// Runs the analysis with one profile and, optionally, a text model.
 #[derive(Debug, Clone)]
@@ -111,6 +127,11 @@ impl Engine {
         }) {
             self.analyze(&msg, &AnalyzeOptions::default());
         }
+    }
+
+    /// What the text model reads of a message: the row [`training::train`] learns from.
+    pub fn model_features(&self, msg: &Message) -> String {
+        redflag_model::features(msg, &self.extract(msg))
     }
 
     /// A person's order history, from the texts they gave: each an order export ("Request

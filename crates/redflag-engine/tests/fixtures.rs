@@ -197,6 +197,7 @@ fn real_brand_mail_with_a_callback_number_is_still_flagged() {
     let raw = b"Authentication-Results: mx.example.net; dkim=pass header.d=amazon.com; spf=pass smtp.mailfrom=bounces.amazon.com; dmarc=pass header.from=amazon.com\r\nFrom: Amazon <no-reply@amazon.com>\r\nSubject: A gift note for you\r\n\r\nGift note: your account was charged $499. Call 1-888-555-0199 to cancel.\r\n";
     let msg = read_input(raw, &InputOptions::default())
         .unwrap()
+        .messages
         .remove(0)
         .unwrap();
     let r = Engine::default().analyze(&msg, &AnalyzeOptions::default());

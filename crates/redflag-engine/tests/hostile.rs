@@ -163,6 +163,7 @@ fn a_cut_short_message_is_never_clean() {
     let short = "From: Jane <jane@example.org>\r\nSubject: hello\r\n\r\nThanks for your order.";
     let m = read_input(short.as_bytes(), &opts)
         .unwrap()
+        .messages
         .remove(0)
         .unwrap();
     let r = engine().analyze(&m, &AnalyzeOptions::default());

@@ -42,7 +42,7 @@ pub fn check_bytes(engine: &Engine, raw: &[u8], opts: &StampOptions) -> Stamp {
         ..InputOptions::default()
     };
     let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let mut messages = read_input(raw, &input).map_err(|e| e.to_string())?;
+        let mut messages = read_input(raw, &input).map_err(|e| e.to_string())?.messages;
         if messages.is_empty() {
             return Err("no message found".to_string());
         }

@@ -111,7 +111,7 @@ pub(crate) fn check_file(engine: &Engine, file: &InputFile, min: Verdict) -> Vec
         Err(reason) => return unreadable(whole(SourceKind::Other), reason),
     };
     let messages = match read_input(&bytes, &InputOptions::default()) {
-        Ok(m) => m,
+        Ok(m) => m.messages,
         Err(e) => return unreadable(whole(SourceKind::Other), e.to_string()),
     };
     let n = messages.len();

@@ -6,10 +6,9 @@ use crate::error::ApiError;
 use axum::http::StatusCode;
 use redflag_engine::screenshot::{ImageError, ImageMessage, ImageReader, image_dimensions};
 use redflag_engine::{
-    AnalyzeOptions, Assessment, Channel, InputError, InputOptions, Message, OrderHistory,
-    OrdersError, Report, read_input,
+    AnalyzeOptions, Assessment, Channel, InputError, InputKind, InputOptions, Message,
+    OrderHistory, OrdersError, ParseNote, Report, read_input,
 };
-use redflag_message::{InputKind, ParseNote};
 
 /// What to check.
 #[derive(Debug, Clone, Default)]
@@ -41,13 +40,14 @@ pub(crate) struct Checked {
     pub(crate) orders: Option<OrderHistory>,
     /// What was checked, as given.
     pub(crate) input: CheckInput,
+    /// What reading found the input to be (`None` for a screenshot).
+    pub(crate) kind: Option<InputKind>,
 }
 
 impl Checked {
     /// The raw email, when the input was one email: emailed reports attach it.
     pub(crate) fn original_email(&self) -> Option<&[u8]> {
-        let one_email =
-            redflag_message::detect_kind(&self.input.bytes).is_ok_and(|k| k == InputKind::Email);
+        let one_email = self.kind == Some(InputKind::Email);
         (one_email && self.msg.channel == Channel::Email).then_some(self.input.bytes.as_slice())
     }
 
@@ -103,7 +103,9 @@ pub(crate) async fn assess(state: &AppState, input: CheckInput) -> Result<Assess
     // An assessment is for mail servers: what they send is mail, never a screenshot.
     let _ = images;
     analyse(state, small, move || {
-        let (msg, orders, total, _) = read(&engine, &input, None)?;
+        let Read {
+            msg, orders, total, ..
+        } = read(&engine, &input, None)?;
         let mut assessment = engine.assess(
             &msg,
             &AnalyzeOptions {
@@ -166,7 +168,13 @@ fn check(
     images: Option<&ImageReader>,
     input: CheckInput,
 ) -> Result<Checked, ApiError> {
-    let (msg, orders, total, image) = read(engine, &input, images)?;
+    let Read {
+        msg,
+        orders,
+        total,
+        image,
+        kind,
+    } = read(engine, &input, images)?;
     let mut report = engine.analyze(
         &msg,
         &AnalyzeOptions {
@@ -185,12 +193,23 @@ fn check(
         report,
         orders,
         input,
+        kind,
     })
 }
 
-/// What was read from the input: its first message, the order history given with it, how
-/// many messages the input holds, and the screenshot the message was read from.
-type Read = (Message, Option<OrderHistory>, usize, Option<ImageMessage>);
+/// What was read from the input.
+struct Read {
+    /// Its first message.
+    msg: Message,
+    /// The order history given with it.
+    orders: Option<OrderHistory>,
+    /// How many messages the input holds.
+    total: usize,
+    /// The screenshot the message was read from.
+    image: Option<ImageMessage>,
+    /// What the input is, as reading detected it (`None` for a screenshot).
+    kind: Option<InputKind>,
+}
 
 fn read(
     engine: &redflag_engine::Engine,
@@ -213,16 +232,28 @@ fn read(
         image_dimensions(&input.bytes).map_err(|e| input_error(e.into()))?;
         let reader = images.ok_or_else(|| input_error(ImageError::NoRecognizer.into()))?;
         let img = reader.read(&input.bytes, &opts).map_err(input_error)?;
-        return Ok((img.message.clone(), orders, 1, Some(img)));
+        return Ok(Read {
+            msg: img.message.clone(),
+            orders,
+            total: 1,
+            image: Some(img),
+            kind: None,
+        });
     }
-    let messages = read_input(&input.bytes, &opts).map_err(input_error)?;
-    let total = messages.len();
-    let msg = messages
+    let read = read_input(&input.bytes, &opts).map_err(input_error)?;
+    let (kind, total) = (read.kind, read.messages.len());
+    let msg = read
         .into_iter()
         .next()
-        .ok_or_else(|| input_error(InputError::Message(redflag_message::Error::Empty)))?
+        .ok_or_else(|| input_error(InputError::Message(redflag_engine::MessageError::Empty)))?
         .map_err(input_error)?;
-    Ok((msg, orders, total, None))
+    Ok(Read {
+        msg,
+        orders,
+        total,
+        image: None,
+        kind: Some(kind),
+    })
 }
 
 fn first_of_several(total: usize) -> ParseNote {
@@ -244,7 +275,7 @@ fn orders_error(e: OrdersError) -> ApiError {
 
 /// What to tell a person whose input could not be read.
 pub(crate) fn input_error(e: InputError) -> ApiError {
-    use redflag_message::Error as M;
+    use redflag_engine::MessageError as M;
     match e {
         InputError::Message(M::Empty) => ApiError::bad_input(
             "empty_message",

@@ -24,6 +24,7 @@ fn report(rel: &str, channel: Option<Channel>, sender: Option<&str>) -> Report {
     };
     let msg = read_input(&fixture(rel), &opts)
         .expect("readable")
+        .messages
         .remove(0)
         .expect("a message");
     Engine::new(Profile::embedded()).analyze(&msg, &AnalyzeOptions::default())

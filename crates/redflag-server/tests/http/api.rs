@@ -14,7 +14,11 @@ fn cli_report(bytes: &[u8], channel: Option<Channel>, sender: Option<&str>) -> s
         sender: sender.map(str::to_string),
         subject: None,
     };
-    let msg = read_input(bytes, &opts).unwrap().remove(0).unwrap();
+    let msg = read_input(bytes, &opts)
+        .unwrap()
+        .messages
+        .remove(0)
+        .unwrap();
     // As text and back, like a client reads it (an f32 reads back as the f64 of its
     // shortest decimal, not of its exact value).
     let report = Engine::default().analyze(&msg, &AnalyzeOptions::default());
