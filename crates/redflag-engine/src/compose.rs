@@ -220,10 +220,11 @@ fn indicators(
         }
     }
     for p in &ind.phones {
-        push_unique(
-            &mut out.phone_numbers,
-            p.e164.clone().unwrap_or_else(|| p.raw.clone()),
-        );
+        let number = p.e164.clone().unwrap_or_else(|| p.raw.clone());
+        if brand.is_brand_phone(&number) {
+            push_unique(&mut out.brand_phone_numbers, number.clone());
+        }
+        push_unique(&mut out.phone_numbers, number);
     }
     if let Some(e) = &msg.email {
         if let Some(f) = &e.from {

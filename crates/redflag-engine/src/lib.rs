@@ -51,7 +51,7 @@ pub use score::{SCAM_THRESHOLD, SUSPICIOUS_THRESHOLD, Verdict};
 use std::sync::Arc;
 
 /// The report schema version. Bumped on any change a consumer could notice.
-pub const SCHEMA_VERSION: &str = "1.5";
+pub const SCHEMA_VERSION: &str = "1.6";
 
 pub use redflag_model::Model;
 

@@ -154,6 +154,10 @@ pub struct ReportIndicators {
     pub domains: Vec<DomainIndicator>,
     /// Phone numbers (E.164 when valid, else as written).
     pub phone_numbers: Vec<String>,
+    /// Those of `phone_numbers` that are the brand's own (its customer-service numbers in the
+    /// profile): a hotline's list of scam numbers leaves them out. Absent when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub brand_phone_numbers: Vec<String>,
     /// Email addresses: the sender, Reply-To, and any in the text.
     pub emails: Vec<String>,
     /// Money amounts as written.

@@ -23,7 +23,7 @@ use utoipa::ToSchema;
 #[derive(Debug, Serialize, ToSchema)]
 #[allow(dead_code)]
 pub(crate) struct ReportDoc {
-    /// `"1.5"`.
+    /// `"1.6"`.
     schema_version: String,
     /// `scam`, `suspicious` or `clean` (shown as "No red flags found": never "safe").
     #[schema(example = "scam")]
@@ -88,7 +88,7 @@ pub(crate) async fn check(
 #[derive(Debug, Serialize, ToSchema)]
 #[allow(dead_code)]
 pub(crate) struct AssessmentDoc {
-    /// `"1.5"`.
+    /// `"1.6"`.
     schema_version: String,
     /// `scam`, `suspicious` or `clean`.
     #[schema(example = "scam")]
@@ -143,7 +143,7 @@ pub(crate) async fn assess(
 /// a message alike.
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct RawCheckDoc {
-    /// `"1.5"`.
+    /// `"1.6"`.
     schema_version: &'static str,
     /// `scam`, `suspicious` or `clean`.
     #[schema(example = "scam")]

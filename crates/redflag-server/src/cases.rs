@@ -146,7 +146,7 @@ pub(crate) async fn create(
         country: None,
     };
     let checked = check::run(&state, check.into_input()?).await?;
-    let saved = save(&state, store, &checked, note).await?;
+    let saved = save(store, &checked, note).await?;
     let mut res = (StatusCode::CREATED, Json(&saved)).into_response();
     if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/cases/{}", saved.id)) {
         res.headers_mut().insert(header::LOCATION, v);
@@ -156,12 +156,11 @@ pub(crate) async fn create(
 
 /// Saves a checked message as a case (the caller has checked consent).
 pub(crate) async fn save(
-    state: &AppState,
     store: &Store,
     checked: &Checked,
     note: Option<String>,
 ) -> Result<SavedCase, ApiError> {
-    let mut case = NewCase::from_report(&checked.report, state.engine().profile());
+    let mut case = NewCase::from_report(&checked.report);
     case.sender = checked.sender();
     case.subject = checked.msg.subject().map(|s| s.trim().to_string());
     case.consent = true;

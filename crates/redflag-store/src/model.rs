@@ -2,7 +2,7 @@
 
 use crate::{StoreError, parse_channel, parse_time};
 use chrono::{DateTime, Utc};
-use redflag_engine::{Channel, Profile, Report, Verdict};
+use redflag_engine::{Channel, Report, Verdict};
 use serde::Serialize;
 
 /// A case's number, given by the database.
@@ -100,12 +100,14 @@ pub struct CaseImage {
 
 impl NewCase {
     /// A case from a report: verdict, score, channel, text, and as indicators the phone
-    /// numbers and link domains in the message that are not the brand's own. `sender`,
+    /// numbers and link domains in the message that are not the brand's own (as the report
+    /// marks them: the store judges nothing itself). `sender`,
     /// `subject` and `note` are left empty and `consent` false for the caller to fill.
-    pub fn from_report(report: &Report, profile: &Profile) -> NewCase {
+    pub fn from_report(report: &Report) -> NewCase {
         let mut indicators = Vec::new();
+        let brand_phones = &report.indicators.brand_phone_numbers;
         for p in &report.indicators.phone_numbers {
-            if !profile.brand.is_brand_phone(p) {
+            if !brand_phones.contains(p) {
                 indicators.push(Indicator {
                     kind: IndicatorKind::Phone,
                     value: p.trim().to_string(),

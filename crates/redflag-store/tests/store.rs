@@ -31,7 +31,7 @@ fn report(rel: &str, channel: Option<Channel>, sender: Option<&str>) -> Report {
 }
 
 fn case(report: &Report, sender: &str, note: Option<&str>) -> NewCase {
-    let mut c = NewCase::from_report(report, &Profile::embedded());
+    let mut c = NewCase::from_report(report);
     c.sender = Some(sender.to_string());
     c.consent = true;
     c.note = note.map(str::to_string);
@@ -188,7 +188,7 @@ async fn indicators_count_distinct_cases() {
 #[tokio::test]
 async fn brand_phone_numbers_and_domains_are_not_indicators() {
     let r = report("email/legit-amazon-shipped.eml", None, None);
-    let c = NewCase::from_report(&r, &Profile::embedded());
+    let c = NewCase::from_report(&r);
     assert!(
         c.indicators.iter().all(|i| !i.value.contains("amazon.")),
         "{:?}",

@@ -283,7 +283,7 @@ pub(super) async fn save_case(
     }
     let result = async {
         let checked = check::run(&state, form.input()?).await?;
-        crate::cases::save(&state, store, &checked, note).await
+        crate::cases::save(store, &checked, note).await
     }
     .await;
     match result {
