@@ -33,10 +33,65 @@ pub use messenger::parse_messenger_json;
 pub use model::*;
 pub use text::{TextInput, classify_sender, parse_text_message};
 
-/// Crate-private parsers made reachable for the fuzz targets in `fuzz/` (not a stable API).
+/// Crate-private parsers made reachable for the fuzz targets in `fuzz/`, and the span checks
+/// that the fuzz targets and the crate's own tests share (not a stable API).
 #[doc(hidden)]
 pub mod fuzzing {
-    use crate::AuthResult;
+    use crate::{AuthResult, Message, Span};
+
+    /// For tests and fuzzing: checks that every span of the message lies inside `text` on
+    /// char boundaries, and that sections are in text order without overlapping. Returns
+    /// what is wrong.
+    pub fn check_spans(m: &Message) -> Result<(), String> {
+        let text = &m.text;
+        let check = |what: &str, s: Span| -> Result<(), String> {
+            if s.start > s.end || s.end > text.len() {
+                return Err(format!(
+                    "{what} span {s:?} out of bounds (text is {} bytes)",
+                    text.len()
+                ));
+            }
+            if !text.is_char_boundary(s.start) || !text.is_char_boundary(s.end) {
+                return Err(format!("{what} span {s:?} not on char boundaries"));
+            }
+            Ok(())
+        };
+        let mut last_end = 0;
+        for s in &m.sections {
+            check("section", s.span)?;
+            if s.span.start < last_end {
+                return Err(format!("section {s:?} overlaps or is out of order"));
+            }
+            last_end = s.span.end;
+        }
+        if let Some(sender) = &m.sender {
+            check("sender", sender.span)?;
+        }
+        for l in &m.links {
+            check("link", l.span)?;
+            if !m.body_span().contains(l.span) {
+                return Err(format!("link {l:?} outside the body"));
+            }
+        }
+        for a in &m.attachments {
+            check("attachment", a.span)?;
+        }
+        if let Some(e) = &m.email {
+            if let Some(f) = &e.from {
+                check("email.from", f.span)?;
+            }
+            for r in &e.reply_to {
+                check("email.reply_to", r.span)?;
+            }
+            if let Some(r) = &e.return_path {
+                check("email.return_path", r.span)?;
+            }
+            for a in &e.auth_results {
+                check("email.auth_results", a.span)?;
+            }
+        }
+        Ok(())
+    }
 
     /// For fuzzing only: parses an unfolded `Authentication-Results` header value.
     pub fn parse_auth_results(value: &str) -> (String, Vec<AuthResult>) {
@@ -89,60 +144,9 @@ pub enum Error {
 /// Helpers shared by the tests of every parser.
 #[cfg(test)]
 pub(crate) mod test_util {
-    use crate::{Message, Span};
+    use crate::Message;
 
-    /// Checks that every span of the message lies inside `text` on char boundaries, and
-    /// that sections are in text order without overlapping. Returns what is wrong.
-    pub(crate) fn check_spans(m: &Message) -> Result<(), String> {
-        let text = &m.text;
-        let check = |what: &str, s: Span| -> Result<(), String> {
-            if s.start > s.end || s.end > text.len() {
-                return Err(format!(
-                    "{what} span {s:?} out of bounds (text is {} bytes)",
-                    text.len()
-                ));
-            }
-            if !text.is_char_boundary(s.start) || !text.is_char_boundary(s.end) {
-                return Err(format!("{what} span {s:?} not on char boundaries"));
-            }
-            Ok(())
-        };
-        let mut last_end = 0;
-        for s in &m.sections {
-            check("section", s.span)?;
-            if s.span.start < last_end {
-                return Err(format!("section {s:?} overlaps or is out of order"));
-            }
-            last_end = s.span.end;
-        }
-        if let Some(sender) = &m.sender {
-            check("sender", sender.span)?;
-        }
-        for l in &m.links {
-            check("link", l.span)?;
-            if !m.body_span().contains(l.span) {
-                return Err(format!("link {l:?} outside the body"));
-            }
-        }
-        for a in &m.attachments {
-            check("attachment", a.span)?;
-        }
-        if let Some(e) = &m.email {
-            if let Some(f) = &e.from {
-                check("email.from", f.span)?;
-            }
-            for r in &e.reply_to {
-                check("email.reply_to", r.span)?;
-            }
-            if let Some(r) = &e.return_path {
-                check("email.return_path", r.span)?;
-            }
-            for a in &e.auth_results {
-                check("email.auth_results", a.span)?;
-            }
-        }
-        Ok(())
-    }
+    pub(crate) use crate::fuzzing::check_spans;
 
     /// Panics with the reason when a span of the message is not valid (see [`check_spans`]).
     #[track_caller]

@@ -17,6 +17,7 @@
 //!
 //! and review the diff.
 
+use redflag_message::fuzzing::check_spans;
 use redflag_message::{Message, Span, parse_email};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -85,60 +86,6 @@ fn view(m: &Message) -> Value {
         }))).collect::<Vec<_>>(),
         "notes": m.notes.iter().map(|n| n.code.as_str()).collect::<Vec<_>>(),
     })
-}
-
-/// Checks that every span of the message lies inside `text` on char boundaries, and that
-/// sections are in text order without overlapping (the same checks as the crate's own
-/// `test_util::check_spans`, which integration tests cannot reach).
-fn check_spans(m: &Message) -> Result<(), String> {
-    let text = &m.text;
-    let check = |what: &str, s: Span| -> Result<(), String> {
-        if s.start > s.end || s.end > text.len() {
-            return Err(format!(
-                "{what} span {s:?} out of bounds (text is {} bytes)",
-                text.len()
-            ));
-        }
-        if !text.is_char_boundary(s.start) || !text.is_char_boundary(s.end) {
-            return Err(format!("{what} span {s:?} not on char boundaries"));
-        }
-        Ok(())
-    };
-    let mut last_end = 0;
-    for s in &m.sections {
-        check("section", s.span)?;
-        if s.span.start < last_end {
-            return Err(format!("section {s:?} overlaps or is out of order"));
-        }
-        last_end = s.span.end;
-    }
-    if let Some(sender) = &m.sender {
-        check("sender", sender.span)?;
-    }
-    for l in &m.links {
-        check("link", l.span)?;
-        if !m.body_span().contains(l.span) {
-            return Err(format!("link {l:?} outside the body"));
-        }
-    }
-    for a in &m.attachments {
-        check("attachment", a.span)?;
-    }
-    if let Some(e) = &m.email {
-        if let Some(f) = &e.from {
-            check("email.from", f.span)?;
-        }
-        for r in &e.reply_to {
-            check("email.reply_to", r.span)?;
-        }
-        if let Some(r) = &e.return_path {
-            check("email.return_path", r.span)?;
-        }
-        for a in &e.auth_results {
-            check("email.auth_results", a.span)?;
-        }
-    }
-    Ok(())
 }
 
 /// A line diff of two texts (`-` expected, `+` got), with two lines of context.
