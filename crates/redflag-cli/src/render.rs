@@ -19,8 +19,7 @@ const MARK: &str = "\x1b[1;7m";
 pub(crate) fn sanitize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}');
-        if (c.is_control() && c != '\n') || bidi {
+        if (c.is_control() && c != '\n') || redflag_engine::shown::reorders(c) {
             out.push_str(&format!("\\u{{{:x}}}", c as u32));
         } else {
             out.push(c);
@@ -295,6 +294,8 @@ mod tests {
     fn sanitizes_terminal_escapes() {
         assert_eq!(sanitize("a\x1b[31mb"), "a\\u{1b}[31mb");
         assert_eq!(sanitize("x\u{202E}y"), "x\\u{202e}y");
+        // The Arabic letter mark reorders too: the same list as every other surface.
+        assert_eq!(sanitize("x\u{061C}y"), "x\\u{61c}y");
         assert_eq!(sanitize("line\nnext"), "line\nnext");
     }
 
