@@ -1,5 +1,5 @@
 //! Registers the rule families: every file in `src/rules/` is one family (a `family!`
-//! declaration and its `rule!`s). This script writes the module list, `FAMILIES` and
+//! declaration and its `rule!`s). This script writes the module list and
 //! `RULES` (sorted by ID, the order rules run in), so that a new family or rule is one file,
 //! not an edit of a list.
 
@@ -17,7 +17,6 @@ fn main() {
         .collect();
     files.sort();
     let mut modules = String::new();
-    let mut families = Vec::new();
     let mut rules: Vec<(String, String)> = Vec::new();
     for path in &files {
         println!("cargo::rerun-if-changed={}", path.display());
@@ -34,8 +33,6 @@ fn main() {
                 path.display()
             );
         }
-        families.push(module.clone());
-        let mut found = 0;
         for block in src.split("rule! {").skip(1) {
             let name = block
                 .lines()
@@ -49,20 +46,11 @@ fn main() {
                 .and_then(|s| s.split('"').next())
                 .unwrap_or_else(|| panic!("{}: rule {name} has no `id: \"...\"`", path.display()));
             rules.push((id.to_string(), format!("{module}::{name}")));
-            found += 1;
         }
-        let declared = src.matches("rule! {").count();
-        assert_eq!(found, declared, "{}", path.display());
     }
     rules.sort();
     let mut out = modules;
-    out.push_str(
-        "\n/// Every family (one per file).\npub static FAMILIES: &[&crate::FamilyMeta] = &[\n",
-    );
-    for f in &families {
-        let _ = writeln!(out, "    &{f}::FAMILY,");
-    }
-    out.push_str("];\n\n/// Every rule, sorted by ID. IDs are permanent; see `docs/rules.md`.\npub static RULES: &[&dyn crate::Rule] = &[\n");
+    out.push_str("\n/// Every rule, sorted by ID. IDs are permanent; see `docs/rules.md`.\npub static RULES: &[&dyn crate::Rule] = &[\n");
     for (_, path) in &rules {
         let _ = writeln!(out, "    &{path},");
     }

@@ -52,8 +52,6 @@ pub struct FamilyMeta {
 }
 
 impl Family {
-    /// Claims to be the brand (IMP).
-    pub const IMPERSONATION: Family = Family(&rules::impersonation::FAMILY);
     /// The advisory's scenarios (SCN).
     pub const SCENARIO: Family = Family(&rules::scenario::FAMILY);
     /// Payment outside the brand (PAY).
@@ -85,13 +83,6 @@ impl Family {
     /// A heading for people.
     pub fn title(self) -> &'static str {
         self.0.title
-    }
-
-    /// Every family, by rank.
-    pub fn all() -> Vec<Family> {
-        let mut all: Vec<Family> = rules::FAMILIES.iter().map(|f| Family(f)).collect();
-        all.sort();
-        all
     }
 }
 

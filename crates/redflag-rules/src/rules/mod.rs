@@ -1,6 +1,6 @@
 //! The rule registry. Every other file here is one family: a [`family!`](crate::family)
 //! and its [`rule!`](crate::rule)s. The build script (`build.rs`) declares a module for each
-//! file and writes `FAMILIES` and `RULES` (sorted by ID), so that adding a rule or a family
+//! file and writes `RULES` (sorted by ID), so that adding a rule or a family
 //! edits no list.
 
 include!(concat!(env!("OUT_DIR"), "/registry.rs"));
