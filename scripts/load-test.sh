@@ -90,7 +90,7 @@ done
 base="http://127.0.0.1:$port"
 
 # shellcheck disable=SC2086
-"$bin" serve --addr "127.0.0.1:$port" --db "$work/redflag.sqlite" --token "load-test-$$-0123456789" \
+"$bin" serve --addr "127.0.0.1:$port" --db "$work/redflag.sqlite" --token "load-test-$$-0123456789abcdef0123456789" \
   --rate-limit 0 ${SERVE_ARGS:-} >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 600); do

@@ -511,3 +511,26 @@ fn a_message_gets_its_report_in_its_language_and_country() {
     assert_eq!(v["country"], "US");
     assert_eq!(v["verdict_label"], "Scam");
 }
+
+/// `serve` refuses a hotline token under 32 characters before it opens anything: the token
+/// guards every saved message. The error says what to do.
+#[test]
+fn serve_refuses_a_short_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.sqlite");
+    let o = redflag(&[
+        "serve",
+        "--addr",
+        "127.0.0.1:0",
+        "--db",
+        db.to_str().unwrap(),
+        "--token",
+        "hotline-9",
+        "--no-model",
+    ]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(err.contains("at least 32"), "{err}");
+    assert!(err.contains("--insecure-short-token"), "{err}");
+    assert!(!db.exists(), "the store was opened with a refused token");
+}

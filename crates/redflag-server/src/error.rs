@@ -27,6 +27,15 @@ pub enum ServerError {
     /// Serving failed.
     #[error("the server failed")]
     Serve(#[source] std::io::Error),
+    /// The hotline token is too short to guard the cases.
+    #[error(
+        "the hotline token has {chars} characters; use at least {min} random ones (`openssl rand -hex 24`), or --insecure-short-token on a test bench",
+        min = crate::MIN_TOKEN_CHARS
+    )]
+    ShortToken {
+        /// How many characters it has.
+        chars: usize,
+    },
 }
 
 /// `Retry-After` of a `store_unavailable` answer, in seconds.

@@ -102,7 +102,10 @@ pub struct Config {
     /// opened when a token is set.
     pub db: String,
     /// The hotline's token. Without one, the case endpoints answer 503 `cases_disabled`.
+    /// [`serve`] refuses one shorter than [`MIN_TOKEN_CHARS`] unless `allow_short_token`.
     pub token: Option<String>,
+    /// Accept a token shorter than [`MIN_TOKEN_CHARS`] (a test bench, never a hotline).
+    pub allow_short_token: bool,
     /// Requests per minute per client IP on the public endpoints; 0 turns the limit off.
     pub rate_limit: u32,
     /// Connection cap and timeouts.
@@ -273,6 +276,28 @@ pub fn app(state: AppState) -> Router {
     security::with_request_logs(router)
 }
 
+/// The fewest characters a hotline token may have: 32 random hex characters are 128 bits,
+/// beyond guessing even without the rate limit; a short, chosen word is the first thing an
+/// attacker tries, and the token guards every saved message and the people's numbers.
+pub const MIN_TOKEN_CHARS: usize = 32;
+
+/// Checks the hotline token's length: a token under [`MIN_TOKEN_CHARS`] characters is an
+/// error unless `allow_short` (then only a warning in the log).
+fn check_token(token: &str, allow_short: bool) -> Result<(), ServerError> {
+    let chars = token.chars().count();
+    if chars >= MIN_TOKEN_CHARS {
+        return Ok(());
+    }
+    if !allow_short {
+        return Err(ServerError::ShortToken { chars });
+    }
+    tracing::warn!(
+        chars,
+        "the hotline token is shorter than {MIN_TOKEN_CHARS} characters; use a long random one"
+    );
+    Ok(())
+}
+
 /// Opens the store (when a token is set), listens on `config.addr` and serves until SIGTERM
 /// or Ctrl-C. Requests in flight finish before the store closes, so a case being saved is
 /// never lost.
@@ -284,11 +309,7 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
         .filter(|t| !t.is_empty());
     let store = match token {
         Some(t) => {
-            if t.len() < 16 {
-                tracing::warn!(
-                    "the hotline token is shorter than 16 characters; use a long random one"
-                );
-            }
+            check_token(t, config.allow_short_token)?;
             let options =
                 redflag_store::StoreOptions::default().sqlite_max_bytes(config.sqlite_max_bytes);
             let store = Store::open_with(&config.db, &options).await?;
@@ -369,6 +390,21 @@ async fn shutdown_signal() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A token under 32 characters is refused unless the operator says it is a test bench;
+    /// 32 is enough (a 9-character one was accepted with only a warning).
+    #[test]
+    fn short_tokens_are_refused_unless_allowed() {
+        for short in ["hunter2", "hotline-9", &"a".repeat(31)] {
+            let e = check_token(short, false).unwrap_err();
+            assert!(matches!(e, ServerError::ShortToken { .. }), "{short}");
+            assert!(e.to_string().contains("at least 32"), "{e}");
+            assert!(check_token(short, true).is_ok());
+        }
+        assert!(check_token(&"a".repeat(32), false).is_ok());
+        // Characters, not bytes: 31 two-byte letters are still short.
+        assert!(check_token(&"é".repeat(31), false).is_err());
+    }
 
     #[tokio::test]
     async fn analyses_run_on_the_same_few_threads_and_a_panic_is_an_error() {
