@@ -62,6 +62,14 @@ struct RawRequests {
     /// Words after the phrase in its sentence that negate it (`ことはありません`).
     #[serde(default)]
     negation_after: Vec<String>,
+    /// Words that join the items of a list (`and`, `or`, `as well as`); a comma always does.
+    /// "Your password and credit card number and SSN" asks for all three.
+    #[serde(default)]
+    list_joiners: Vec<String>,
+    /// The possessive that request phrases start with (`your`), which the later items of a
+    /// list leave out: "your password and (your) credit card number".
+    #[serde(default)]
+    list_possessives: Vec<String>,
 }
 
 impl RawRequests {
@@ -71,6 +79,8 @@ impl RawRequests {
         self.use_code.extend(more.use_code);
         self.negation.extend(more.negation);
         self.negation_after.extend(more.negation_after);
+        self.list_joiners.extend(more.list_joiners);
+        self.list_possessives.extend(more.list_possessives);
     }
 }
 
@@ -88,6 +98,11 @@ pub struct RequestWords {
     pub negation: Option<Regex>,
     /// Negations after a phrase.
     pub negation_after: Option<Regex>,
+    /// What joins one list item to the next, anchored at the start: a comma, a joining word,
+    /// or both (`, and `). Over the normalised text.
+    pub list_joiner: Option<Regex>,
+    /// The possessives request phrases start with (`your`), normalised.
+    pub list_possessives: Vec<String>,
 }
 
 impl RequestWords {
@@ -107,8 +122,25 @@ impl RequestWords {
             use_code: raw.use_code.iter().cloned().collect(),
             negation: one("requests.negation", &raw.negation)?,
             negation_after: one("requests.negation_after", &raw.negation_after)?,
+            list_joiner: list_joiner(&raw.list_joiners)?,
+            list_possessives: raw.list_possessives.clone(),
         })
     }
+}
+
+/// The anchored pattern of a list joiner: a comma, one of the words, or a comma and a word.
+fn list_joiner(words: &[String]) -> Result<Option<Regex>, Error> {
+    if words.is_empty() {
+        return Ok(None);
+    }
+    let alt = words
+        .iter()
+        .map(|w| regex::escape(w))
+        .collect::<Vec<_>>()
+        .join("|");
+    Regex::new(&format!(r"^\s*(?:,\s*(?:(?:{alt})\s+)?|(?:{alt})\s+)"))
+        .map(Some)
+        .map_err(|e| Error::invalid(FILE, "requests.list_joiners", e.to_string()))
 }
 
 /// Channel names an extra phrase file may be limited to.

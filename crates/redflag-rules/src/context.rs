@@ -1,6 +1,6 @@
 //! The per-message context every rule reads: built once, shared by all rules.
 
-use crate::helpers::registrable;
+use crate::helpers::{lookalike_sender_domain, registrable};
 use crate::rules::orders::{OrderCheck, check_orders};
 use redflag_extract::Indicators;
 use redflag_extract::OrderHistory;
@@ -94,6 +94,8 @@ pub struct Context<'a> {
     phrase_cache: Vec<OnceCell<Vec<Span>>>,
     /// Which phrase lists may match the normalised text, found in one pass on first use.
     phrase_candidates: OnceCell<PhraseCandidates>,
+    /// The later items of lists of requests, found on first use.
+    listed: OnceCell<Vec<crate::lists::Listed>>,
     /// The spans of links written in the text, sorted: words inside a web address
     /// (`...&X-Amz-Expires=...`) are not the message's words.
     text_links: Vec<Span>,
@@ -125,6 +127,7 @@ impl<'a> Context<'a> {
                 .map(|_| OnceCell::new())
                 .collect(),
             phrase_candidates: OnceCell::new(),
+            listed: OnceCell::new(),
             text_links: text_link_spans(ind),
         };
         cx.claim = brand_claim(&cx);
@@ -170,6 +173,12 @@ impl<'a> Context<'a> {
             redflag_message::work::steps(self.ind.norm.text.len());
             self.profile.lang.phrase_candidates(&self.ind.norm.text)
         })
+    }
+
+    /// The later items of lists of requests ("your password and credit card number"),
+    /// found the first time a rule asks.
+    pub(crate) fn listed_requests(&self) -> &[crate::lists::Listed] {
+        self.listed.get_or_init(|| crate::lists::find_listed(self))
     }
 
     /// The cached phrase hits of a rule ID, computing them with `compute` the first time.
@@ -308,13 +317,22 @@ fn brand_claim(cx: &Context<'_>) -> BrandClaim {
             claim.labelled = true;
         }
     }
-    // An email from the brand's own domain claims the brand, even without naming it.
+    // An email from the brand's own domain claims the brand, even without naming it; so
+    // does one from a look-alike of it (`amaz0n-alerts.com`), which is there to be taken
+    // for the brand.
     if let Some(from) = msg.email.as_ref().and_then(|e| e.from.as_ref())
         && let Some((_, domain)) = from.address.rsplit_once('@')
-        && brand.is_sender_domain(domain)
     {
-        claim.claim_spans.push(from.span);
-        claim.sender_is_brand = cx.auth != AuthStatus::Fail;
+        if brand.is_sender_domain(domain) {
+            claim.claim_spans.push(from.span);
+            claim.sender_is_brand = cx.auth != AuthStatus::Fail;
+        } else if lookalike_sender_domain(brand, domain).is_some() {
+            // Its display name may have named the brand already.
+            if !claim.claim_spans.iter().any(|s| from.span.contains(*s)) {
+                claim.claim_spans.push(from.span);
+            }
+            claim.labelled = true;
+        }
     }
     if msg.channel != Channel::Email
         && matches!(

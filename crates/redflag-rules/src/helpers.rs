@@ -35,7 +35,12 @@ fn find_phrases(cx: &Context<'_>, rule: usize) -> Vec<Span> {
             candidates
                 .find_iter(slot, re, &norm.text, redflag_message::work::steps)
                 .map(|m| trim_span(&cx.msg.text, norm.to_original(m.start, m.end)))
-                .filter(|s| !s.is_empty() && cx.in_content(*s) && !cx.in_text_link(*s))
+                .filter(|s| {
+                    !s.is_empty()
+                        && cx.in_content(*s)
+                        && !cx.in_text_link(*s)
+                        && !in_attachment_line(cx, *s)
+                })
                 .take(MAX_PHRASE_HITS)
         })
         .collect();
@@ -50,6 +55,13 @@ fn find_phrases(cx: &Context<'_>, rule: usize) -> Vec<Span> {
         keep
     });
     out
+}
+
+/// True when the span is on an `Attachment:` line. A file name is not something the
+/// message says: `invoice_2291.pdf` does not make an email an order confirmation, and the
+/// attachment rules judge files by their type.
+fn in_attachment_line(cx: &Context<'_>, span: Span) -> bool {
+    cx.msg.section_at(span.start) == Some(redflag_message::SectionKind::Attachment)
 }
 
 /// The scam stories: every scenario except a plain order confirmation, a job offer and a
@@ -82,12 +94,32 @@ pub(crate) fn trim_span(text: &str, span: Span) -> Span {
 }
 
 /// Phrase hits that are not negated ("Amazon will never ask for your password").
+///
+/// For the request rules that lists carry (the credentials rules), the later items
+/// of a list of requests count too: "your password and credit card number" asks for the
+/// card number as well.
 pub(crate) fn request_hits(cx: &Context<'_>, id: &str) -> Vec<Span> {
-    phrase_hits(cx, id)
+    let mut hits: Vec<Span> = phrase_hits(cx, id)
         .iter()
         .copied()
         .filter(|s| !negated(cx, *s))
-        .collect()
+        .collect();
+    let listed = cx.listed_requests().iter().filter(|l| l.rule == id);
+    let before = hits.len();
+    hits.extend(listed.map(|l| l.span));
+    if hits.len() > before {
+        hits.sort_by_key(|s| (s.start, s.end));
+    }
+    hits
+}
+
+/// The request phrase whose list `span` is a later item of, or `span` itself: a list item
+/// asks as strongly as the list's first item.
+pub(crate) fn list_head(cx: &Context<'_>, span: Span) -> Span {
+    cx.listed_requests()
+        .iter()
+        .find(|l| l.span == span)
+        .map_or(span, |l| l.head)
 }
 
 /// Up to `bytes` bytes of text just before `span`, starting on a character.
@@ -332,6 +364,25 @@ pub(crate) fn brand_lookalike(
             .iter()
             .find_map(|n| whole_part(n, registrable))
     })
+}
+
+/// The registrable domain of a sender's domain that imitates the brand: a look-alike of its
+/// name (`amaz0n-alerts.com`) or the brand's name in front of another company's domain
+/// (`amazon.secure-billing.example`). The brand's own domains, and its customers' hosting
+/// (`sns.amazonaws.com`), are not.
+pub(crate) fn lookalike_sender_domain(
+    brand: &redflag_profile::Brand,
+    domain: &str,
+) -> Option<String> {
+    if brand.is_sender_domain(domain) || brand.owns(domain) {
+        return None;
+    }
+    let reg = registrable(domain)?;
+    let imitates = brand_lookalike(brand, &reg).is_some()
+        || domain
+            .strip_suffix(&reg)
+            .is_some_and(|p| p.contains(brand.canonical()));
+    imitates.then_some(reg)
 }
 
 /// Folds the tricks people use in domain labels: digits for letters, `rn` for `m`, `vv` for

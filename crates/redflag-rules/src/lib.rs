@@ -19,6 +19,7 @@
 mod context;
 mod docs;
 mod helpers;
+mod lists;
 mod rules;
 mod spelling;
 

@@ -5,7 +5,7 @@
 //! message is not a request.
 
 use crate::helpers::{
-    next_word, phrase_finding, phrase_rule, request_hits, sentence_after, sentence_before,
+    list_head, next_word, phrase_finding, phrase_rule, request_hits, sentence_after, sentence_before,
 };
 use crate::{ALL, Context, Finding, RuleMeta, family, rule};
 use redflag_extract::NormText;
@@ -27,7 +27,9 @@ fn request_rule(cx: &Context<'_>, meta: &'static RuleMeta, out: &mut Vec<Finding
     let Some(f) = phrase_finding(cx, meta, &hits, what) else {
         return;
     };
-    let strong = hits.iter().any(|s| hands_over(cx, *s, false));
+    let strong = hits
+        .iter()
+        .any(|s| hands_over(cx, *s, false) || hands_over(cx, list_head(cx, *s), false));
     out.push(f.soft(!strong));
 }
 

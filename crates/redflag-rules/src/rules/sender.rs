@@ -1,7 +1,7 @@
 //! Forged senders: display names, look-alike and free-mail domains, Reply-To and Return-Path
 //! elsewhere, failed or missing authentication, and texts from unexpected senders.
 
-use crate::helpers::{brand_lookalike, quote, registrable};
+use crate::helpers::{lookalike_sender_domain, quote, registrable};
 use crate::{AuthStatus, Context, EMAIL, Evidence, Finding, RuleMeta, TEXTS, family, rule};
 use redflag_message::{Mailbox, SenderKind};
 
@@ -88,13 +88,7 @@ rule! {
         let brand = &cx.profile.brand;
         let Some(m) = from(cx) else { return };
         let Some(domain) = domain_of(&m.address) else { return };
-        // The brand's own domains, its customers' hosting included (`sns.amazonaws.com`),
-        // are not look-alikes of it.
-        if brand.is_sender_domain(domain) || brand.owns(domain) {
-            return;
-        }
-        let Some(reg) = registrable(domain) else { return };
-        if brand_lookalike(brand, &reg).is_some() || domain.strip_suffix(&reg).is_some_and(|p| p.contains(brand.canonical())) {
+        if let Some(reg) = lookalike_sender_domain(brand, domain) {
             out.push(Finding::new(
                 meta,
                 format!("sent from the look-alike domain `{domain}`"),
