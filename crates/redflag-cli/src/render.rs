@@ -3,7 +3,7 @@
 //! could drive the terminal, are shown as `\u{..}` escapes.
 
 use redflag_engine::Locale;
-use redflag_engine::{Report, Verdict};
+use redflag_engine::{BodyPartKind, Report, Verdict};
 use std::io::Write;
 
 const RESET: &str = "\x1b[0m";
@@ -97,7 +97,7 @@ pub(crate) fn report(
                 st.paint(DIM, &format!("[{} +{}]", f.rule, f.points))
             )?;
             for e in f.evidence.iter().take(3) {
-                write_evidence(out, r, e, &st)?;
+                write_evidence(out, r, e, &ui.evidence_plain_text_only, &st)?;
             }
             writeln!(out, "      {}", wrap(&f.explanation, 6))?;
         }
@@ -119,7 +119,7 @@ pub(crate) fn report(
                 st.paint(DIM, &format!("[{}]", g.rule))
             )?;
             if let Some(e) = g.evidence.first() {
-                write_evidence(out, r, e, &st)?;
+                write_evidence(out, r, e, &ui.evidence_plain_text_only, &st)?;
             }
         }
         if !outweighed.is_empty() {
@@ -209,16 +209,23 @@ fn write_evidence(
     out: &mut impl Write,
     r: &Report,
     e: &redflag_engine::ReportEvidence,
+    plain_text_only: &str,
     st: &Style,
 ) -> std::io::Result<()> {
     let line = evidence_line(&r.text, e.start, e.end, st);
-    match &e.note {
-        Some(n) => writeln!(
-            out,
-            "      > {line}  {}",
-            st.paint(DIM, &format!("({})", sanitize(n)))
-        ),
-        None => writeln!(out, "      > {line}"),
+    // Where it is, when the person may not have seen it: only the plain-text version of an
+    // HTML email has it.
+    let part = (e.part == Some(BodyPartKind::PlainTextAlternative)).then_some(plain_text_only);
+    let notes: Vec<String> = [e.note.as_deref(), part]
+        .into_iter()
+        .flatten()
+        .map(sanitize)
+        .collect();
+    if notes.is_empty() {
+        writeln!(out, "      > {line}")
+    } else {
+        let notes = format!("({})", notes.join("; "));
+        writeln!(out, "      > {line}  {}", st.paint(DIM, &notes))
     }
 }
 

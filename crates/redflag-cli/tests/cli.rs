@@ -95,7 +95,7 @@ fn json_report_has_the_schema() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["schema_version"], "1.6");
+    assert_eq!(v["schema_version"], "1.7");
     assert_eq!(v["channel"], "sms");
     assert!(v["score"].as_u64().unwrap() >= 60);
     assert!(
@@ -184,7 +184,7 @@ fn mbox_and_maildir_check_every_message() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(lines.len(), 2);
-    assert!(lines.iter().all(|l| l["report"]["schema_version"] == "1.6"));
+    assert!(lines.iter().all(|l| l["report"]["schema_version"] == "1.7"));
 }
 
 #[test]

@@ -185,6 +185,7 @@ fn evidence(msg: &Message, span: Span, note: Option<String>) -> ReportEvidence {
         end: span.end,
         text: msg.text.get(span.range()).unwrap_or("").to_string(),
         note,
+        part: msg.body_part_at(span.start),
     }
 }
 

@@ -31,7 +31,7 @@ pub use eml::{ATTACHMENT_NAME, DraftTo, EmailDraft, email_draft};
 pub use input::{InputError, InputOptions, ReadInput, read_input};
 pub use redflag_extract::Indicators;
 pub use redflag_extract::registrable_domain;
-pub use redflag_message::{Channel, Message};
+pub use redflag_message::{BodyPartKind, Channel, Message};
 pub use redflag_message::{Error as MessageError, InputKind, ParseNote};
 pub use redflag_message::{MAX_INPUT_BYTES, split_mbox};
 pub use redflag_profile::{Locale, Profile};
@@ -51,7 +51,7 @@ pub use score::{SCAM_THRESHOLD, SUSPICIOUS_THRESHOLD, Verdict};
 use std::sync::Arc;
 
 /// The report schema version. Bumped on any change a consumer could notice.
-pub const SCHEMA_VERSION: &str = "1.6";
+pub const SCHEMA_VERSION: &str = "1.7";
 
 pub use redflag_model::Model;
 

@@ -3,7 +3,7 @@
 //! and [`outbound`](crate::outbound)).
 
 use crate::score::Verdict;
-use redflag_message::{Channel, ParseNote};
+use redflag_message::{BodyPartKind, Channel, ParseNote};
 use redflag_rules::{Family, Severity};
 use serde::Serialize;
 
@@ -143,6 +143,11 @@ pub struct ReportEvidence {
     /// What about it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The email part the evidence is in (`html`, `plain-text`, `plain-text-alternative`),
+    /// when the body was read from more than one part: a lure only in the plain-text
+    /// version is one the HTML version hides.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part: Option<BodyPartKind>,
 }
 
 /// Indicators, deduplicated, in order of appearance.

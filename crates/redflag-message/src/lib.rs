@@ -89,6 +89,16 @@ pub mod fuzzing {
             for a in &e.auth_results {
                 check("email.auth_results", a.span)?;
             }
+            let mut end = 0;
+            for p in &e.body_parts {
+                check("email.body_parts", p.span)?;
+                if !m.body_span().contains(p.span) || p.span.start < end {
+                    return Err(format!(
+                        "body part {p:?} outside the body, or overlapping the one before"
+                    ));
+                }
+                end = p.span.end;
+            }
         }
         Ok(())
     }

@@ -213,6 +213,47 @@ pub struct EmailMeta {
     /// not typed by the person who pasted it.
     #[serde(default)]
     pub relayed: bool,
+    /// The MIME parts the body was read from, in body order, when it was read from more
+    /// than one (an HTML part and its plain-text alternative, several inline text parts).
+    /// A plain-text alternative is listed when it adds lines the HTML does not have. Empty
+    /// when the body is one part.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub body_parts: Vec<BodyPart>,
+}
+
+/// What kind of MIME part a stretch of an email's body came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BodyPartKind {
+    /// An HTML part, rendered to text.
+    Html,
+    /// A plain-text part that is the body (no HTML version) or shown inline next to others.
+    PlainText,
+    /// The plain-text alternative of an HTML email (`multipart/alternative`): only the lines
+    /// that the HTML version does not show, since the rest would be read twice. Mail clients
+    /// show this version when they do not show HTML, and filters often read only one of the
+    /// two, which is why scammers put a different text in each.
+    PlainTextAlternative,
+}
+
+impl BodyPartKind {
+    /// A stable lowercase name (`html`, `plain-text`, `plain-text-alternative`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BodyPartKind::Html => "html",
+            BodyPartKind::PlainText => "plain-text",
+            BodyPartKind::PlainTextAlternative => "plain-text-alternative",
+        }
+    }
+}
+
+/// A stretch of an email's body and the MIME part it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BodyPart {
+    /// What kind of part.
+    pub kind: BodyPartKind,
+    /// Where its text is in [`Message::text`] (inside the body).
+    pub span: Span,
 }
 
 /// A link found in HTML: where it goes and what it says.
@@ -319,6 +360,17 @@ impl Message {
             Some(s) if s.span.start <= body.start => Span::new(s.span.start, body.end),
             _ => body,
         }
+    }
+
+    /// The MIME part of an email's body that a byte offset falls in, when the body was read
+    /// from more than one part.
+    pub fn body_part_at(&self, offset: usize) -> Option<BodyPartKind> {
+        self.email
+            .as_ref()?
+            .body_parts
+            .iter()
+            .find(|p| p.span.start <= offset && offset < p.span.end)
+            .map(|p| p.kind)
     }
 
     /// The kind of section a byte offset falls in, if any.

@@ -3,7 +3,8 @@
 //!
 //! The expected file is a readable view of the whole [`Message`]: the display text (one
 //! array entry per line), its sections, the sender, the email headers read (From, Reply-To,
-//! Return-Path, Authentication-Results with their method results, subject, flags), the HTML
+//! Return-Path, Authentication-Results with their method results, subject, flags, and the
+//! MIME parts the body was read from when there were several), the HTML
 //! links, the attachments and the note codes. Every span is written as `"at": [start, end]`
 //! with the `"text"` it covers. Spans are also checked to be valid (inside the text, on char
 //! boundaries, sections in order, links inside the body).
@@ -44,7 +45,7 @@ fn view(m: &Message) -> Value {
         spanned(m, b.span, json!({"name": b.name, "address": b.address}))
     };
     let email = m.email.as_ref().map(|e| {
-        json!({
+        let mut v = json!({
             "from": e.from.as_ref().map(mailbox),
             "reply_to": e.reply_to.iter().map(mailbox).collect::<Vec<_>>(),
             "return_path": e.return_path.as_ref().map(mailbox),
@@ -61,7 +62,16 @@ fn view(m: &Message) -> Value {
             "forwarded": e.forwarded,
             "from_entries": e.from_entries,
             "relayed": e.relayed,
-        })
+        });
+        // Listed only when the body came from several parts.
+        if !e.body_parts.is_empty() {
+            v["body_parts"] = e
+                .body_parts
+                .iter()
+                .map(|p| spanned(m, p.span, json!({"kind": p.kind.as_str()})))
+                .collect();
+        }
+        v
     });
     json!({
         "channel": to_value(m.channel),

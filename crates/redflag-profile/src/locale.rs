@@ -34,6 +34,9 @@ pub struct Ui {
     pub what_to_do: String,
     pub report_it: String,
     pub report_json_hint: String,
+    /// Beside evidence that only the plain-text version of an HTML email has (the version
+    /// the person may not see).
+    pub evidence_plain_text_only: String,
     pub channel_email: String,
     pub channel_sms: String,
     pub channel_chat: String,

@@ -23,7 +23,7 @@ use utoipa::ToSchema;
 #[derive(Debug, Serialize, ToSchema)]
 #[allow(dead_code)]
 pub(crate) struct ReportDoc {
-    /// `"1.6"`.
+    /// `"1.7"`.
     schema_version: String,
     /// `scam`, `suspicious` or `clean` (shown as "No red flags found": never "safe").
     #[schema(example = "scam")]
@@ -36,7 +36,7 @@ pub(crate) struct ReportDoc {
     /// How the message arrived.
     channel: ChannelName,
     /// Every red flag, strongest first: `{rule, name, family, severity, points, soft,
-    /// outweighed, message, explanation, evidence: [{start, end, text, note?}]}`; spans are
+    /// outweighed, message, explanation, evidence: [{start, end, text, note?, part?}]}`; spans are
     /// byte offsets into `text`. `outweighed` red flags add no points.
     findings: Vec<serde_json::Value>,
     /// What speaks for the message: `{rule, name, strong, message, explanation, evidence}`
@@ -88,7 +88,7 @@ pub(crate) async fn check(
 #[derive(Debug, Serialize, ToSchema)]
 #[allow(dead_code)]
 pub(crate) struct AssessmentDoc {
-    /// `"1.6"`.
+    /// `"1.7"`.
     schema_version: String,
     /// `scam`, `suspicious` or `clean`.
     #[schema(example = "scam")]
@@ -143,7 +143,7 @@ pub(crate) async fn assess(
 /// a message alike.
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct RawCheckDoc {
-    /// `"1.6"`.
+    /// `"1.7"`.
     schema_version: &'static str,
     /// `scam`, `suspicious` or `clean`.
     #[schema(example = "scam")]

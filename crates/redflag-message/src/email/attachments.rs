@@ -22,11 +22,18 @@ pub(super) struct AttachmentInfo {
 
 /// The first attached email (`message/rfc822`) that has real headers.
 pub(super) fn attached_message<'a, 'x>(m: &'a MimeMessage<'x>) -> Option<&'a MimeMessage<'x>> {
+    attached_messages(m).next()
+}
+
+/// The attached emails (`message/rfc822`) that have real headers.
+pub(super) fn attached_messages<'a, 'x>(
+    m: &'a MimeMessage<'x>,
+) -> impl Iterator<Item = &'a MimeMessage<'x>> {
     m.attachments
         .iter()
         .filter_map(|&id| part(m, id))
         .filter_map(MessagePart::message)
-        .find(|inner| has_known_headers(inner))
+        .filter(|inner| has_known_headers(inner))
 }
 
 /// The declared content type, lowercase `type/subtype`.

@@ -6,6 +6,7 @@
 use super::attachments::declared_type;
 use super::headers::Addr;
 use super::{Draft, MimeMessage, part};
+use crate::BodyPartKind;
 use crate::forward::{find_inline_forward, split_address, strip_fwd_prefix, unquote_block};
 use crate::html::html_to_text;
 use crate::sniff::decode_base64_lenient;
@@ -14,24 +15,43 @@ use crate::{MAX_FORWARD_DEPTH, MAX_HTML_BYTES, ParseNote};
 use mail_parser::decoders::charsets::map::charset_decoder;
 use mail_parser::{MessagePart, MimeHeaders, PartType};
 use std::borrow::Cow;
+use std::collections::HashSet;
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// Reads the body into the draft; returns the HTML sources used (to recognise inline
 /// images they reference).
+///
+/// Every part a mail client could show is read: the HTML parts (or, without real HTML, the
+/// plain-text parts), every inline part between them, and then what only the plain-text
+/// alternative of an HTML email says. Scammers put one text in each alternative (a clean
+/// one for filters, the lure for people, or the other way round); reading one of the two
+/// would miss the other.
 pub(super) fn read_body<'a>(m: &'a MimeMessage<'_>, d: &mut Draft) -> Vec<Cow<'a, str>> {
-    let html_parts: Vec<&MessagePart<'_>> =
-        m.html_body.iter().filter_map(|&id| part(m, id)).collect();
+    let html_ids = &m.html_body;
+    let text_ids = &m.text_body;
+    let has_html = html_ids
+        .iter()
+        .filter_map(|&id| part(m, id))
+        .any(|p| matches!(p.body, PartType::Html(_)));
     let mut sources = Vec::new();
     // mail-parser lists plain text parts as HTML bodies too when there is no HTML
     // alternative; the HTML list is only used when it holds real HTML.
-    if html_parts
-        .iter()
-        .any(|p| matches!(p.body, PartType::Html(_)))
-    {
-        for p in html_parts {
+    if has_html {
+        for p in html_ids.iter().filter_map(|&id| part(m, id)) {
             sources.extend(add_body_part(p, d));
         }
+        // The plain-text alternatives: text parts that are not also HTML bodies.
+        let alternatives = text_ids
+            .iter()
+            .filter(|id| !html_ids.contains(id))
+            .filter_map(|&id| part(m, id))
+            .filter(|p| matches!(p.body, PartType::Text(_)));
+        for p in alternatives {
+            d.several_parts = true;
+            add_alternative(p, d);
+        }
     } else {
-        for p in m.text_body.iter().filter_map(|&id| part(m, id)) {
+        for p in text_ids.iter().filter_map(|&id| part(m, id)) {
             if matches!(p.body, PartType::Text(_)) {
                 add_body_part(p, d);
             }
@@ -64,12 +84,116 @@ fn add_body_part<'a>(p: &'a MessagePart<'_>, d: &mut Draft) -> Option<Cow<'a, st
                 ),
             ));
         }
-        d.append_body(&rendered.text, rendered.links);
+        d.append_body(BodyPartKind::Html, &rendered.text, rendered.links);
         Some(text)
     } else {
-        d.append_body(&normalise_newlines(&text), Vec::new());
+        d.append_body(
+            BodyPartKind::PlainText,
+            &normalise_newlines(&text),
+            Vec::new(),
+        );
         None
     }
+}
+
+/// Adds the lines of a plain-text alternative that the body read so far (its HTML version)
+/// does not show. Most plain-text alternatives say what the HTML says, wrapped differently
+/// and with the links written out; adding them whole would have every phrase read twice.
+fn add_alternative(p: &MessagePart<'_>, d: &mut Draft) {
+    let Some(text) = part_text(p) else { return };
+    let text = normalise_newlines(&text);
+    let shown = Shown::new(&d.body, d.links.iter().map(|(href, _)| href.as_str()));
+    let mut kept = String::new();
+    let mut gap = false;
+    for line in text.lines() {
+        if shown.covers(line) {
+            gap = !kept.is_empty();
+            continue;
+        }
+        if !kept.is_empty() {
+            kept.push_str(if gap { "\n\n" } else { "\n" });
+        }
+        kept.push_str(line);
+        gap = false;
+    }
+    d.append_body(BodyPartKind::PlainTextAlternative, &kept, Vec::new());
+}
+
+/// What a body already shows: its words (as hashed runs of one to [`RUN`] words) and its
+/// link targets, to tell whether a line of another version says anything new.
+struct Shown {
+    lower: String,
+    runs: HashSet<u64>,
+    hrefs: HashSet<String>,
+}
+
+/// A word run is at most this many words.
+const RUN: usize = 3;
+
+impl Shown {
+    fn new<'h>(body: &str, hrefs: impl Iterator<Item = &'h str>) -> Shown {
+        let lower = body.to_lowercase();
+        let mut runs = HashSet::new();
+        let words = words_of(&lower);
+        for n in 1..=RUN {
+            runs.extend(words.windows(n).map(run_hash));
+        }
+        Shown {
+            lower,
+            runs,
+            hrefs: hrefs.map(url_key).collect(),
+        }
+    }
+
+    /// True when every run of the line's words is shown, and every link the line writes
+    /// out is a link target or shown text of the body.
+    fn covers(&self, line: &str) -> bool {
+        let line = line.to_lowercase();
+        let mut prose = Vec::new();
+        for token in line.split_whitespace() {
+            let t = token.trim_matches(|c: char| "<>()[]\"'.,;:".contains(c));
+            if is_url(t) {
+                if !self.hrefs.contains(&url_key(t)) && !self.lower.contains(t) {
+                    return false;
+                }
+            } else {
+                prose.extend(words_of(token));
+            }
+        }
+        match prose.len() {
+            0 => true,
+            n if n <= RUN => self.runs.contains(&run_hash(&prose)),
+            _ => prose
+                .windows(RUN)
+                .all(|run| self.runs.contains(&run_hash(run))),
+        }
+    }
+}
+
+/// The words of a lowercase text: runs of letters and digits, but not single letters,
+/// which plain-text versions write for symbols (`(c)` for `©`) and contractions split.
+fn words_of(s: &str) -> Vec<&str> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().nth(1).is_some() || w.chars().all(|c| c.is_numeric()))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+fn run_hash(words: &[&str]) -> u64 {
+    let mut h = DefaultHasher::new();
+    words.hash(&mut h);
+    h.finish()
+}
+
+fn is_url(t: &str) -> bool {
+    ["http://", "https://", "www."]
+        .iter()
+        .any(|p| t.starts_with(p))
+}
+
+/// A link target as compared: lowercase, without a trailing `/`.
+fn url_key(u: &str) -> String {
+    u.trim().trim_end_matches('/').to_lowercase()
 }
 
 /// The text of a text or HTML part. When mail-parser could not undo the part's transfer
@@ -190,6 +314,22 @@ pub(super) fn unwrap_inline_forwards(d: &mut Draft) {
                 .map(|(href, l)| (href, l.start - r.start..l.end - r.start))
                 .collect();
         }
+        // The forwarded message is read from the parts the block sits in (unquoting moves
+        // the text: then it is all the first one's).
+        let len = d.body.len();
+        let parts = std::mem::take(&mut d.parts)
+            .into_iter()
+            .filter(|(_, p)| p.start < r.end && p.end > r.start);
+        d.parts = if f.quoted {
+            parts.take(1).map(|(kind, _)| (kind, 0..len)).collect()
+        } else {
+            parts
+                .map(|(kind, p)| {
+                    let start = p.start.saturating_sub(r.start).min(len);
+                    (kind, start..(p.end - r.start).min(len))
+                })
+                .collect()
+        };
         d.forwarded = true;
     }
 }

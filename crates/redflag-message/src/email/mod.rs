@@ -22,9 +22,10 @@ mod repair;
 
 use crate::text::normalise_newlines;
 use crate::{
-    Error, MAX_FORWARD_DEPTH, MAX_INPUT_BYTES, MAX_PARTS, MAX_TEXT_BYTES, Message, ParseNote,
+    BodyPartKind, Error, MAX_FORWARD_DEPTH, MAX_INPUT_BYTES, MAX_PARTS, MAX_TEXT_BYTES, Message,
+    ParseNote,
 };
-use attachments::{AttachmentInfo, attached_message, read_attachments};
+use attachments::{AttachmentInfo, attached_message, attached_messages, read_attachments};
 use body::{read_body, recover_body, unwrap_inline_forwards};
 use headers::{Addr, read_headers};
 use mail_parser::{MessageParser, MessagePart};
@@ -126,6 +127,11 @@ struct Draft {
     body: String,
     /// Links with ranges into `body`.
     links: Vec<(String, Range<usize>)>,
+    /// The MIME part each stretch of `body` came from, with ranges into `body`.
+    parts: Vec<(BodyPartKind, Range<usize>)>,
+    /// The body was read from several parts, even if only one of them added text (a
+    /// plain-text alternative that says what the HTML says).
+    several_parts: bool,
     html: bool,
     forwarded: bool,
     /// The headers include `Received` lines.
@@ -135,7 +141,7 @@ struct Draft {
 
 impl Draft {
     /// Adds a body part, separated from the previous one by a blank line.
-    fn append_body(&mut self, text: &str, links: Vec<(String, Range<usize>)>) {
+    fn append_body(&mut self, kind: BodyPartKind, text: &str, links: Vec<(String, Range<usize>)>) {
         let lead = text.len() - text.trim_start().len();
         let text = text.trim();
         if text.is_empty() {
@@ -154,6 +160,7 @@ impl Draft {
         let text = &text[..keep];
         let offset = self.body.len();
         self.body.push_str(text);
+        self.parts.push((kind, offset..self.body.len()));
         // Ranges are into the untrimmed text; clamp them to what was kept (trimming only
         // removes white space, so the ends stay on char boundaries).
         let clamp = |i: usize| i.saturating_sub(lead).min(text.len()) + offset;
@@ -173,7 +180,11 @@ fn from_plain(raw: &[u8]) -> Draft {
         "The email headers could not be read, so the whole input was checked as the message text.",
     ));
     let text = String::from_utf8_lossy(raw);
-    d.append_body(&normalise_newlines(&text), Vec::new());
+    d.append_body(
+        BodyPartKind::PlainText,
+        &normalise_newlines(&text),
+        Vec::new(),
+    );
     d
 }
 
@@ -184,6 +195,16 @@ fn from_mime(top: &MimeMessage<'_>) -> Draft {
     for _ in 0..MAX_FORWARD_DEPTH {
         match attached_message(m) {
             Some(inner) => {
+                let others = attached_messages(m).count() - 1;
+                if others > 0 && !d.forwarded {
+                    d.notes.push(ParseNote::new(
+                        "parts-skipped",
+                        format!(
+                            "The email forwards {} emails as attachments; only the first was checked. Check each of the others on its own.",
+                            others + 1
+                        ),
+                    ));
+                }
                 m = inner;
                 d.forwarded = true;
             }

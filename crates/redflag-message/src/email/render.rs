@@ -7,8 +7,8 @@ use super::attachments::format_size;
 use crate::authres::parse_auth_results;
 use crate::text::{classify_sender, truncate_from};
 use crate::{
-    Attachment, AuthResults, Channel, EmailMeta, HtmlLink, MAX_TEXT_BYTES, Mailbox, Message,
-    ParseNote, SectionKind, Sender, SenderKind, Span, TextBuilder,
+    Attachment, AuthResults, BodyPart, Channel, EmailMeta, HtmlLink, MAX_TEXT_BYTES, Mailbox,
+    Message, ParseNote, SectionKind, Sender, SenderKind, Span, TextBuilder,
 };
 
 /// Builds the display text and the message from the draft.
@@ -132,6 +132,22 @@ pub(super) fn render(d: Draft) -> Message {
             ),
         })
         .collect();
+    // Which part each stretch of the body is in, when it was read from several.
+    let parts: Vec<BodyPart> = d
+        .parts
+        .into_iter()
+        .filter(|(_, r)| r.start < body_len)
+        .map(|(kind, r)| BodyPart {
+            kind,
+            span: Span::new(
+                body_span.start + r.start,
+                body_span.start + r.end.min(body_len),
+            ),
+        })
+        .collect();
+    if parts.len() > 1 || d.several_parts {
+        meta.body_parts = parts;
+    }
     if d.forwarded {
         notes.push(ParseNote::new(
             "forwarded",

@@ -313,7 +313,15 @@ pub(super) async fn case_page(
         }
         Err(e) => return page_error(&ApiError::internal("reading a case failed", &e)),
     };
-    let findings = findings_of(&case.report);
+    // The case's findings are in the report's language; so is what marks a plain-text-only
+    // quote.
+    let lang = case
+        .report
+        .get("lang")
+        .and_then(|l| l.as_str())
+        .unwrap_or("en");
+    let words = state.engine().profile().locale(lang);
+    let findings = findings_of(&case.report, &words.ui.evidence_plain_text_only);
     let marks: Vec<Mark<'_>> = findings
         .iter()
         .flat_map(|(f, spans)| {
@@ -381,7 +389,9 @@ pub(super) async fn export_csv(State(state): State<AppState>, headers: HeaderMap
 }
 
 impl FindingView {
-    pub(crate) fn from_json(f: &serde_json::Value) -> FindingView {
+    /// A saved finding; `plain_text_only` is the words shown beside evidence that only the
+    /// plain-text version of an HTML email has.
+    pub(crate) fn from_json(f: &serde_json::Value, plain_text_only: &str) -> FindingView {
         let s = |k: &str| f.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
         FindingView {
             rule: s("rule"),
@@ -402,8 +412,15 @@ impl FindingView {
                 .and_then(|e| e.as_array())
                 .map(|es| {
                     es.iter()
-                        .filter_map(|e| e.get("text").and_then(|t| t.as_str()))
-                        .map(quote)
+                        .filter_map(|e| {
+                            let text = e.get("text")?.as_str()?;
+                            let plain_only = e.get("part").and_then(|p| p.as_str())
+                                == Some(BodyPartKind::PlainTextAlternative.as_str());
+                            Some(EvidenceView::new(
+                                text,
+                                plain_only.then_some(plain_text_only),
+                            ))
+                        })
                         .collect()
                 })
                 .unwrap_or_default(),
@@ -412,7 +429,10 @@ impl FindingView {
 }
 
 /// The findings of a saved report, for the page, with their evidence spans.
-pub(crate) fn findings_of(report: &serde_json::Value) -> Vec<(FindingView, Vec<(usize, usize)>)> {
+pub(crate) fn findings_of(
+    report: &serde_json::Value,
+    plain_text_only: &str,
+) -> Vec<(FindingView, Vec<(usize, usize)>)> {
     report
         .get("findings")
         .and_then(|f| f.as_array())
@@ -435,7 +455,7 @@ pub(crate) fn findings_of(report: &serde_json::Value) -> Vec<(FindingView, Vec<(
                                 .collect()
                         })
                         .unwrap_or_default();
-                    (FindingView::from_json(f), spans)
+                    (FindingView::from_json(f, plain_text_only), spans)
                 })
                 .collect()
         })

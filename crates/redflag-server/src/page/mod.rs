@@ -21,7 +21,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use base64::Engine as _;
 use redflag_engine::screenshot::{ImageReader, sniff_image};
-use redflag_engine::{Channel, OrderHistory, Report};
+use redflag_engine::{BodyPartKind, Channel, OrderHistory, Report};
 use serde::Deserialize;
 
 mod hotline;
@@ -241,7 +241,23 @@ pub(crate) struct FindingView {
     message: String,
     points: u8,
     outweighed: bool,
-    evidence: Vec<String>,
+    evidence: Vec<EvidenceView>,
+}
+
+/// A quote from the message, and where it is when the person may not have seen it (only
+/// the plain-text version of an HTML email has it).
+pub(crate) struct EvidenceView {
+    quote: String,
+    part: Option<String>,
+}
+
+impl EvidenceView {
+    pub(crate) fn new(text: &str, plain_text_only: Option<&str>) -> EvidenceView {
+        EvidenceView {
+            quote: quote(text),
+            part: plain_text_only.map(visible),
+        }
+    }
 }
 
 /// A sign that the message is genuine, for the page.
@@ -598,7 +614,7 @@ fn result_page(state: &AppState, checked: &Checked, logged_in: bool) -> ResultPa
         score: report.score,
         notes: report.notes.iter().map(|n| visible(&n.message)).collect(),
         steps: report.advice.steps.clone(),
-        findings: findings_view(report),
+        findings: findings_view(report, &ui.evidence_plain_text_only),
         genuine: report
             .genuine_signs
             .iter()
@@ -670,7 +686,7 @@ fn result_page(state: &AppState, checked: &Checked, logged_in: bool) -> ResultPa
     }
 }
 
-fn findings_view(report: &Report) -> Vec<FindingView> {
+fn findings_view(report: &Report, plain_text_only: &str) -> Vec<FindingView> {
     report
         .findings
         .iter()
@@ -680,7 +696,14 @@ fn findings_view(report: &Report) -> Vec<FindingView> {
             message: plain_quotes(&f.message),
             points: f.points,
             outweighed: f.outweighed,
-            evidence: f.evidence.iter().map(|e| quote(&e.text)).collect(),
+            evidence: f
+                .evidence
+                .iter()
+                .map(|e| {
+                    let plain_only = e.part == Some(BodyPartKind::PlainTextAlternative);
+                    EvidenceView::new(&e.text, plain_only.then_some(plain_text_only))
+                })
+                .collect(),
         })
         .collect()
 }
