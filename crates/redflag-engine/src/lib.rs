@@ -21,6 +21,7 @@ mod input;
 mod langid;
 mod locale;
 mod outbound;
+mod ready;
 mod report;
 mod score;
 pub mod screenshot;
@@ -29,6 +30,10 @@ pub mod shown;
 pub use assess::{AssessedFinding, Assessment};
 pub use eml::{ATTACHMENT_NAME, DraftTo, EmailDraft, email_draft};
 pub use input::{InputError, InputOptions, ReadInput, read_input};
+pub use ready::{
+    FtcReport, ReadyError, ReadyReport, ReportTarget, Sms7726Steps, ftc_report, ready_report,
+    sms7726_steps,
+};
 pub use redflag_extract::Indicators;
 pub use redflag_extract::registrable_domain;
 pub use redflag_message::{BodyPartKind, Channel, Message};

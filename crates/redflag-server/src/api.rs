@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::check::{self, CheckInput};
 use crate::error::{ApiError, ErrorBody};
-use crate::reports::{FtcReport, ReportTo, report_response};
+use crate::reports::{parse_target, report_response};
 use crate::request::{ChannelName, CheckRequest};
 use crate::security::no_store;
 use axum::Json;
@@ -234,7 +234,7 @@ pub(crate) async fn check_raw(
     params(("to" = String, Path, description = "`amazon`, `ftc`, `sms7726` or `hotline`")),
     request_body = CheckRequest,
     responses(
-        (status = 200, description = "`amazon`, `hotline`: the .eml draft (`message/rfc822`, as an attachment). `ftc`: FtcReport. `sms7726`: Sms7726Steps.", body = FtcReport),
+        (status = 200, description = "`amazon`, `hotline`: the .eml draft (`message/rfc822`, as an attachment). `ftc`: FtcReport. `sms7726`: Sms7726Steps.", body = redflag_engine::FtcReport),
         (status = 404, description = "Unknown destination (`not_found`)", body = ErrorBody),
         (status = 422, description = "As for check; also `hotline_has_no_email`", body = ErrorBody),
         (status = 429, description = "`rate_limited`", body = ErrorBody),
@@ -245,9 +245,9 @@ pub(crate) async fn report(
     Path(to): Path<String>,
     Json(req): Json<CheckRequest>,
 ) -> Result<Response, ApiError> {
-    let to = ReportTo::parse(&to, state.engine().profile())?;
+    let to = parse_target(&to, state.engine().profile())?;
     let checked = check::run(&state, req.into_input()?).await?;
-    report_response(&state, &checked, to)
+    report_response(state.engine().profile(), &checked, to)
 }
 
 /// Liveness: answers while the server runs.

@@ -2,7 +2,7 @@
 //! document served at `/api/openapi.json`.
 
 use crate::error::{ErrorBody, ErrorDetail};
-use crate::{AppState, api, cases, reports};
+use crate::{AppState, api, cases};
 use axum::Json;
 use axum::response::IntoResponse;
 use std::sync::LazyLock;
@@ -22,7 +22,12 @@ use utoipa_axum::routes;
         (name = "check", description = "Public: check a message and get reports ready to send. Nothing is stored."),
         (name = "cases", description = "The hotline's case store (token required).")
     ),
-    components(schemas(ErrorBody, ErrorDetail, reports::Sms7726Steps, reports::FtcReport)),
+    components(schemas(
+        ErrorBody,
+        ErrorDetail,
+        redflag_engine::Sms7726Steps,
+        redflag_engine::FtcReport
+    )),
     modifiers(&BearerToken)
 )]
 struct ApiDoc;

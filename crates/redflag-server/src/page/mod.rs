@@ -9,7 +9,7 @@ use crate::cases::MAX_NOTE_CHARS;
 use crate::check::{self, CheckInput, Checked};
 use crate::error::ApiError;
 use crate::highlight::{Mark, highlight, visible};
-use crate::reports::{self, ReportTo, Sms7726Steps};
+use crate::reports;
 use crate::security::no_store;
 use crate::{AppState, auth};
 use askama::Template;
@@ -21,7 +21,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use base64::Engine as _;
 use redflag_engine::screenshot::{ImageReader, sniff_image};
-use redflag_engine::{BodyPartKind, Channel, OrderHistory, Report};
+use redflag_engine::{BodyPartKind, Channel, OrderHistory, Report, Sms7726Steps};
 use serde::Deserialize;
 
 mod hotline;
@@ -667,7 +667,7 @@ fn result_page(state: &AppState, checked: &Checked, logged_in: bool) -> ResultPa
         ftc_how: profile.reports.ftc.how.clone().unwrap_or_default(),
         ftc_web: profile.reports.ftc.web.clone().unwrap_or_default(),
         sms7726: {
-            let mut s = reports::sms7726_steps(profile, checked);
+            let mut s = redflag_engine::sms7726_steps(profile, &checked.report);
             s.send = s.send.as_deref().map(visible);
             s
         },
@@ -817,9 +817,9 @@ async fn report_form(
     Form(form): Form<CarriedForm>,
 ) -> Response {
     let result = async {
-        let to = ReportTo::parse(&to, state.engine().profile())?;
+        let to = reports::parse_target(&to, state.engine().profile())?;
         let checked = check::run(&state, form.input()?).await?;
-        reports::report_response(&state, &checked, to)
+        reports::report_response(state.engine().profile(), &checked, to)
     }
     .await;
     result.unwrap_or_else(|e| page_error(&e))

@@ -541,6 +541,17 @@ async fn openapi_is_3_1_and_lists_every_path() {
     assert!(paths["/api/v1/cases"]["post"].is_object());
     assert!(paths["/api/v1/cases"]["get"].is_object());
     assert!(doc["components"]["securitySchemes"]["token"].is_object());
+    // The ready reports' JSON, whose types live in the engine (its `openapi` feature).
+    for schema in ["FtcReport", "Sms7726Steps"] {
+        assert!(
+            doc["components"]["schemas"][schema]["properties"].is_object(),
+            "{schema}"
+        );
+    }
+    assert_eq!(
+        doc["components"]["schemas"]["FtcReport"]["properties"]["site"]["example"],
+        "https://reportfraud.ftc.gov/"
+    );
     assert_eq!(
         doc,
         serde_json::to_value(redflag_server::openapi()).unwrap()
