@@ -5,8 +5,10 @@ use anyhow::{Context as _, bail};
 use clap::{Args, ValueEnum};
 use redflag_engine::screenshot::{ImageError, ImageReader, image_dimensions, sniff_image};
 use redflag_engine::{
-    AnalyzeOptions, Channel, InputError, InputOptions, Report, Verdict, read_input,
+    AnalyzeOptions, Channel, InputError, InputKind, InputOptions, ReadyReport, Report,
+    ReportTarget, Verdict, read_input, ready_report,
 };
+use std::ffi::OsString;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -35,6 +37,17 @@ pub(crate) struct CheckArgs {
     /// Print the report as JSON (one object; JSON Lines for several messages).
     #[arg(long)]
     json: bool,
+    /// Also write the report ready to send to TO, the same bytes as the API's
+    /// `/api/v1/report/{TO}`: `amazon` (the brand's id: an .eml draft to its report address,
+    /// the original email attached), `hotline` (an .eml draft to the local hotline), `ftc`
+    /// (the FTC form's fields, JSON) or `sms7726` (the steps to forward a text or report a
+    /// call to 7726, JSON). Needs --out, and an input of one message.
+    #[arg(long, value_name = "TO", requires = "out")]
+    report: Option<String>,
+    /// Where --report writes: a file, replaced if it exists (written whole or not at all), or
+    /// `-` for standard output instead of the usual report.
+    #[arg(long, value_name = "FILE", requires = "report")]
+    out: Option<PathBuf>,
     #[command(flatten)]
     engine: crate::EngineArgs,
     /// Use another local fraud hotline (TOML with a [hotline] table).
@@ -78,8 +91,95 @@ struct Source {
     bytes: Vec<u8>,
 }
 
+/// What `--report` and `--out` ask for.
+struct Wanted {
+    to: ReportTarget,
+    /// `None`: standard output.
+    out: Option<PathBuf>,
+}
+
+impl Wanted {
+    /// The report asked for, refused before anything is read when it cannot be made: an
+    /// unknown target, a hotline without email, or two things for standard output.
+    fn of(args: &CheckArgs, profile: &redflag_engine::Profile) -> anyhow::Result<Option<Wanted>> {
+        let (Some(name), Some(out)) = (&args.report, &args.out) else {
+            return Ok(None);
+        };
+        let to = ReportTarget::parse(name, profile).with_context(|| {
+            format!("no report `{name}`: use {}", ReportTarget::choices(profile))
+        })?;
+        if let Err(e) = to.usable(profile) {
+            bail!("--report {name}: {e} Phone it instead: there is no email to write.");
+        }
+        let out = (out.as_os_str() != "-").then(|| out.clone());
+        if let Some(dir) = out.as_deref().filter(|p| p.is_dir()) {
+            bail!("{} is a folder: give --out a file name", dir.display());
+        }
+        if out.is_none() && args.json {
+            bail!("--json and --out - both write to standard output: give --out a file name");
+        }
+        Ok(Some(Wanted { to, out }))
+    }
+
+    /// The report of the one message checked, written where asked.
+    fn write(&self, ready: &ReadyReport, profile: &redflag_engine::Profile) -> anyhow::Result<()> {
+        let bytes = ready.to_bytes();
+        match &self.out {
+            None => {
+                let mut stdout = std::io::stdout().lock();
+                stdout.write_all(&bytes)?;
+                stdout.flush()?;
+            }
+            Some(path) => {
+                write_whole(path, &bytes)?;
+                eprintln!(
+                    "redflag: the report to {} was written to {}",
+                    self.to.name(profile),
+                    render::sanitize(&path.display().to_string())
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Writes a file whole or not at all: into a temporary file beside it, then renamed over
+/// it, so a reader (or a crash) never sees half a report and an old file is replaced only
+/// by a complete one.
+fn write_whole(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let shown = path.display();
+    if path.is_dir() {
+        bail!("{shown} is a folder: give --out a file name");
+    }
+    let name = path
+        .file_name()
+        .with_context(|| format!("{shown} is not a file name"))?;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp_name = OsString::from(".");
+    tmp_name.push(name);
+    tmp_name.push(format!(".{}.tmp", std::process::id()));
+    let tmp = dir.join(tmp_name);
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+        .and_then(|mut f| {
+            f.write_all(bytes)?;
+            f.sync_all()
+        })
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written.with_context(|| format!("cannot write {shown}"))
+}
+
 pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let engine = args.engine.engine(args.hotline.as_deref())?;
+    let wanted = Wanted::of(&args, engine.profile())?;
     let orders = args
         .orders
         .as_deref()
@@ -97,6 +197,16 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         subject: args.subject.clone(),
     };
     let sources = sources(&args)?;
+    if wanted.is_some() && sources.len() > 1 {
+        bail!(
+            "--report writes the report of one message, and {} holds {} files: give one of them",
+            args.input.as_deref().unwrap_or("the input"),
+            sources.len()
+        );
+    }
+    // With `--out -` the ready report is the output: the usual report is not printed.
+    let print = wanted.as_ref().is_none_or(|w| w.out.is_some());
+    let mut ready: Option<ReadyReport> = None;
     let color = match args.color {
         ColorArg::Always => true,
         ColorArg::Never => false,
@@ -125,9 +235,20 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
                     report.image = Some(img.image_report(&report));
                     flagged |= report.verdict != Verdict::Clean;
                     count += 1;
-                    let words = engine.profile().locale(&report.lang);
-                    let name = many.then_some(src.name.as_str());
-                    print_report(&mut stdout, &args, &report, words, name, color)?;
+                    if let Some(w) = &wanted {
+                        ready = Some(ready_report(
+                            engine.profile(),
+                            &img.message,
+                            &report,
+                            w.to,
+                            None,
+                        )?);
+                    }
+                    if print {
+                        let words = engine.profile().locale(&report.lang);
+                        let name = many.then_some(src.name.as_str());
+                        print_report(&mut stdout, &args, &report, words, name, color)?;
+                    }
                 }
                 Err(e) => {
                     errors += 1;
@@ -136,14 +257,21 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
             }
             continue;
         }
-        let messages = match read_input(&src.bytes, &opts) {
-            Ok(m) => m.messages,
+        let (kind, messages) = match read_input(&src.bytes, &opts) {
+            Ok(m) => (m.kind, m.messages),
             Err(e) => {
                 errors += 1;
                 report_error(&mut stdout, args.json, &src.name, &e.to_string())?;
                 continue;
             }
         };
+        if wanted.is_some() && messages.len() > 1 {
+            bail!(
+                "--report writes the report of one message, and {} holds {}: give one message",
+                src.name,
+                messages.len()
+            );
+        }
         let multi = many || messages.len() > 1;
         for (i, m) in messages.into_iter().enumerate() {
             let name = if multi && !many {
@@ -162,17 +290,38 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
             let report = engine.analyze(&msg, &analyze_opts);
             flagged |= report.verdict != Verdict::Clean;
             count += 1;
-            print_report(
-                &mut stdout,
-                &args,
-                &report,
-                engine.profile().locale(&report.lang),
-                multi.then_some(name.as_str()),
-                color,
-            )?;
+            if let Some(w) = &wanted {
+                // One email as read: the emailed reports attach it, as the API's do.
+                let original = (kind == InputKind::Email && msg.channel == Channel::Email)
+                    .then_some(src.bytes.as_slice());
+                ready = Some(ready_report(
+                    engine.profile(),
+                    &msg,
+                    &report,
+                    w.to,
+                    original,
+                )?);
+            }
+            if print {
+                print_report(
+                    &mut stdout,
+                    &args,
+                    &report,
+                    engine.profile().locale(&report.lang),
+                    multi.then_some(name.as_str()),
+                    color,
+                )?;
+            }
         }
     }
     stdout.flush()?;
+    drop(stdout);
+    if let Some(w) = &wanted {
+        match &ready {
+            Some(r) => w.write(r, engine.profile())?,
+            None => eprintln!("redflag: no report was written"),
+        }
+    }
     if errors > 0 {
         if count == 0 && sources.len() == 1 {
             // A single unreadable input: the error was printed on stderr already.

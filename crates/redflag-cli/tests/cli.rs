@@ -1,5 +1,6 @@
 //! The `redflag` binary as a process: output, JSON and exit codes.
 
+use mail_parser::MimeHeaders as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -533,4 +534,402 @@ fn serve_refuses_a_short_token() {
     assert!(err.contains("at least 32"), "{err}");
     assert!(err.contains("--insecure-short-token"), "{err}");
     assert!(!db.exists(), "the store was opened with a refused token");
+}
+
+// `check --report TO --out FILE`: the ready reports, as the API's `/api/v1/report/{to}`.
+
+/// `redflag check ARGS --report TO --out FILE` into a fresh folder; the output and the file
+/// (`None` when none was written).
+fn report_file(args: &[&str], to: &str, name: &str) -> (Output, Option<Vec<u8>>) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join(name);
+    let o = redflag(
+        &[
+            &["check", "--color", "never", "--no-model"],
+            args,
+            &["--report", to, "--out", out.to_str().unwrap()],
+        ]
+        .concat(),
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.as_os_str() != name)
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "no temporary file stays: {leftovers:?}"
+    );
+    (o, std::fs::read(&out).ok())
+}
+
+#[test]
+fn report_amazon_writes_the_eml_draft_with_the_original_attached() {
+    let eml = fixture("email/scam-account-locked.eml");
+    let (o, file) = report_file(&[&eml], "amazon", "report.eml");
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "the verdict still sets the exit code"
+    );
+    // The usual report still prints, and a line says where the ready report went.
+    assert!(stdout(&o).starts_with("SCAM"), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("the report to amazon was written to")
+            && stderr(&o).contains("report.eml"),
+        "{}",
+        stderr(&o)
+    );
+    let file = file.expect("the .eml is written");
+    let draft = mail_parser::MessageParser::default()
+        .parse(&file)
+        .expect("a parseable email");
+    let profile = redflag_engine::Profile::embedded();
+    assert_eq!(
+        draft.to().and_then(|t| t.first()).and_then(|t| t.address()),
+        Some(profile.brand.report.email.as_str())
+    );
+    assert_eq!(
+        draft.to().and_then(|t| t.first()).and_then(|t| t.address()),
+        Some("stop-spoofing@amazon.com")
+    );
+    assert!(draft.body_text(0).unwrap().contains("attached"));
+    let att = draft
+        .attachments()
+        .next()
+        .expect("the original is attached");
+    assert_eq!(
+        att.content_type().map(|c| (c.ctype(), c.subtype())),
+        Some(("message", Some("rfc822")))
+    );
+    let raw = std::fs::read(&eml).unwrap();
+    let original = mail_parser::MessageParser::default().parse(&raw).unwrap();
+    let attached = att.message().expect("parsed original");
+    assert_eq!(attached.subject(), original.subject());
+    assert_eq!(attached.from(), original.from());
+}
+
+#[test]
+fn report_ftc_writes_the_form_fields_as_json() {
+    let (o, file) = report_file(
+        &[&fixture("email/scam-gift-card-refund.eml")],
+        "ftc",
+        "ftc.json",
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&file.expect("written")).unwrap();
+    assert_eq!(v["site"], "https://reportfraud.ftc.gov/");
+    assert_eq!(v["category"], "An impersonator");
+    assert_eq!(v["company_impersonated"], "Amazon");
+    assert_eq!(v["how_contacted"], "Email");
+    assert_eq!(v["amount_paid"], "", "left for the person");
+    assert!(v["description"].as_str().unwrap().contains("Red flags"));
+    assert!(
+        v["payment_asked_for"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p == "gift cards")
+    );
+    for field in [
+        "how",
+        "what_happened",
+        "contacted_by",
+        "phone_numbers",
+        "websites",
+        "email_addresses",
+        "payment_method",
+        "date_contacted",
+    ] {
+        assert!(v.get(field).is_some(), "{field}");
+    }
+}
+
+#[test]
+fn report_sms7726_of_a_text_and_to_standard_output() {
+    let sms = fixture("sms/scam-otp-request.txt");
+    let (o, file) = report_file(&["--from", "+17185550163", &sms], "sms7726", "7726.json");
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&file.expect("written")).unwrap();
+    assert_eq!(v["applies"], true);
+    assert_eq!(v["number"], "7726");
+    assert_eq!(v["send"], "+17185550163");
+    assert!(v["steps"].as_array().unwrap().len() >= 2);
+
+    // `--out -`: the ready report is the whole output, the verdict still the exit code.
+    let o = redflag(&[
+        "check",
+        "--no-model",
+        "--from",
+        "+17185550163",
+        &sms,
+        "--report",
+        "sms7726",
+        "--out",
+        "-",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let w: serde_json::Value = serde_json::from_slice(&o.stdout).expect("only the JSON");
+    assert_eq!(v, w);
+
+    // An email: 7726 does not apply, and says why.
+    let (_, file) = report_file(
+        &[&fixture("email/scam-account-locked.eml")],
+        "sms7726",
+        "7726.json",
+    );
+    let v: serde_json::Value = serde_json::from_slice(&file.unwrap()).unwrap();
+    assert_eq!(v["applies"], false);
+    assert!(v["why_not"].as_str().unwrap().contains("text messages"));
+}
+
+#[test]
+fn report_hotline_by_email_or_refused_when_it_takes_only_calls() {
+    let eml = fixture("email/scam-gift-card-refund.eml");
+    // The default hotline (Colorado's 18th district) takes email.
+    let (o, file) = report_file(&[&eml], "hotline", "hotline.eml");
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let file = file.expect("written");
+    let draft = mail_parser::MessageParser::default().parse(&file).unwrap();
+    assert_eq!(
+        draft.to().and_then(|t| t.first()).and_then(|t| t.address()),
+        redflag_engine::Profile::embedded()
+            .reports
+            .hotline
+            .email
+            .as_deref()
+    );
+    assert_eq!(draft.attachments().count(), 1);
+
+    // Near miss: a hotline with only a phone number gets no email and no file, and the
+    // error says to phone it, before anything is checked.
+    let dir = tempfile::tempdir().unwrap();
+    let phone_only = dir.path().join("hotline.toml");
+    std::fs::write(
+        &phone_only,
+        "[hotline]\nname = \"Springfield Fraud Line\"\nphone = \"(555) 010-0199\"\n",
+    )
+    .unwrap();
+    let (o, file) = report_file(
+        &["--hotline", phone_only.to_str().unwrap(), &eml],
+        "hotline",
+        "hotline.eml",
+    );
+    assert_eq!(o.status.code(), Some(2), "a usage error");
+    assert!(file.is_none(), "nothing is written");
+    assert!(o.stdout.is_empty(), "nothing is checked: {}", stdout(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("Springfield Fraud Line takes reports by phone, not email: (555) 010-0199.")
+            && err.contains("Phone it"),
+        "{err}"
+    );
+}
+
+#[test]
+fn report_near_misses_write_nothing() {
+    let eml = fixture("email/scam-account-locked.eml");
+    // An unknown destination: the error lists the ones there are.
+    let (o, file) = report_file(&[&eml], "fbi", "r.eml");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(file.is_none() && o.stdout.is_empty());
+    assert!(
+        stderr(&o).contains("no report `fbi`: use amazon, ftc, sms7726 or hotline"),
+        "{}",
+        stderr(&o)
+    );
+    // The brand is named by its id, not its name.
+    let (o, _) = report_file(&[&eml], "Amazon", "r.eml");
+    assert_eq!(o.status.code(), Some(2));
+
+    // Two messages: which one to report? None, and nothing is checked either.
+    let dir = tempfile::tempdir().unwrap();
+    let mbox = dir.path().join("two.mbox");
+    let mut two = Vec::new();
+    for f in [
+        "email/scam-account-locked.eml",
+        "email/scam-gift-card-refund.eml",
+    ] {
+        two.extend_from_slice(b"From scammer@example.com Mon Jan 13 15:02:11 2025\n");
+        two.extend_from_slice(&std::fs::read(fixture(f)).unwrap());
+        two.extend_from_slice(b"\n");
+    }
+    std::fs::write(&mbox, &two).unwrap();
+    assert_eq!(
+        redflag(&["check", "--no-model", "--json", mbox.to_str().unwrap()])
+            .stdout
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count(),
+        2,
+        "the mbox holds two messages"
+    );
+    let (o, file) = report_file(&[mbox.to_str().unwrap()], "ftc", "ftc.json");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(file.is_none() && o.stdout.is_empty(), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("--report writes the report of one message")
+            && stderr(&o).contains("holds 2"),
+        "{}",
+        stderr(&o)
+    );
+    // A folder of messages likewise.
+    let (o, file) = report_file(&[&fixture("email/maildir")], "ftc", "ftc.json");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(file.is_none());
+
+    // Each option needs the other; `--out -` and `--json` would share standard output.
+    assert_eq!(
+        redflag(&["check", &eml, "--report", "ftc"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        redflag(&["check", &eml, "--out", "x.json"]).status.code(),
+        Some(2)
+    );
+    let o = redflag(&["check", "--json", &eml, "--report", "ftc", "--out", "-"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+
+    // A folder is not a file to write; an unreadable message writes nothing.
+    let o = redflag(&[
+        "check",
+        &eml,
+        "--report",
+        "ftc",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is a folder"), "{}", stderr(&o));
+    let (o, file) = report_file(&["--text", "   "], "ftc", "ftc.json");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(file.is_none());
+    assert!(
+        stderr(&o).contains("no report was written"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn report_replaces_an_existing_file_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ftc.json");
+    std::fs::write(&out, "x".repeat(100_000)).unwrap();
+    let o = redflag(&[
+        "check",
+        "--no-model",
+        &fixture("email/scam-account-locked.eml"),
+        "--report",
+        "ftc",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(v["how_contacted"], "Email");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+/// `redflag serve` on a free loopback port, killed when dropped.
+struct Served(std::process::Child, std::net::SocketAddr);
+
+impl Served {
+    fn start() -> Served {
+        let addr = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let child = Command::new(env!("CARGO_BIN_EXE_redflag"))
+            .args([
+                "serve",
+                "--addr",
+                &addr.to_string(),
+                "--rate-limit",
+                "0",
+                "--no-model",
+            ])
+            .env("RUST_LOG", "warn")
+            .env_remove("REDFLAG_TOKEN")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let served = Served(child, addr);
+        let start = std::time::Instant::now();
+        while served.post("/api/v1/health", "").is_err() {
+            assert!(start.elapsed().as_secs() < 120, "the server did not answer");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        served
+    }
+
+    /// The body of a POST's answer, byte for byte.
+    fn post(&self, path: &str, body: &str) -> std::io::Result<Vec<u8>> {
+        use std::io::Read as _;
+        let mut s = std::net::TcpStream::connect(self.1)?;
+        let method = if body.is_empty() { "GET" } else { "POST" };
+        write!(
+            s,
+            "{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )?;
+        let mut answer = Vec::new();
+        s.read_to_end(&mut answer)?;
+        let end = answer
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .ok_or_else(|| std::io::Error::other("no head"))?;
+        let head = String::from_utf8_lossy(&answer[..end]);
+        assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+        assert!(!head.to_ascii_lowercase().contains("chunked"), "{head}");
+        Ok(answer[end + 4..].to_vec())
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The CLI writes what the API answers, byte for byte, for each destination.
+#[test]
+fn report_files_are_the_api_answers_byte_for_byte() {
+    let server = Served::start();
+    let eml = fixture("email/scam-account-locked.eml");
+    let email = std::fs::read_to_string(&eml).unwrap();
+    let sms = fixture("sms/scam-otp-request.txt");
+    let text = std::fs::read_to_string(&sms).unwrap();
+    let cases: [(&str, Vec<&str>, serde_json::Value); 5] = [
+        ("amazon", vec![&eml], serde_json::json!({ "email": email })),
+        ("hotline", vec![&eml], serde_json::json!({ "email": email })),
+        ("ftc", vec![&eml], serde_json::json!({ "email": email })),
+        (
+            "sms7726",
+            vec!["--from", "+17185550163", &sms],
+            serde_json::json!({ "text": text, "sender": "+17185550163" }),
+        ),
+        (
+            "amazon",
+            vec!["--from", "+17185550163", &sms],
+            serde_json::json!({ "text": text, "sender": "+17185550163" }),
+        ),
+    ];
+    for (to, args, body) in cases {
+        let (_, file) = report_file(&args, to, "report");
+        let api = server
+            .post(&format!("/api/v1/report/{to}"), &body.to_string())
+            .unwrap();
+        assert!(!api.is_empty());
+        assert!(
+            file.as_deref() == Some(api.as_slice()),
+            "{to} {args:?}: the CLI wrote\n{}\nthe API answered\n{}",
+            String::from_utf8_lossy(&file.unwrap_or_default()),
+            String::from_utf8_lossy(&api)
+        );
+    }
 }
