@@ -75,6 +75,43 @@ fn scam_email_exits_1_and_leads_with_the_verdict() {
 }
 
 #[test]
+fn evidence_only_in_the_plain_text_version_says_so() {
+    let o = redflag(&[
+        "check",
+        &fixture("email/scam-plain-text-alternative.eml"),
+        "--color",
+        "never",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    let marked = out
+        .lines()
+        .filter(|l| l.contains("(only in the plain-text version of the email)"))
+        .collect::<Vec<_>>();
+    assert!(
+        marked.iter().any(|l| l.contains("reply with your password")),
+        "{out}"
+    );
+    // The sender line is in no part of the body.
+    assert!(marked.iter().all(|l| !l.contains("alerts@")), "{out}");
+    let o = redflag(&[
+        "check",
+        "--json",
+        &fixture("email/scam-plain-text-alternative.eml"),
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let parts: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "CRD001" || f["rule"] == "PHN001")
+        .flat_map(|f| f["evidence"].as_array().unwrap())
+        .filter_map(|e| e["part"].as_str())
+        .collect();
+    assert_eq!(parts, ["plain-text-alternative"; 2], "{v}");
+}
+
+#[test]
 fn genuine_amazon_email_exits_0_and_never_says_safe() {
     let o = redflag(&["check", &fixture("email/legit-amazon-order.eml")]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));

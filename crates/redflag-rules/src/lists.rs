@@ -11,7 +11,7 @@
 //! as the first item is.
 
 use crate::Context;
-use crate::helpers::{negated, phrase_hits, sentence_after};
+use crate::helpers::{negated, phrase_hits};
 use redflag_extract::NormText;
 use redflag_message::Span;
 
@@ -60,7 +60,7 @@ pub(crate) fn find_listed(cx: &Context<'_>) -> Vec<Listed> {
         }
         let mut at = head.end;
         for _ in 0..MAX_ITEMS {
-            let rest = sentence_after(cx, Span::new(at, at), ITEM_BYTES);
+            let rest = rest_of_sentence(&cx.msg.text, at);
             let norm = NormText::new(rest);
             let Some(j) = joiner.find(&norm.text) else {
                 break;
@@ -83,6 +83,20 @@ pub(crate) fn find_listed(cx: &Context<'_>) -> Vec<Listed> {
         read_to = at;
     }
     out
+}
+
+/// Up to [`ITEM_BYTES`] of the text from `at` to the end of its sentence. A single line
+/// break does not end it: a list often runs on over a wrapped line ("your password and\n
+/// credit card number"); a blank line does.
+fn rest_of_sentence(text: &str, at: usize) -> &str {
+    let end = text.floor_char_boundary((at + ITEM_BYTES).min(text.len()));
+    let after = text.get(at.min(end)..end).unwrap_or("");
+    let cut = [". ", "! ", "? ", "\n\n", "。", "！", "？"]
+        .iter()
+        .filter_map(|sep| after.find(sep))
+        .min()
+        .unwrap_or(after.len());
+    &after[..cut]
 }
 
 /// The request rule whose phrases, with a possessive in front, match the longest start of
