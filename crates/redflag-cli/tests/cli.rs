@@ -89,7 +89,9 @@ fn evidence_only_in_the_plain_text_version_says_so() {
         .filter(|l| l.contains("(only in the plain-text version of the email)"))
         .collect::<Vec<_>>();
     assert!(
-        marked.iter().any(|l| l.contains("reply with your password")),
+        marked
+            .iter()
+            .any(|l| l.contains("reply with your password")),
         "{out}"
     );
     // The sender line is in no part of the body.

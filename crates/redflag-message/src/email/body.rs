@@ -16,7 +16,7 @@ use mail_parser::decoders::charsets::map::charset_decoder;
 use mail_parser::{MessagePart, MimeHeaders, PartType};
 use std::borrow::Cow;
 use std::collections::HashSet;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// Reads the body into the draft; returns the HTML sources used (to recognise inline
 /// images they reference).
@@ -123,7 +123,7 @@ fn add_alternative(p: &MessagePart<'_>, d: &mut Draft) {
 /// link targets, to tell whether a line of another version says anything new.
 struct Shown {
     lower: String,
-    runs: HashSet<u64>,
+    runs: HashSet<u64, BuildHasherDefault<Prehashed>>,
     hrefs: HashSet<String>,
 }
 
@@ -133,8 +133,8 @@ const RUN: usize = 3;
 impl Shown {
     fn new<'h>(body: &str, hrefs: impl Iterator<Item = &'h str>) -> Shown {
         let lower = body.to_lowercase();
-        let mut runs = HashSet::new();
-        let words = words_of(&lower);
+        let words: Vec<u64> = words_of(&lower).into_iter().map(word_hash).collect();
+        let mut runs = HashSet::with_capacity_and_hasher(words.len() * RUN, Default::default());
         for n in 1..=RUN {
             runs.extend(words.windows(n).map(run_hash));
         }
@@ -160,6 +160,7 @@ impl Shown {
                 prose.extend(words_of(token));
             }
         }
+        let prose: Vec<u64> = prose.into_iter().map(word_hash).collect();
         match prose.len() {
             0 => true,
             n if n <= RUN => self.runs.contains(&run_hash(&prose)),
@@ -179,10 +180,36 @@ fn words_of(s: &str) -> Vec<&str> {
         .collect()
 }
 
-fn run_hash(words: &[&str]) -> u64 {
-    let mut h = DefaultHasher::new();
-    words.hash(&mut h);
-    h.finish()
+/// The hasher of a set of values that are hashes already: it keeps them.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = bytes
+            .iter()
+            .fold(self.0, |h, &b| h.rotate_left(8) ^ u64::from(b));
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
+}
+
+/// A word's hash (FNV-1a: a few words per line, and a body's worth once per email).
+fn word_hash(w: &str) -> u64 {
+    w.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// A run's hash from its words' hashes, in order.
+fn run_hash(words: &[u64]) -> u64 {
+    words.iter().fold(words.len() as u64, |h, &w| {
+        (h.rotate_left(17) ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+    })
 }
 
 fn is_url(t: &str) -> bool {
@@ -337,6 +364,24 @@ pub(super) fn unwrap_inline_forwards(d: &mut Draft) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_is_shown_when_its_words_and_links_are() {
+        let shown = Shown::new(
+            "Hello Jane,\n\nYour package was delivered. It was handed directly to a resident.\n\nTrack package\n\n© 2025 Amazon.com, Inc.",
+            ["https://www.amazon.com/track?id=1"].into_iter(),
+        );
+        // Wrapped differently, with symbols written out, with the link target written out.
+        assert!(shown.covers("Your package was delivered. It was handed"));
+        assert!(shown.covers("directly to a resident."));
+        assert!(shown.covers("(c) 2025 Amazon.com, Inc."));
+        assert!(shown.covers("Track package: <https://www.amazon.com/track?id=1/>"));
+        assert!(shown.covers("   "));
+        // A new link, a new number, new words: not shown.
+        assert!(!shown.covers("Track package: https://amaz0n.example/track"));
+        assert!(!shown.covers("Your package was delivered. Call 1-888-555-0199."));
+        assert!(!shown.covers("Reply with your password."));
+    }
 
     #[test]
     fn lenient_qp_keeps_what_it_cannot_decode() {
