@@ -120,7 +120,7 @@ fn add_alternative(p: &MessagePart<'_>, d: &mut Draft) {
 }
 
 /// What a body already shows: its words (as hashed runs of one to [`RUN`] words) and its
-/// link targets, to tell whether a line of another version says anything new.
+/// link targets' hosts, to tell whether a line of another version says anything new.
 struct Shown {
     lower: String,
     runs: HashSet<u64, BuildHasherDefault<Prehashed>>,
@@ -141,7 +141,7 @@ impl Shown {
         Shown {
             lower,
             runs,
-            hrefs: hrefs.map(url_key).collect(),
+            hrefs: hrefs.map(url_host).collect(),
         }
     }
 
@@ -153,7 +153,7 @@ impl Shown {
         for token in line.split_whitespace() {
             let t = token.trim_matches(|c: char| "<>()[]\"'.,;:".contains(c));
             if is_url(t) {
-                if !self.hrefs.contains(&url_key(t)) && !self.lower.contains(t) {
+                if !self.hrefs.contains(&url_host(t)) && !self.lower.contains(t) {
                     return false;
                 }
             } else {
@@ -218,9 +218,22 @@ fn is_url(t: &str) -> bool {
         .any(|p| t.starts_with(p))
 }
 
-/// A link target as compared: lowercase, without a trailing `/`.
-fn url_key(u: &str) -> String {
-    u.trim().trim_end_matches('/').to_lowercase()
+/// The host of a link, as compared: lowercase, without `www.`. Genuine mail writes a
+/// different tracking address for each copy of a link (`gp/r.html?C=...`), so the plain-text
+/// version's links count as shown when the HTML links to the same host; a link to a host
+/// the HTML never links to is news.
+fn url_host(u: &str) -> String {
+    let u = u.trim().to_lowercase();
+    let rest = u.split_once("://").map_or(u.as_str(), |(_, r)| r);
+    let host = rest
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or("")
+        .rsplit('@')
+        .next()
+        .unwrap_or("");
+    let host = host.split(':').next().unwrap_or("");
+    host.strip_prefix("www.").unwrap_or(host).to_string()
 }
 
 /// The text of a text or HTML part. When mail-parser could not undo the part's transfer
@@ -377,8 +390,11 @@ mod tests {
         assert!(shown.covers("(c) 2025 Amazon.com, Inc."));
         assert!(shown.covers("Track package: <https://www.amazon.com/track?id=1/>"));
         assert!(shown.covers("   "));
-        // A new link, a new number, new words: not shown.
+        // Another address on a host the HTML links to (tracking links differ per copy).
+        assert!(shown.covers("Track package: https://amazon.com/gp/r.html?C=2&U=track"));
+        // A new host, a new number, new words: not shown.
         assert!(!shown.covers("Track package: https://amaz0n.example/track"));
+        assert!(!shown.covers("Track package: https://www.amazon.com.evil.example/track"));
         assert!(!shown.covers("Your package was delivered. Call 1-888-555-0199."));
         assert!(!shown.covers("Reply with your password."));
     }
