@@ -11,7 +11,7 @@ use crate::forward::{find_inline_forward, split_address, strip_fwd_prefix, unquo
 use crate::html::html_to_text;
 use crate::sniff::decode_base64_lenient;
 use crate::text::normalise_newlines;
-use crate::{MAX_FORWARD_DEPTH, MAX_HTML_BYTES, ParseNote};
+use crate::{MAX_FORWARD_DEPTH, MAX_HTML_BYTES, MAX_TEXT_BYTES, ParseNote};
 use mail_parser::decoders::charsets::map::charset_decoder;
 use mail_parser::{MessagePart, MimeHeaders, PartType};
 use std::borrow::Cow;
@@ -100,12 +100,19 @@ fn add_body_part<'a>(p: &'a MessagePart<'_>, d: &mut Draft) -> Option<Cow<'a, st
 /// does not show. Most plain-text alternatives say what the HTML says, wrapped differently
 /// and with the links written out; adding them whole would have every phrase read twice.
 fn add_alternative(p: &MessagePart<'_>, d: &mut Draft) {
+    // The body keeps only so much text: once it is full, nothing more would be read.
+    if d.body.len() > MAX_TEXT_BYTES {
+        return;
+    }
     let Some(text) = part_text(p) else { return };
     let text = normalise_newlines(&text);
     let shown = Shown::new(&d.body, d.links.iter().map(|(href, _)| href.as_str()));
     let mut kept = String::new();
     let mut gap = false;
     for line in text.lines() {
+        if kept.len() > MAX_TEXT_BYTES {
+            break;
+        }
         if shown.covers(line) {
             gap = !kept.is_empty();
             continue;
