@@ -414,12 +414,10 @@ impl FindingView {
                     es.iter()
                         .filter_map(|e| {
                             let text = e.get("text")?.as_str()?;
-                            let plain_only = e.get("part").and_then(|p| p.as_str())
-                                == Some(BodyPartKind::PlainTextAlternative.as_str());
-                            Some(EvidenceView::new(
-                                text,
-                                plain_only.then_some(plain_text_only),
-                            ))
+                            let part = e
+                                .get("part")
+                                .and_then(|p| serde_json::from_value(p.clone()).ok());
+                            Some(EvidenceView::new(text, part, plain_text_only))
                         })
                         .collect()
                 })

@@ -252,10 +252,16 @@ pub(crate) struct EvidenceView {
 }
 
 impl EvidenceView {
-    pub(crate) fn new(text: &str, plain_text_only: Option<&str>) -> EvidenceView {
+    /// `plain_text_only` is what is said beside a quote from a plain-text version only.
+    pub(crate) fn new(
+        text: &str,
+        part: Option<BodyPartKind>,
+        plain_text_only: &str,
+    ) -> EvidenceView {
         EvidenceView {
             quote: quote(text),
-            part: plain_text_only.map(visible),
+            part: (part == Some(BodyPartKind::PlainTextAlternative))
+                .then(|| visible(plain_text_only)),
         }
     }
 }
@@ -699,10 +705,7 @@ fn findings_view(report: &Report, plain_text_only: &str) -> Vec<FindingView> {
             evidence: f
                 .evidence
                 .iter()
-                .map(|e| {
-                    let plain_only = e.part == Some(BodyPartKind::PlainTextAlternative);
-                    EvidenceView::new(&e.text, plain_only.then_some(plain_text_only))
-                })
+                .map(|e| EvidenceView::new(&e.text, e.part, plain_text_only))
                 .collect(),
         })
         .collect()
