@@ -6,6 +6,11 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use redflag_engine::{AnalyzeOptions, Engine, InputOptions, read_input};
 use std::hint::black_box;
 
+/// The allocator of the `redflag` binary (redflag-cli/src/serve.rs), so that allocation
+/// costs as much here as in production.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A typical scam email: multipart/alternative, text and HTML, 4.8 KB.
 const EMAIL: &[u8] = include_bytes!("../../../tests/fixtures/email/scam-account-locked.eml");
 /// A typical genuine email: an order confirmation, multipart/alternative, 6.2 KB.

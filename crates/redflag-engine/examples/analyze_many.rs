@@ -13,6 +13,11 @@
 
 use redflag_engine::{AnalyzeOptions, Channel, Engine, InputOptions, read_input};
 
+/// The allocator of the `redflag` binary (redflag-cli/src/serve.rs), so that allocation
+/// costs as much here as in production.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let repeat: usize = std::env::var("REPEAT")
         .ok()

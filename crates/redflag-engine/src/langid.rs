@@ -119,12 +119,31 @@ fn is_stop_char(c: char) -> bool {
     matches!(c, '\u{0000}'..='\u{0040}' | '\u{005B}'..='\u{0060}' | '\u{007B}'..='\u{007E}')
 }
 
+/// Whether whatlang's `detect_script` finds Latin the main script of `text` (`None`: no
+/// script at all). It tries up to 25 scripts per character; but when the ASCII letters
+/// (Latin) outnumber the bytes outside ASCII, no other script can have as many characters,
+/// and that is known from one pass over the bytes.
+fn mainly_latin(text: &str) -> Option<bool> {
+    let (mut ascii_letters, mut other_bytes) = (0usize, 0usize);
+    for b in text.bytes() {
+        if b.is_ascii_alphabetic() {
+            ascii_letters += 1;
+        } else if !b.is_ascii() {
+            other_bytes += 1;
+        }
+    }
+    if ascii_letters > other_bytes {
+        return Some(true);
+    }
+    Some(whatlang::detect_script(text)? == whatlang::Script::Latin)
+}
+
 /// The language of `text` among the eight, with whatlang's confidence (0 to 1), as
 /// `whatlang::Detector::with_allowlist(..).detect(text)` gives it; `None` when the text's
 /// main script is not Latin (whatlang then answers with a language outside the eight, or
 /// nothing).
 pub(crate) fn detect(text: &str) -> Option<(&'static str, f64)> {
-    if whatlang::detect_script(text)? != whatlang::Script::Latin {
+    if !mainly_latin(text)? {
         return None;
     }
     let tables = &*TABLES;
@@ -136,7 +155,9 @@ pub(crate) fn detect(text: &str) -> Option<(&'static str, f64)> {
     let mut letters = 0usize;
     let mut common = 0usize;
     let mut own = [0usize; N];
-    let mut counts: HashMap<Trigram, u32> = HashMap::default();
+    // At most one trigram per character and one more: sized once, never grown.
+    let mut counts: HashMap<Trigram, u32> =
+        HashMap::with_capacity_and_hasher(lower.len() + 1, Default::default());
     let mut chars = lower.chars().map(|c| {
         if is_stop_char(c) {
             return ' ';
@@ -173,8 +194,13 @@ pub(crate) fn detect(text: &str) -> Option<(&'static str, f64)> {
 
     // Trigrams: the text's, ranked by frequency, against each profile's ranks.
     let mut ranked: Vec<(u32, Trigram)> = counts.into_iter().map(|(t, n)| (n, t)).collect();
+    // The trigrams are distinct, so the order is total: pick the first TEXT_TRIGRAMS in
+    // linear time, then sort only those.
+    if ranked.len() > TEXT_TRIGRAMS {
+        ranked.select_nth_unstable_by(TEXT_TRIGRAMS - 1, |a, b| b.cmp(a));
+        ranked.truncate(TEXT_TRIGRAMS);
+    }
     ranked.sort_unstable_by(|a, b| b.cmp(a));
-    ranked.truncate(TEXT_TRIGRAMS);
     let unique = ranked.len() as u32;
     // A profile trigram the text lacks is PROFILE away; one it has at rank `n` is
     // |n - i| away: start from "all missing" and take back what each shared one saves.
@@ -299,6 +325,11 @@ mod tests {
             "zzzz qqqq xxxx",
             "ÄÖÜ ß ĳ œ ¿¡",
             "Amazon Привет мир account",
+            // Around the ASCII-letters-outnumber-other-bytes shortcut.
+            "Amazon account Пр",
+            "Amazon Привет",
+            "Amazonaccountlocked Привет мир",
+            "\u{7f}\u{7f}",
             "Amazonプライム",
             "12345 !!! ???",
             "",

@@ -218,13 +218,13 @@ pub struct Brand {
     legit_set: DomainSet,
     /// Every site's web, sender and short-link domains, to the index of the first site (in
     /// [`Brand::sites`] order) that lists it.
-    site_index: std::collections::HashMap<String, usize>,
+    site_index: rustc_hash::FxHashMap<String, usize>,
 }
 
 /// A set of domains that answers "is this host one of them or below one?" with one lookup
 /// per label of the host, however long the list: the checks run for every link of a message.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct DomainSet(std::collections::HashSet<String>);
+pub(crate) struct DomainSet(rustc_hash::FxHashSet<String>);
 
 impl DomainSet {
     pub(crate) fn new<'a>(domains: impl IntoIterator<Item = &'a String>) -> DomainSet {
@@ -452,7 +452,7 @@ impl Brand {
             .transpose()?;
         let short_domains = union(|s| &s.short_domains);
         let legit_set = DomainSet::new(legit_domains.iter().chain(&short_domains));
-        let mut site_index = std::collections::HashMap::new();
+        let mut site_index = rustc_hash::FxHashMap::default();
         for (i, s) in marketplaces.iter().chain(&services).enumerate() {
             for d in s
                 .domains

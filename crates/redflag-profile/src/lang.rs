@@ -14,12 +14,23 @@ const FILE: &str = "language pack";
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Spelling {
-    /// Words accepted beyond the dictionary (lowercase).
+    /// Words accepted beyond the dictionary (lowercase), sorted and without repeats once
+    /// the pack is loaded, for [`Spelling::is_extra_word`].
     pub extra_words: Vec<String>,
     /// Fewest distinct misspelled words that flag a message.
     pub min_misspelled: usize,
     /// Smallest share of misspelled words (per cent) that flags a message.
     pub min_share_percent: usize,
+}
+
+impl Spelling {
+    /// True when `word` is one of the [`Spelling::extra_words`]: a binary search, since the
+    /// check asks for every word of every message.
+    pub fn is_extra_word(&self, word: &str) -> bool {
+        self.extra_words
+            .binary_search_by(|w| w.as_str().cmp(word))
+            .is_ok()
+    }
 }
 
 /// A file of extra phrases only (scam phrases in other languages, or of one channel).
@@ -253,6 +264,9 @@ impl LangPack {
             .collect();
         let index = PhraseIndex::new(&patterns.iter().map(String::as_str).collect::<Vec<_>>());
         let requests = RequestWords::compile(&raw.requests, &brand_alt)?;
+        let mut spelling = raw.spelling;
+        spelling.extra_words.sort_unstable();
+        spelling.extra_words.dedup();
         Ok(LangPack {
             lang: raw.lang,
             name: raw.name,
@@ -263,7 +277,7 @@ impl LangPack {
             channel_sets,
             index,
             requests,
-            spelling: raw.spelling,
+            spelling,
         })
     }
 

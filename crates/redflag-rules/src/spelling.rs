@@ -3,7 +3,7 @@
 use crate::Context;
 use redflag_message::Span;
 use spellbook::Dictionary;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 use std::sync::OnceLock;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -44,14 +44,6 @@ pub(crate) fn check(cx: &Context<'_>) -> Option<SpellCheck> {
         return None;
     }
     let dict = dictionary()?;
-    let extra: HashSet<&str> = cx
-        .profile
-        .lang
-        .spelling
-        .extra_words
-        .iter()
-        .map(String::as_str)
-        .collect();
     let body = cx.msg.body_span();
     let text = cx.text(body);
     let mut skip: Vec<Span> = cx
@@ -100,7 +92,7 @@ pub(crate) fn check(cx: &Context<'_>) -> Option<SpellCheck> {
         if FUNCTION_WORDS.contains(&word) {
             function_words += 1;
         }
-        if extra.contains(word) || dict.check(word) {
+        if cx.profile.lang.spelling.is_extra_word(word) || dict.check(word) {
             continue;
         }
         if seen.insert(word.to_string()) {
