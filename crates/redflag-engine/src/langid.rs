@@ -193,20 +193,26 @@ pub(crate) fn detect(text: &str) -> Option<(&'static str, f64)> {
         .collect();
 
     // Trigrams: the text's, ranked by frequency, against each profile's ranks.
-    let mut ranked: Vec<(u32, Trigram)> = counts.into_iter().map(|(t, n)| (n, t)).collect();
-    // The trigrams are distinct, so the order is total: pick the first TEXT_TRIGRAMS in
-    // linear time, then sort only those.
+    // Most frequent first, ties by the larger trigram (whatlang's order): one number per
+    // trigram, count above trigram, sorted as plain integers (cheaper than tuples) and read
+    // from the end. The trigrams are distinct, so the order is total: keep the last
+    // TEXT_TRIGRAMS in linear time, then sort only those.
+    let mut ranked: Vec<u128> = counts
+        .into_iter()
+        .map(|(t, n)| (u128::from(n) << 64) | u128::from(t))
+        .collect();
     if ranked.len() > TEXT_TRIGRAMS {
-        ranked.select_nth_unstable_by(TEXT_TRIGRAMS - 1, |a, b| b.cmp(a));
-        ranked.truncate(TEXT_TRIGRAMS);
+        let cut = ranked.len() - TEXT_TRIGRAMS;
+        ranked.select_nth_unstable(cut);
+        ranked.drain(..cut);
     }
-    ranked.sort_unstable_by(|a, b| b.cmp(a));
+    ranked.sort_unstable();
     let unique = ranked.len() as u32;
     // A profile trigram the text lacks is PROFILE away; one it has at rank `n` is
     // |n - i| away: start from "all missing" and take back what each shared one saves.
     let mut saved = [0i64; N];
-    for (n, (_, t)) in ranked.iter().enumerate() {
-        if let Some(ranks) = tables.trigrams.get(t) {
+    for (n, &key) in ranked.iter().rev().enumerate() {
+        if let Some(ranks) = tables.trigrams.get(&(key as Trigram)) {
             for (s, &i) in saved.iter_mut().zip(ranks) {
                 if i != u16::MAX {
                     *s += i64::from(PROFILE) - (n as i64 - i64::from(i)).abs();

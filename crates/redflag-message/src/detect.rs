@@ -125,36 +125,44 @@ fn looks_like_email(b: &[u8]) -> bool {
     if head.len() < b.len() {
         // The cut may fall inside a line (long ARC and anti-spam headers run past the
         // limit): judge only whole lines.
-        head = &head[..head.iter().rposition(|&c| c == b'\n').map_or(0, |i| i + 1)];
+        head = &head[..memchr::memrchr(b'\n', head).map_or(0, |i| i + 1)];
     }
-    let text = String::from_utf8_lossy(head);
+    // Lines as `str::lines` gives them, read as bytes: only the header block is looked
+    // at, so the rest of the head is neither validated nor copied. (A header name is ASCII,
+    // so a byte outside ASCII rejects it here as its replacement character would in text.)
     let mut headers = 0;
     let mut known = 0;
-    for line in text.lines() {
+    for line in head.split_inclusive(|&b| b == b'\n') {
+        let line = match line.strip_suffix(b"\n") {
+            Some(l) => l.strip_suffix(b"\r").unwrap_or(l),
+            None => line,
+        };
         if line.is_empty() {
             break;
         }
-        if line.starts_with([' ', '\t']) {
+        if line.starts_with(b" ") || line.starts_with(b"\t") {
             continue;
         }
         // A MIME boundary right after the headers (the blank line before it was lost in a
         // trimmed or pasted source) ends the header block too.
-        if line.starts_with("--") && headers > 0 {
+        if line.starts_with(b"--") && headers > 0 {
             break;
         }
-        let Some(colon) = line.find(':') else {
+        let Some(colon) = memchr::memchr(b':', line) else {
             return false;
         };
         let name = &line[..colon];
-        if name.is_empty() || !name.bytes().all(|c| c.is_ascii_graphic() && c != b':') {
+        if name.is_empty() || !name.iter().all(|&c| c.is_ascii_graphic() && c != b':') {
             return false;
         }
         headers += 1;
-        let lower = name.to_ascii_lowercase();
-        if KNOWN
-            .iter()
-            .any(|k| lower == *k || (k.ends_with('-') && lower.starts_with(k)))
-        {
+        if KNOWN.iter().any(|k| {
+            let k = k.as_bytes();
+            name.eq_ignore_ascii_case(k)
+                || (k.ends_with(b"-")
+                    && name.len() >= k.len()
+                    && name[..k.len()].eq_ignore_ascii_case(k))
+        }) {
             known += 1;
         }
     }
@@ -216,5 +224,73 @@ mod tests {
         raw.extend_from_slice(b"\r\n\r\nbody");
         assert_eq!(raw[HEADER_SCAN_BYTES - 1], b'\r');
         assert_eq!(detect_kind(&raw).unwrap(), InputKind::Email);
+    }
+    /// The definition over text that `looks_like_email` replaced (given the same head).
+    fn looks_like_email_as_text(head: &[u8]) -> bool {
+        const KNOWN: &[&str] = &[
+            "from",
+            "to",
+            "subject",
+            "date",
+            "received",
+            "message-id",
+            "mime-version",
+            "return-path",
+            "delivered-to",
+            "content-type",
+            "reply-to",
+            "x-",
+            "arc-",
+            "dkim-",
+            "authentication-results",
+            "cc",
+            "sender",
+        ];
+        let text = String::from_utf8_lossy(head);
+        let (mut headers, mut known) = (0, 0);
+        for line in text.lines() {
+            if line.is_empty() {
+                break;
+            }
+            if line.starts_with([' ', '\t']) {
+                continue;
+            }
+            if line.starts_with("--") && headers > 0 {
+                break;
+            }
+            let Some(colon) = line.find(':') else {
+                return false;
+            };
+            let name = &line[..colon];
+            if name.is_empty() || !name.bytes().all(|c| c.is_ascii_graphic() && c != b':') {
+                return false;
+            }
+            headers += 1;
+            let lower = name.to_ascii_lowercase();
+            if KNOWN
+                .iter()
+                .any(|k| lower == *k || (k.ends_with('-') && lower.starts_with(k)))
+            {
+                known += 1;
+            }
+        }
+        headers >= 2 && known >= 2
+    }
+
+    proptest::proptest! {
+        /// Header-like lines, CRLF or LF, folded lines, boundaries and bytes that are not
+        /// UTF-8: the same answer as the definition over text.
+        #[test]
+        fn looks_like_email_reads_bytes_as_the_text(
+            pieces in proptest::collection::vec(0usize..16, 0..40),
+        ) {
+            const PIECES: [&[u8]; 16] = [
+                b"From: a@b.c", b"Subject: hi", b"X-Spam: 1", b"\n", b"\r\n", b"\r",
+                b" folded", b"\tfolded", b"--b", b"Not a header", b"\xff\xfe", b"Fr\xc3\xa9: x",
+                b":", b"ARC-Seal: x", b"Reply-To", b"\xe2\x82",
+            ];
+            let raw: Vec<u8> = pieces.iter().flat_map(|&p| PIECES[p].iter().copied()).collect();
+            proptest::prop_assert_eq!(looks_like_email(&raw), looks_like_email_as_text(&raw));
+        }
     }
 }

@@ -9,24 +9,30 @@ pub(super) const MAX_EMBEDDED_MESSAGES: usize = 64;
 /// messages; `None` when it declares no more than that.
 pub(super) fn nesting_cut(raw: &[u8]) -> Option<usize> {
     const NEEDLES: [&[u8]; 3] = [b"message/rfc822", b"message/global", b"multipart/digest"];
+    // The last place a needle (14 bytes at least) can start.
+    let last = raw.len().checked_sub(14)?;
     let mut count = 0;
     let mut i = 0;
-    while i + 14 <= raw.len() {
-        // Every needle starts with `m`: a cheap first test.
-        if raw[i].eq_ignore_ascii_case(&b'm')
-            && let Some(n) = NEEDLES.iter().find(|n| {
-                raw.get(i..i + n.len())
-                    .is_some_and(|w| w.eq_ignore_ascii_case(n))
-            })
-        {
-            count += 1;
-            if count > MAX_EMBEDDED_MESSAGES {
-                return Some(i);
+    // Every needle starts with `m`: jump from one `m` or `M` to the next (memchr reads
+    // many bytes at a time; a byte-by-byte loop cost 140,000 instructions per corpus email).
+    while let Some(off) = memchr::memchr2(b'm', b'M', &raw[i..=last]) {
+        let at = i + off;
+        match NEEDLES.iter().find(|n| {
+            raw.get(at..at + n.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(n))
+        }) {
+            Some(n) => {
+                count += 1;
+                if count > MAX_EMBEDDED_MESSAGES {
+                    return Some(at);
+                }
+                i = at + n.len();
             }
-            i += n.len();
-            continue;
+            None => i = at + 1,
         }
-        i += 1;
+        if i > last {
+            break;
+        }
     }
     None
 }
@@ -106,6 +112,51 @@ pub(super) fn skip_postmark(raw: &[u8]) -> &[u8] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte-by-byte definition `nesting_cut` replaced.
+    fn nesting_cut_by_bytes(raw: &[u8]) -> Option<usize> {
+        const NEEDLES: [&[u8]; 3] = [b"message/rfc822", b"message/global", b"multipart/digest"];
+        let (mut count, mut i) = (0, 0);
+        while i + 14 <= raw.len() {
+            if let Some(n) = NEEDLES.iter().find(|n| {
+                raw.get(i..i + n.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(n))
+            }) {
+                count += 1;
+                if count > MAX_EMBEDDED_MESSAGES {
+                    return Some(i);
+                }
+                i += n.len();
+                continue;
+            }
+            i += 1;
+        }
+        None
+    }
+
+    proptest::proptest! {
+        /// Any mix of the needles (in any case, cut anywhere) and filler: the same cut.
+        #[test]
+        fn nesting_cut_is_the_byte_by_byte_search(
+            pieces in proptest::collection::vec(0usize..7, 0..200),
+            tail in 0usize..20,
+        ) {
+            const PIECES: [&[u8]; 7] = [
+                b"message/rfc822", b"MESSAGE/Global", b"multipart/digest", b"m", b"Mess",
+                b"x\n", b"multipart/diges",
+            ];
+            let mut raw: Vec<u8> = pieces.iter().flat_map(|&p| PIECES[p].iter().copied()).collect();
+            raw.truncate(raw.len().saturating_sub(tail));
+            proptest::prop_assert_eq!(nesting_cut(&raw), nesting_cut_by_bytes(&raw));
+        }
+    }
+
+    #[test]
+    fn nesting_cut_counts_past_the_limit() {
+        let raw = b"message/rfc822 ".repeat(MAX_EMBEDDED_MESSAGES + 2);
+        assert_eq!(nesting_cut(&raw), Some(15 * MAX_EMBEDDED_MESSAGES));
+        assert_eq!(nesting_cut(&raw[..15 * MAX_EMBEDDED_MESSAGES]), None);
+    }
 
     #[test]
     fn headers_that_end_with_a_blank_line_are_left_alone() {
