@@ -99,28 +99,31 @@ fn looks_like_mbox(b: &[u8]) -> bool {
 /// How much of the input is scanned for header lines.
 const HEADER_SCAN_BYTES: usize = 16 * 1024;
 
+/// Headers every mail has, of which [`looks_like_email`] wants two (a name ending in `-`
+/// stands for every name it starts).
+const KNOWN_HEADERS: &[&str] = &[
+    "from",
+    "to",
+    "subject",
+    "date",
+    "received",
+    "message-id",
+    "mime-version",
+    "return-path",
+    "delivered-to",
+    "content-type",
+    "reply-to",
+    "x-",
+    "arc-",
+    "dkim-",
+    "authentication-results",
+    "cc",
+    "sender",
+];
+
 /// An email starts with header lines: `Name: value`, and includes at least one of the
 /// headers every mail has (From, Subject, Date, Received, Message-ID, MIME-Version...).
 fn looks_like_email(b: &[u8]) -> bool {
-    const KNOWN: &[&str] = &[
-        "from",
-        "to",
-        "subject",
-        "date",
-        "received",
-        "message-id",
-        "mime-version",
-        "return-path",
-        "delivered-to",
-        "content-type",
-        "reply-to",
-        "x-",
-        "arc-",
-        "dkim-",
-        "authentication-results",
-        "cc",
-        "sender",
-    ];
     let mut head = &b[..b.len().min(HEADER_SCAN_BYTES)];
     if head.len() < b.len() {
         // The cut may fall inside a line (long ARC and anti-spam headers run past the
@@ -156,7 +159,7 @@ fn looks_like_email(b: &[u8]) -> bool {
             return false;
         }
         headers += 1;
-        if KNOWN.iter().any(|k| {
+        if KNOWN_HEADERS.iter().any(|k| {
             let k = k.as_bytes();
             name.eq_ignore_ascii_case(k)
                 || (k.ends_with(b"-")
@@ -227,25 +230,6 @@ mod tests {
     }
     /// The definition over text that `looks_like_email` replaced (given the same head).
     fn looks_like_email_as_text(head: &[u8]) -> bool {
-        const KNOWN: &[&str] = &[
-            "from",
-            "to",
-            "subject",
-            "date",
-            "received",
-            "message-id",
-            "mime-version",
-            "return-path",
-            "delivered-to",
-            "content-type",
-            "reply-to",
-            "x-",
-            "arc-",
-            "dkim-",
-            "authentication-results",
-            "cc",
-            "sender",
-        ];
         let text = String::from_utf8_lossy(head);
         let (mut headers, mut known) = (0, 0);
         for line in text.lines() {
@@ -267,7 +251,7 @@ mod tests {
             }
             headers += 1;
             let lower = name.to_ascii_lowercase();
-            if KNOWN
+            if KNOWN_HEADERS
                 .iter()
                 .any(|k| lower == *k || (k.ends_with('-') && lower.starts_with(k)))
             {
