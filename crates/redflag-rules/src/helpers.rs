@@ -150,25 +150,23 @@ pub(crate) fn negated(cx: &Context<'_>, span: Span) -> bool {
         || said_of_scams(cx, span)
 }
 
-/// True when `bytes` ends with one of the [`SENTENCE_ENDS`]. Every end's last byte is a
-/// space, a line break or one of three continuation bytes, so most bytes are ruled out by
-/// that byte alone.
-fn ends_sentence(bytes: &[u8]) -> bool {
-    matches!(bytes.last(), Some(b' ' | b'\n' | 0x82 | 0x81 | 0x9F))
-        && SENTENCE_ENDS
-            .iter()
-            .any(|sep| bytes.ends_with(sep.as_bytes()))
+/// True when `bytes` ends with one of `ends`. The last byte is compared first, so most
+/// places are ruled out at once.
+fn ends_with_any(bytes: &[u8], ends: &[&str]) -> bool {
+    let Some(last) = bytes.last() else {
+        return false;
+    };
+    ends.iter()
+        .any(|e| e.as_bytes().last() == Some(last) && bytes.ends_with(e.as_bytes()))
 }
 
-/// True when `bytes` starts with one of the [`SENTENCE_ENDS`] (whose first bytes are
-/// `.`, `!`, `?`, a line break or a three-byte lead).
-fn starts_sentence_end(bytes: &[u8]) -> bool {
-    matches!(
-        bytes.first(),
-        Some(b'.' | b'!' | b'?' | b'\n' | 0xE3 | 0xEF)
-    ) && SENTENCE_ENDS
-        .iter()
-        .any(|sep| bytes.starts_with(sep.as_bytes()))
+/// True when `bytes` starts with one of `ends` (first byte first, as above).
+fn starts_with_any(bytes: &[u8], ends: &[&str]) -> bool {
+    let Some(first) = bytes.first() else {
+        return false;
+    };
+    ends.iter()
+        .any(|e| e.as_bytes().first() == Some(first) && bytes.starts_with(e.as_bytes()))
 }
 
 /// The part of `text` after its last sentence end (all of it when there is none).
@@ -180,19 +178,24 @@ fn last_sentence(text: &str) -> &str {
     let bytes = text.as_bytes();
     let cut = (1..=bytes.len())
         .rev()
-        .find(|&i| ends_sentence(&bytes[..i]))
+        .find(|&i| ends_with_any(&bytes[..i], SENTENCE_ENDS))
         .unwrap_or(0);
     &text[cut..]
 }
 
 /// Up to `bytes` bytes of the text right after `span`, up to the end of its sentence.
 pub(crate) fn sentence_after<'a>(cx: &Context<'a>, span: Span, bytes: usize) -> &'a str {
-    let text = cx.msg.text.as_str();
-    let end = text.floor_char_boundary((span.end + bytes).min(text.len()));
-    let after = &text[span.end.min(end)..end];
-    let bytes = after.as_bytes();
-    let cut = (0..bytes.len())
-        .find(|&i| starts_sentence_end(&bytes[i..]))
+    text_up_to(&cx.msg.text, span.end, bytes, SENTENCE_ENDS)
+}
+
+/// Up to `bytes` bytes of `text` from `at`, cut where the first of `ends` starts: one pass
+/// over the bytes, whatever the number of ends.
+pub(crate) fn text_up_to<'a>(text: &'a str, at: usize, bytes: usize, ends: &[&str]) -> &'a str {
+    let end = text.floor_char_boundary((at + bytes).min(text.len()));
+    let after = text.get(at.min(end)..end).unwrap_or("");
+    let b = after.as_bytes();
+    let cut = (0..b.len())
+        .find(|&i| starts_with_any(&b[i..], ends))
         .unwrap_or(after.len());
     &after[..cut]
 }
@@ -493,7 +496,7 @@ mod tests {
         for t in &texts {
             assert_eq!(last_sentence(t), last_by_rfind(t), "{t:?}");
             let first = (0..t.len())
-                .find(|&i| starts_sentence_end(&t.as_bytes()[i..]))
+                .find(|&i| starts_with_any(&t.as_bytes()[i..], SENTENCE_ENDS))
                 .unwrap_or(t.len());
             assert_eq!(first, first_by_find(t), "{t:?}");
         }

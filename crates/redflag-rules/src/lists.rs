@@ -11,7 +11,7 @@
 //! as the first item is.
 
 use crate::Context;
-use crate::helpers::{negated, phrase_hits};
+use crate::helpers::{negated, phrase_hits, text_up_to};
 use redflag_extract::NormText;
 use redflag_message::Span;
 
@@ -85,18 +85,14 @@ pub(crate) fn find_listed(cx: &Context<'_>) -> Vec<Listed> {
     out
 }
 
-/// Up to [`ITEM_BYTES`] of the text from `at` to the end of its sentence. A single line
-/// break does not end it: a list often runs on over a wrapped line ("your password and\n
-/// credit card number"); a blank line does.
+/// Where a list's sentence ends: as other sentences do, except at a single line break: a
+/// list often runs on over a wrapped line ("your password and\n credit card number"); a
+/// blank line ends it.
+const LIST_ENDS: &[&str] = &[". ", "! ", "? ", "\n\n", "。", "！", "？"];
+
+/// Up to [`ITEM_BYTES`] of the text from `at` to the end of its sentence.
 fn rest_of_sentence(text: &str, at: usize) -> &str {
-    let end = text.floor_char_boundary((at + ITEM_BYTES).min(text.len()));
-    let after = text.get(at.min(end)..end).unwrap_or("");
-    let cut = [". ", "! ", "? ", "\n\n", "。", "！", "？"]
-        .iter()
-        .filter_map(|sep| after.find(sep))
-        .min()
-        .unwrap_or(after.len());
-    &after[..cut]
+    text_up_to(text, at, ITEM_BYTES, LIST_ENDS)
 }
 
 /// The request rule whose phrases, with a possessive in front, match the longest start of
