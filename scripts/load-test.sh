@@ -40,6 +40,17 @@
 #                  docs/performance.md come from `MIX=sms` and `MIX=email`.
 #   ENDPOINT       check (default) or assess: with MIX=sms or MIX=email, the checks go to
 #                  /api/v1/check (full reports) or /api/v1/assess (verdict and findings).
+#   RATE           with MIX=sms or MIX=email: after the soak, a third phase offers RATE
+#                  checks a second for RATE_SECONDS (default 30) over CONNECTIONS connections,
+#                  open loop: oha sends on a fixed schedule whether or not earlier answers
+#                  came back, and counts each answer's latency from when its request was due
+#                  (--latency-correction), so a stall shows as the wait it causes. wrk above
+#                  is closed loop (each connection waits for its answer), where the mean
+#                  latency is CONNECTIONS / rate whatever the server does; this phase measures
+#                  latency at a given load instead. PASS then also needs at least 97 % of RATE
+#                  answered per second, no 5xx and no socket error or timeout (a 4xx, the
+#                  answer to an unreadable fixture, is counted apart), and p99 at most RATE_P99_MS
+#                  (default 5). Needs oha (cargo install oha --locked) and python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -52,10 +63,20 @@ MEM_TOLERANCE=${MEM_TOLERANCE:-10}
 MAX_SECONDS=${MAX_SECONDS:-900}
 MEM_GATE=${MEM_GATE:-fail}
 
+RATE=${RATE:-}
+RATE_SECONDS=${RATE_SECONDS:-30}
+RATE_P99_MS=${RATE_P99_MS:-5}
+
 for tool in wrk curl; do
   command -v "$tool" >/dev/null || { echo "load-test: $tool is not installed (apt-get install -y $tool)" >&2; exit 2; }
 done
 [ "$TOTAL" -gt "$WARM" ] || { echo "load-test: TOTAL must be over WARM" >&2; exit 2; }
+if [ -n "$RATE" ]; then
+  case "${MIX:-all}" in sms|email) ;; *) echo "load-test: RATE needs MIX=sms or MIX=email" >&2; exit 2 ;; esac
+  [[ "$RATE" =~ ^[1-9][0-9]*$ && "$RATE_SECONDS" =~ ^[1-9][0-9]*$ ]] || { echo "load-test: RATE and RATE_SECONDS are whole numbers over 0" >&2; exit 2; }
+  command -v oha >/dev/null || { echo "load-test: RATE needs oha (cargo install oha --locked)" >&2; exit 2; }
+  command -v python3 >/dev/null || { echo "load-test: RATE needs python3" >&2; exit 2; }
+fi
 
 if [ -n "${REDFLAG_BIN:-}" ]; then
   bin=$REDFLAG_BIN
@@ -335,6 +356,53 @@ run_phase soak "$((TOTAL - WARM))"
 kill "$sampler" 2>/dev/null || true
 r2=$(grep '^RESULT' "$work/soak.txt" || true)
 sleep 1
+rate_line=""
+if [ -n "$RATE" ]; then
+  # The same requests as the wrk phases (each fixture of the kind in turn), one JSON body a
+  # line, for oha's -Z.
+  python3 - "$root" "${MIX}" >"$work/bodies.jsonl" <<'PY'
+import glob, sys
+root, mix = sys.argv[1], sys.argv[2]
+out = sys.stdout.buffer
+# The fixture's bytes in a JSON string as the wrk phases send them (mix.lua's jstr): quotes,
+# backslashes and control characters escaped, every other byte as it is. oha reads the lines
+# as text, though: the one email fixture that is not UTF-8 arrives with U+FFFD for its bad
+# bytes and is answered 200 here, where the wrk phases get a 400 for it.
+def jstr(b):
+    esc = {0x22: b'\\"', 0x5C: b'\\\\', 0x0A: b"\\n", 0x0D: b"\\r", 0x09: b"\\t"}
+    return b'"' + b"".join(esc.get(c) or (b"\\u%04x" % c if c < 0x20 else bytes([c])) for c in b) + b'"'
+if mix == "sms":
+    for p in sorted(glob.glob(f"{root}/tests/fixtures/sms/*.txt")):
+        out.write(b'{"text": ' + jstr(open(p, "rb").read()) + b', "channel": "sms", "sender": "+14155550182"}\n')
+else:
+    for p in sorted(glob.glob(f"{root}/tests/fixtures/email/*.eml")):
+        out.write(b'{"email": ' + jstr(open(p, "rb").read()) + b'}\n')
+PY
+  echo
+  echo "=== rate: $RATE checks/s for ${RATE_SECONDS}s, open loop (oha -q $RATE -c $CONNECTIONS --latency-correction) ==="
+  timeout $((RATE_SECONDS + 120)) oha -z "${RATE_SECONDS}s" -w -q "$RATE" -c "$CONNECTIONS" --latency-correction \
+    --no-tui -m POST -T application/json -Z "$work/bodies.jsonl" --output-format json \
+    -o "$work/rate.json" "$base/api/v1/$LOAD_ENDPOINT" >"$work/rate.log" 2>&1 || true
+  rate_line=$(python3 - "$work/rate.json" <<'PY' || true
+import json, sys
+try:
+    d = json.load(open(sys.argv[1]))
+except (OSError, ValueError):
+    sys.exit(0)
+s, p = d["summary"], d["latencyPercentiles"]
+codes = d.get("statusCodeDistribution") or {}
+ok = sum(n for c, n in codes.items() if c.startswith("2"))
+s4 = sum(n for c, n in codes.items() if c.startswith("4"))
+other = sum(n for c, n in codes.items() if not c.startswith(("2", "4")))
+errors = sum((d.get("errorDistribution") or {}).values())
+ms = lambda x: (x or 0) * 1000
+print(f"rps={s['requestsPerSec']:.1f} answered={ok + s4 + other} s2xx={ok} s4xx={s4} s5xx={other} "
+      f"errors={errors} p50_ms={ms(p['p50']):.2f} p90_ms={ms(p['p90']):.2f} "
+      f"p99_ms={ms(p['p99']):.2f} max_ms={ms(s['slowest']):.2f}")
+PY
+)
+  [ -n "$rate_line" ] || { echo "oha printed no result:"; tail -n 20 "$work/rate.log"; }
+fi
 alive=yes
 kill -0 "$server_pid" 2>/dev/null || alive=no
 rss_end=0
@@ -361,6 +429,17 @@ for r in "$r1" "$r2"; do
   sockerr=$((sockerr + $(field connect_errors "$r") + $(field read_errors "$r") + $(field write_errors "$r") + $(field timeouts "$r")))
 done
 [ "$s5" -eq 0 ] || fail+=("$s5 answers with a 5xx other than 503 (or not HTTP)")
+if [ -n "$RATE" ]; then
+  if [ -z "$rate_line" ]; then
+    fail+=("the rate phase printed no result")
+  else
+    rate_ok=$(awk -v got="$(field rps "$rate_line")" -v want="$RATE" -v p99="$(field p99_ms "$rate_line")" \
+      -v max="$RATE_P99_MS" 'BEGIN { print (got >= 0.97 * want && p99 <= max) ? "yes" : "no" }')
+    [ "$rate_ok" = yes ] || fail+=("at $RATE checks/s offered: $(field rps "$rate_line")/s answered, p99 $(field p99_ms "$rate_line") ms (needs >= 97 % of the rate and p99 <= $RATE_P99_MS ms)")
+    [ "$(field s5xx "$rate_line")" -eq 0 ] && [ "$(field errors "$rate_line")" -eq 0 ] \
+      || fail+=("the rate phase had $(field s5xx "$rate_line") answers that were neither 2xx nor 4xx and $(field errors "$rate_line") errors")
+  fi
+fi
 [ "$total_resp" -ge "$TOTAL" ] || fail+=("only $total_resp of $TOTAL requests answered within the time bound")
 grep -q ' ERROR ' "$work/server.log" && fail+=("the server logged errors: $(grep -c ' ERROR ' "$work/server.log")")
 limit=$(( rss_warm + rss_warm * MEM_TOLERANCE / 100 ))
@@ -381,6 +460,13 @@ for pair in "phase 1 ($WARM requests)|$r1" "phase 2 ($((TOTAL - WARM)) requests)
     "$name" "$(field responses "$r")" "$(field seconds "$r")" "$(field rps "$r")" \
     "$(field p50_ms "$r")" "$(field p90_ms "$r")" "$(field p99_ms "$r")" "$(field max_ms "$r")"
 done
+if [ -n "$rate_line" ]; then
+  printf 'rate phase (%s checks/s offered for %s s, open loop, latency from when each request was due): %s/s answered (%s: %s 2xx, %s 4xx, %s other), latency p50 %s ms, p90 %s ms, p99 %s ms, max %s ms; %s errors\n' \
+    "$RATE" "$RATE_SECONDS" "$(field rps "$rate_line")" "$(field answered "$rate_line")" "$(field s2xx "$rate_line")" \
+    "$(field s4xx "$rate_line")" "$(field s5xx "$rate_line")" "$(field p50_ms "$rate_line")" \
+    "$(field p90_ms "$rate_line")" "$(field p99_ms "$rate_line")" "$(field max_ms "$rate_line")" \
+    "$(field errors "$rate_line")"
+fi
 printf 'answers: %d in all: %d 2xx, %d 4xx (%d of them 413, %d 429), %d 503, %d other 5xx; %d socket errors (connections the server closed after a 413, wrk timeouts)\n' \
   "$total_resp" "$s2" "$s4" "$s413" "$s429" "$s503" "$s5" "$sockerr"
 printf 'memory (VmRSS): %s at start, %s after %d requests, %s after %d (%s)\n' \
