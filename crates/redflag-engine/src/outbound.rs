@@ -268,7 +268,12 @@ pub(crate) fn summary(profile: &Profile, msg: &Message, report: &Report) -> Stri
         }
     }
     let body = msg.body();
-    let quoted: String = body.chars().take(QUOTE_LIMIT).collect();
+    // The first QUOTE_LIMIT characters, sliced rather than copied one character at a time.
+    let cut = body
+        .char_indices()
+        .nth(QUOTE_LIMIT)
+        .map_or(body.len(), |(i, _)| i);
+    let quoted = &body[..cut];
     let more = if quoted.len() < body.len() {
         "\n[...]"
     } else {

@@ -94,8 +94,12 @@ pub struct Indicators {
 /// True when the text writes Japanese: three kana or more (kana are written only in
 /// Japanese, and a few are enough where a language detector is unsure on short texts).
 pub fn writes_japanese(text: &str) -> bool {
-    text.chars()
-        .filter(|c| matches!(c, '\u{3040}'..='\u{30FF}'))
+    // Read as bytes: U+3040 to U+30FF are exactly the characters whose UTF-8 form starts
+    // `E3 81`, `E3 82` or `E3 83`, and `E3` is only ever a first byte; a jump from one `E3`
+    // to the next skips the rest of the text.
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(0xE3, bytes)
+        .filter(|&i| matches!(bytes.get(i + 1), Some(0x81..=0x83)))
         .nth(2)
         .is_some()
 }
@@ -148,6 +152,29 @@ mod tests {
             subject: None,
         })
         .expect("message")
+    }
+
+    proptest! {
+        /// Reading bytes finds kana exactly where reading characters does, around the
+        /// edges of the kana blocks and among other three-byte characters.
+        #[test]
+        fn kana_read_as_bytes_are_kana(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "\u{303F}", "\u{3040}", "\u{3041}", "\u{30A2}", "\u{30FF}", "\u{3100}",
+                    "\u{2FFF}", "\u{E381}", "a", " ", "é", "注", "🎁",
+                ]),
+                0..12,
+            )
+        ) {
+            let text = pieces.concat();
+            let by_chars = text
+                .chars()
+                .filter(|c| matches!(c, '\u{3040}'..='\u{30FF}'))
+                .nth(2)
+                .is_some();
+            prop_assert_eq!(writes_japanese(&text), by_chars, "{:?}", text);
+        }
     }
 
     /// Every span of every indicator.

@@ -84,13 +84,9 @@ impl NormText {
         let units = join_spaced(units);
         let mut text = String::with_capacity(units.len());
         let mut map = Vec::with_capacity(units.len());
-        let mut buf = [0u8; 4];
         for u in &units {
-            let s = u.c.encode_utf8(&mut buf);
-            text.push_str(s);
-            for _ in 0..s.len() {
-                map.push((u.start, u.end));
-            }
+            text.push(u.c);
+            map.extend(std::iter::repeat_n((u.start, u.end), u.c.len_utf8()));
         }
         NormText { text, map }
     }
@@ -266,7 +262,9 @@ fn push_folded(units: &mut Vec<Unit>, n: char, start: u32, end: u32) {
     }
 }
 
-/// Appends a unit; white space joins a preceding space (extending its range).
+/// Appends a unit; white space joins a preceding space (extending its range). Inlined: it
+/// runs once per character of every text, and a call cost as much as its work.
+#[inline(always)]
 fn push_unit(units: &mut Vec<Unit>, c: char, start: u32, end: u32) {
     if c.is_whitespace() {
         if let Some(last) = units.last_mut().filter(|u| u.c == ' ') {

@@ -2,6 +2,7 @@
 
 use redflag_extract::Indicators;
 use redflag_message::Message;
+use std::borrow::Cow;
 
 /// Most characters of body text the model reads.
 const MAX_BODY_CHARS: usize = 3000;
@@ -17,27 +18,33 @@ const MAX_BODY_CHARS: usize = 3000;
 pub fn features(msg: &Message, ind: &Indicators) -> String {
     let mut out = String::new();
     let content = msg.content_span();
-    let mut text: String = msg
-        .text
-        .get(content.range())
-        .unwrap_or("")
-        .chars()
-        .take(MAX_BODY_CHARS)
-        .collect();
+    let body = msg.text.get(content.range()).unwrap_or("");
+    // The first MAX_BODY_CHARS characters, borrowed; copied only when a replacement below
+    // changes them (`str::replace` copies the whole text even when nothing matches).
+    let cut = body
+        .char_indices()
+        .nth(MAX_BODY_CHARS)
+        .map_or(body.len(), |(i, _)| i);
+    let mut text = Cow::Borrowed(&body[..cut]);
+    let replace = |text: &mut Cow<'_, str>, from: &str, to: &str| {
+        if text.contains(from) {
+            *text = Cow::Owned(text.replace(from, to));
+        }
+    };
     // Addresses first, then any leftover mention of their domains.
-    let mut domains: Vec<String> = Vec::new();
+    let mut domains: Vec<&str> = Vec::new();
     for e in &ind.emails {
-        text = text.replace(&e.address, " emailaddr ");
-        domains.push(e.domain.clone());
+        replace(&mut text, &e.address, " emailaddr ");
+        domains.push(&e.domain);
     }
     if let Some(s) = msg.sender.as_ref().filter(|s| s.value.contains('@')) {
-        text = text.replace(&s.value, " emailaddr ");
+        replace(&mut text, &s.value, " emailaddr ");
     }
     domains.sort_by_key(|d| std::cmp::Reverse(d.len()));
     domains.dedup();
     for d in &domains {
         if !d.is_empty() {
-            text = text.replace(d.as_str(), " emaildomain ");
+            replace(&mut text, d, " emaildomain ");
         }
     }
     out.push_str(&text.to_lowercase());

@@ -250,7 +250,7 @@ mod tests {
     }
 
     /// Texts that reach the model: real fixtures, words it has never seen, an empty text,
-    /// a text of one token, and a long one.
+    /// a text of one token, a long one, and long tokens.
     fn probe_texts() -> Vec<String> {
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures");
         let mut texts = Vec::new();
@@ -271,6 +271,14 @@ mod tests {
         texts.push("zzqxv".into());
         texts.push("Ämazön ωρα 注文 🎁 gift-card".into());
         texts.push("verify your account now ".repeat(2_000));
+        // Tokens longer than the n-gram buffer kept on the stack (64 bytes with `<` `>`).
+        texts.push(format!(
+            "{} {} https://{}.example.top/{}",
+            "a".repeat(62),
+            "ü".repeat(40),
+            "login-secure".repeat(6),
+            "x".repeat(200)
+        ));
         // Labels, fastText's end-of-line token (which ends the line), the separators it
         // splits on (not \x0b), and words of multi-byte characters for the n-grams.
         texts.push("__label__scam verify __label__other now </s> ignored after".into());

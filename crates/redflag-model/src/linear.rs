@@ -349,25 +349,33 @@ impl Tokens {
         if self.maxn == 0 || self.bucket == 0 {
             return;
         }
+        // `<token>` as one byte string, on the stack unless the token is long.
         let t = token.as_bytes();
         let len = t.len() + 2;
-        let byte = |k: usize| match k {
-            0 => b'<',
-            k if k == len - 1 => b'>',
-            k => t[k - 1],
+        let mut stack = [0u8; 64];
+        let mut heap = Vec::new();
+        let w: &mut [u8] = if len <= stack.len() {
+            &mut stack[..len]
+        } else {
+            heap.resize(len, 0);
+            &mut heap
         };
-        let continues = |k: usize| byte(k) & 0xC0 == 0x80;
-        for i in (0..len).filter(|&i| !continues(i)) {
+        w[0] = b'<';
+        w[1..len - 1].copy_from_slice(t);
+        w[len - 1] = b'>';
+        let w = &*w;
+        let continues = |b: u8| b & 0xC0 == 0x80;
+        for i in (0..len).filter(|&i| !continues(w[i])) {
             let mut h = FNV_OFFSET;
             let mut j = i;
             for n in 1..=self.maxn {
                 if j >= len {
                     break;
                 }
-                h = fnv_step(h, byte(j));
+                h = fnv_step(h, w[j]);
                 j += 1;
-                while j < len && continues(j) {
-                    h = fnv_step(h, byte(j));
+                while j < len && continues(w[j]) {
+                    h = fnv_step(h, w[j]);
                     j += 1;
                 }
                 if n >= self.minn && !(n == 1 && (i == 0 || j == len)) {

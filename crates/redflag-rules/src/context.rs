@@ -421,14 +421,38 @@ pub(crate) fn fuzzy_mentions(text: &str, name: &str) -> Vec<Span> {
     }
     let mut start = None;
     let bytes = text.len();
-    let is_sep = |c: char| c.is_whitespace() || ",;:()[]{}<>\"'!?|".contains(c);
+    let is_sep = |c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                ',' | ';'
+                    | ':'
+                    | '('
+                    | ')'
+                    | '['
+                    | ']'
+                    | '{'
+                    | '}'
+                    | '<'
+                    | '>'
+                    | '"'
+                    | '\''
+                    | '!'
+                    | '?'
+                    | '|'
+            )
+    };
     let mut tokens = Vec::new();
     let mut compact = String::new();
     for (i, c) in text.char_indices().chain(std::iter::once((bytes, ' '))) {
         match (start, is_sep(c)) {
             (None, false) => start = Some(i),
             (Some(s), true) => {
-                tokens.push((s, i));
+                // Everything below only shortens a token, and one two or more bytes
+                // shorter than the name is skipped there: most words stop here.
+                if i - s + 1 >= name.len() {
+                    tokens.push((s, i));
+                }
                 start = None;
             }
             _ => {}

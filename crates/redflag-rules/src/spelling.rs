@@ -109,6 +109,23 @@ pub(crate) fn check(cx: &Context<'_>) -> Option<SpellCheck> {
     })
 }
 
+/// The maximal runs of ASCII letters and digits in `text`, with their byte offsets. Read
+/// byte by byte: no byte of a multi-byte UTF-8 character is an ASCII letter or digit, so the
+/// runs are those of the characters, and every run starts and ends on a character boundary.
+fn ascii_alnum_runs(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        let start = i + bytes.get(i..)?.iter().position(u8::is_ascii_alphanumeric)?;
+        let end = bytes[start..]
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .map_or(bytes.len(), |n| start + n);
+        i = end;
+        Some((start, &text[start..end]))
+    })
+}
+
 /// Words disguised with look-alike letters: a capital `I` standing for `l` (`cIick`,
 /// `Iocked`, `AppIe`), an `l` for `i` (`lnformation`) or a zero for `o` (`0ne`, `0f`), where the word only becomes an
 /// English word once the letter is put back. Each distinct word once, in text order.
@@ -124,22 +141,7 @@ pub(crate) fn lookalike_letter_words(cx: &Context<'_>) -> Vec<Span> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     // ASCII letter-and-digit runs: `_0ne_Year_0f_` is three words, not one.
-    let words = text
-        .char_indices()
-        .filter(|&(i, c)| {
-            c.is_ascii_alphanumeric()
-                && text[..i]
-                    .chars()
-                    .next_back()
-                    .is_none_or(|p| !p.is_ascii_alphanumeric())
-        })
-        .map(|(i, _)| {
-            let end = text[i..]
-                .find(|c: char| !c.is_ascii_alphanumeric())
-                .map_or(text.len(), |e| i + e);
-            (i, &text[i..end])
-        });
-    for (off, word) in words {
+    for (off, word) in ascii_alnum_runs(text) {
         // Most words have no candidate letter: skip them before any allocation.
         if !word.bytes().skip(1).any(|b| b == b'I')
             && !word.contains('0')
@@ -223,7 +225,45 @@ fn restore_letters(word: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::restore_letters;
+    use super::{ascii_alnum_runs, restore_letters};
+
+    /// The runs as they were found before: per character, a start where the character
+    /// before is not an ASCII letter or digit, then up to the next such character.
+    fn runs_by_chars(text: &str) -> Vec<(usize, &str)> {
+        text.char_indices()
+            .filter(|&(i, c)| {
+                c.is_ascii_alphanumeric()
+                    && text[..i]
+                        .chars()
+                        .next_back()
+                        .is_none_or(|p| !p.is_ascii_alphanumeric())
+            })
+            .map(|(i, _)| {
+                let end = text[i..]
+                    .find(|c: char| !c.is_ascii_alphanumeric())
+                    .map_or(text.len(), |e| i + e);
+                (i, &text[i..end])
+            })
+            .collect()
+    }
+
+    #[test]
+    fn ascii_runs_read_by_byte_are_the_runs_of_characters() {
+        let pieces = ["a", "Z", "0", "I", " ", "_", "é", "Ａ", "🎁", "\u{200b}"];
+        let mut texts = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
+                .collect();
+            texts.extend(longer);
+            texts.dedup();
+        }
+        for text in &texts {
+            let got: Vec<(usize, &str)> = ascii_alnum_runs(text).collect();
+            assert_eq!(got, runs_by_chars(text), "{text:?}");
+        }
+    }
 
     #[test]
     fn look_alike_letters_are_put_back() {
