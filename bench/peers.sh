@@ -17,9 +17,12 @@
 #      passes with CONCURRENCY clients; the server's CPU is utime+stime (+ reaped children)
 #      of its whole process tree from /proc/<pid>/stat before and after each pass. redflag is
 #      measured twice on the same server: /api/v1/check (the full report) and /api/v1/assess
-#      (verdict, score and findings only: what the peers answer);
+#      (verdict, score and findings only: what the peers answer); then the transport's floor,
+#      measured the same way: redflag's own request with a channel it does not know (read and
+#      parsed, refused with 422 before any check), GET /api/v1/health, and Rspamd's GET /ping;
 #   5. runs `redflag eval` over the same sample as one process (start-up included);
 #   6. prints the table (CPU ms/message, messages/s, ratios to redflag, answers and errors,
+#      the floor and the ratio it bounds,
 #      a detection cross-check) and writes it as Markdown to bench/results/peers-<date>.md.
 # Exit 0 when the run completed (the ratios are reported, not gated), 2 when it could not run.
 #
@@ -281,8 +284,8 @@ done
 # ---------------------------------------------------------------- the passes
 results=$work/results.jsonl
 clk_tck=$(getconf CLK_TCK)
-port_of() { case $1 in redflag | redflag-assess) echo "$port_redflag" ;; rspamd) echo "$port_rspamd" ;; spamd) echo "$port_spamd" ;; esac; }
-pid_of() { case $1 in redflag | redflag-assess) echo "$pid_redflag" ;; rspamd) echo "$pid_rspamd" ;; spamd) echo "$pid_spamd" ;; esac; }
+port_of() { case $1 in redflag*) echo "$port_redflag" ;; rspamd*) echo "$port_rspamd" ;; spamd) echo "$port_spamd" ;; esac; }
+pid_of() { case $1 in redflag*) echo "$pid_redflag" ;; rspamd*) echo "$pid_rspamd" ;; spamd) echo "$pid_spamd" ;; esac; }
 pass() {  # system kind pass-name repeat
   timeout $((BATCH_SECONDS + 120)) python3 "$client" run --system "$1" --kind "$2" \
     --port "$(port_of "$1")" --pid "$(pid_of "$1")" --dir "$work/sample" --out "$results" \
@@ -291,14 +294,17 @@ pass() {  # system kind pass-name repeat
 }
 repeat_of() { if [ "$1" = spamd ]; then echo 1; else echo "$REPEAT_FAST"; fi; }
 
+# The checks, then the transport's floor (requests that carry no check: the same request
+# refused before the check, and each server's ping), measured the same way.
+systems=(redflag redflag-assess rspamd spamd redflag-floor redflag-ping rspamd-ping)
 echo "warm-up (discarded) ..."
 for kind in email sms; do
-  for sys in redflag redflag-assess rspamd spamd; do pass "$sys" "$kind" warmup 1; done
+  for sys in "${systems[@]}"; do pass "$sys" "$kind" warmup 1; done
 done
 for n in $(seq "$RUNS"); do
   echo "measured pass $n of $RUNS ..."
   for kind in email sms; do
-    for sys in redflag redflag-assess rspamd spamd; do pass "$sys" "$kind" "run$n" "$(repeat_of "$sys")"; done
+    for sys in "${systems[@]}"; do pass "$sys" "$kind" "run$n" "$(repeat_of "$sys")"; done
   done
 done
 echo "redflag eval as one process ..."

@@ -321,10 +321,10 @@ def cmd_waitidle(a):
 
 # ---------------------------------------------------------------- talking to the servers
 
-def http_post(host, port, path, body, headers, timeout):
+def http_post(host, port, path, body, headers, timeout, method="POST"):
     c = http.client.HTTPConnection(host, port, timeout=timeout)
     try:
-        c.request("POST", path, body=body, headers=headers)
+        c.request(method, path, body=body, headers=headers)
         r = c.getresponse()
         return r.status, r.read()
     finally:
@@ -351,6 +351,17 @@ def spamc(host, port, msg, timeout, command=b"CHECK"):
 # score and findings without the words), both on the same server.
 REDFLAG_PATHS = {"redflag": "/api/v1/check", "redflag-assess": "/api/v1/assess"}
 
+# The transport's floor: requests that cost each server what any check costs it on this
+# transport (a new TCP connection, the HTTP request and answer, the log line) but no check.
+# `redflag-floor` sends the very request of `redflag` (the same message, the same JSON)
+# with a channel the API does not know: the server reads the whole body and parses the
+# JSON, then answers 422 without decoding or checking the message. The two pings are each
+# server's cheapest request, with no body at all.
+FLOOR_PATHS = {"redflag-floor": ("POST", "/api/v1/check", 422),
+               "redflag-ping": ("GET", "/api/v1/health", 200),
+               "rspamd-ping": ("GET", "/ping", 200)}
+UNKNOWN_CHANNEL = "not-a-channel"
+
 
 class Target:
     """One system: builds the request for a message, sends it, and reads the answer as
@@ -360,17 +371,28 @@ class Target:
         self.system, self.host, self.port, self.timeout = system, host, port, timeout
 
     def prepare(self, m, raw):
-        if self.system in REDFLAG_PATHS:
+        if self.system in REDFLAG_PATHS or self.system == "redflag-floor":
             if m["kind"] == "email":
                 obj = {"email_base64": base64.b64encode(raw).decode("ascii"), "channel": "email"}
             else:
                 obj = {"text": m["text"], "channel": "sms"}
                 if m.get("sender"):
                     obj["sender"] = m["sender"]
+            if self.system == "redflag-floor":
+                obj["channel"] = UNKNOWN_CHANNEL
             return json.dumps(obj).encode("utf-8")
+        if self.system in FLOOR_PATHS:
+            return None
         return raw
 
     def send(self, body):
+        if self.system in FLOOR_PATHS:
+            method, path, want = FLOOR_PATHS[self.system]
+            headers = {"Content-Type": "application/json"} if body is not None else {}
+            st, data = http_post(self.host, self.port, path, body, headers, self.timeout, method)
+            if st != want:
+                return False, False, f"HTTP {st}, not {want}: {data[:120]!r}"
+            return True, False, None
         if self.system in REDFLAG_PATHS:
             st, data = http_post(self.host, self.port, REDFLAG_PATHS[self.system], body,
                                  {"Content-Type": "application/json"}, self.timeout)
@@ -548,6 +570,15 @@ def cmd_cli(a):
 
 NAMES = {"redflag": "redflag serve", "redflag-assess": "redflag serve, /api/v1/assess",
          "rspamd": "Rspamd", "spamd": "SpamAssassin (spamd)"}
+FLOOR_NAMES = {"redflag-floor": "redflag serve, the same request refused before the check (422)",
+               "redflag-ping": "redflag serve, GET /api/v1/health",
+               "rspamd-ping": "Rspamd, GET /ping"}
+
+
+def md_table(lines, intro, header, rule, rows):
+    """Appends a blank line, `intro`, and a Markdown table of `rows` under `header`."""
+    lines += ["", intro, "", "| " + " | ".join(header) + " |", rule]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
 
 
 def fmt(x, nd=3):
@@ -557,7 +588,7 @@ def fmt(x, nd=3):
 def cmd_report(a):
     meta = json.load(open(a.meta))
     recs = [json.loads(line) for line in open(a.results) if line.strip()]
-    served = [r for r in recs if r["system"] in NAMES]
+    served = [r for r in recs if r["system"] in NAMES or r["system"] in FLOOR_NAMES]
     cli = [r for r in recs if r["system"] == "redflag-cli"]
     sample = json.load(open(a.sample))
 
@@ -620,6 +651,25 @@ def cmd_report(a):
                 parts.append(f"{NAMES[s]} / {NAMES[base_sys]} = {fmt(r, 1)}x (by pass: "
                              + " / ".join(fmt(x, 2) for x in per) + ")")
             ratio_lines.append(f"{kind}: " + "; ".join(parts))
+    # The transport's floor, and what it allows: were redflag's check free, a message would
+    # still cost the floor, so Rspamd / floor bounds the ratio any analysis could reach.
+    floor_rows = []
+    bound_lines = []
+    for kind in ("email", "sms"):
+        for system in FLOOR_NAMES:
+            g = agg(system, kind)
+            if g is not None:
+                floor_rows.append([FLOOR_NAMES[system], kind, f"{g['cpu']:.3f}",
+                                   " / ".join(fmt(x) for x in g["per_pass"]),
+                                   f"{g['answered']}/{g['sent']}", str(g["errors"])])
+        floor, full, rs = agg("redflag-floor", kind), agg("redflag", kind), agg("rspamd", kind)
+        if floor and full and rs and floor["cpu"] > 0 and full["cpu"] > 0:
+            bound_lines.append(
+                f"{kind}: the floor is {floor['cpu']:.3f} ms of redflag's {full['cpu']:.3f} ms per "
+                f"message ({100 * floor['cpu'] / full['cpu']:.0f} %); the check itself costs "
+                f"{full['cpu'] - floor['cpu']:.3f} ms. Were the check free, redflag serve would be at "
+                f"most {rs['cpu'] / floor['cpu']:.1f}x cheaper than Rspamd on this transport "
+                f"(Rspamd {rs['cpu']:.3f} ms / floor {floor['cpu']:.3f} ms)")
     det_rows = []
     for system, kind, g, _ in table:
         cells = []
@@ -663,6 +713,14 @@ def cmd_report(a):
     L.append("")
     for line in ratio_lines:
         L.append("- " + line)
+    if floor_rows:
+        md_table(L, "The transport's floor: server CPU per request for requests that carry no check, "
+                 "sent the same way (one new TCP connection each, the same clients):",
+                 ["request", "kind", "server CPU ms/request", "per pass", "answered/sent", "errors"],
+                 "|---|---|---:|---|---:|---:|", floor_rows)
+        L.append("")
+        for line in bound_lines:
+            L.append("- " + line)
     if cli:
         L.append("")
         L.append("redflag as one batch process (`redflag eval` over the same sample; start-up and model "
@@ -674,15 +732,10 @@ def cmd_report(a):
         for r in cli:
             L.append(f"| {r['kind']} | {r['messages']} | {r['cpu_s']:.3f} | {r['cpu_ms_per_msg']:.3f} | "
                      f"{1000 * r['startup_cpu_s']:.0f} | {r['cpu_ms_per_msg_minus_startup']:.3f} |")
-    L.append("")
-    L.append("Detection cross-check (informative only, not the point of this benchmark; each system's "
+    md_table(L, "Detection cross-check (informative only, not the point of this benchmark; each system's "
              "own threshold: redflag verdict scam or suspicious, Rspamd action other than `no action`, "
-             "spamd `Spam: True`), flagged / total by corpus label:")
-    L.append("")
-    L.append("| system | kind | scam | spam | legit |")
-    L.append("|---|---|---:|---:|---:|")
-    for r in det_rows:
-        L.append("| " + " | ".join(r) + " |")
+             "spamd `Spam: True`), flagged / total by corpus label:",
+             ["system", "kind", "scam", "spam", "legit"], "|---|---|---:|---:|---:|", det_rows)
     if problems:
         L.append("")
         L.append("Errors and notes:")
@@ -711,6 +764,14 @@ def cmd_report(a):
     print()
     for line in ratio_lines:
         print("ratio (server CPU/msg), " + line)
+    if floor_rows:
+        print()
+        print("transport floor (no check; one new connection per request), server CPU ms/request:")
+        fw = max(len(r[0]) for r in floor_rows)
+        for r in floor_rows:
+            print(f"  {r[0].ljust(fw)}  {r[1]:5}  {r[2]:>7}  ({r[3]}; answered {r[4]}, errors {r[5]})")
+        for line in bound_lines:
+            print("bound, " + line)
     if cli:
         print()
         for r in cli:
@@ -754,7 +815,7 @@ def main():
     s.add_argument("--max-pct", type=float, default=3.0)
     s.add_argument("--quiet", type=int, default=3)
     s = sub.add_parser("run")
-    s.add_argument("--system", required=True, choices=list(NAMES))
+    s.add_argument("--system", required=True, choices=list(NAMES) + list(FLOOR_NAMES))
     s.add_argument("--kind", required=True, choices=["email", "sms"])
     s.add_argument("--port", type=int, required=True)
     s.add_argument("--pid", type=int, required=True)
