@@ -421,27 +421,9 @@ pub(crate) fn fuzzy_mentions(text: &str, name: &str) -> Vec<Span> {
     }
     let mut start = None;
     let bytes = text.len();
-    let is_sep = |c: char| {
-        c.is_whitespace()
-            || matches!(
-                c,
-                ',' | ';'
-                    | ':'
-                    | '('
-                    | ')'
-                    | '['
-                    | ']'
-                    | '{'
-                    | '}'
-                    | '<'
-                    | '>'
-                    | '"'
-                    | '\''
-                    | '!'
-                    | '?'
-                    | '|'
-            )
-    };
+    // The ASCII punctuation that ends a word, looked up as bytes.
+    let is_sep =
+        |c: char| c.is_whitespace() || (c.is_ascii() && b",;:()[]{}<>\"'!?|".contains(&(c as u8)));
     let mut tokens = Vec::new();
     let mut compact = String::new();
     for (i, c) in text.char_indices().chain(std::iter::once((bytes, ' '))) {
