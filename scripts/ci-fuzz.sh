@@ -2,7 +2,8 @@
 # CI's fuzzing step: builds every fuzz target and runs each briefly (15 s by default, or
 # FUZZ_CI_SECONDS; .ci/run sets 5) from the seeds, one after another. Fails on any crash,
 # timeout (over 1 s for one input) or out-of-memory (2 GB), with the artefact's path in the
-# output.
+# output. Other arguments go to scripts/fuzz.sh: .ci/run builds with `--build-only` in the
+# background from its start and runs with `--no-build` at its end.
 # Long campaigns: scripts/fuzz.sh --seconds N (docs/fuzzing.md).
 set -euo pipefail
 # A short run needs no fully optimised build: opt-level 1 compiles much faster, and the

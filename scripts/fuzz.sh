@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Fuzzes redflag's parsers and the whole analysis with cargo-fuzz (libFuzzer).
 #
-#   scripts/fuzz.sh [--seconds N] [--runs N] [--no-build] [target...]
+#   scripts/fuzz.sh [--seconds N] [--runs N] [--no-build | --build-only] [target...]
 #
 # With no target, runs every target, one after the other (one libFuzzer process at a time:
 # the cheap targets first, the whole analysis last). `--seconds N` stops each target after
 # N seconds (-max_total_time), `--runs N` after N executions (-runs); with neither, 60
 # seconds each. `--no-build` runs the targets as last built (for a campaign in a tree others
-# are editing). Targets: see fuzz/Cargo.toml and docs/fuzzing.md.
+# are editing); `--build-only` builds them (installing cargo-fuzz if needed) and runs none
+# (CI builds them in the background, then runs them later). Targets: see fuzz/Cargo.toml
+# and docs/fuzzing.md.
 #
 # The corpus of each target is fuzz/corpus/<target> (git-ignored). Before a run it is
 # seeded from the repository's fixtures (tests/fixtures/**, crates/*/tests/**), from the
@@ -68,7 +70,8 @@ while [ $# -gt 0 ]; do
         --runs) runs="$2"; shift 2 ;;
         --runs=*) runs="${1#*=}"; shift ;;
         --no-build) build=0; shift ;;
-        -h | --help) sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --build-only) build=only; shift ;;
+        -h | --help) sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "unknown option: $1" >&2; exit 2 ;;
         *) targets+=("$1"); shift ;;
     esac
@@ -106,9 +109,12 @@ fi
 cd "$ROOT"
 # Built once here; each target then runs its binary directly (`cargo fuzz run` would check
 # the build again before every target).
-if [ "$build" = 1 ]; then
+if [ "$build" != 0 ]; then
     echo "== building the fuzz targets (sanitizer: $SANITIZER, debug assertions on)"
     cargo fuzz build --sanitizer "$SANITIZER" -a "${BUILD_FLAGS[@]}"
+fi
+if [ "$build" = only ]; then
+    exit 0
 fi
 BIN_DIR="$TARGET_DIR/$(rustc -vV | sed -n 's/^host: //p')/release"
 
