@@ -5,7 +5,7 @@
 
 use crate::report::{OutboundReport, Report};
 use crate::score::Verdict;
-use redflag_message::{Channel, Message};
+use redflag_message::{Channel, Message, prefix_chars};
 use redflag_profile::{Country, Profile};
 use std::fmt::Write;
 
@@ -268,12 +268,7 @@ pub(crate) fn summary(profile: &Profile, msg: &Message, report: &Report) -> Stri
         }
     }
     let body = msg.body();
-    // The first QUOTE_LIMIT characters, sliced rather than copied one character at a time.
-    let cut = body
-        .char_indices()
-        .nth(QUOTE_LIMIT)
-        .map_or(body.len(), |(i, _)| i);
-    let quoted = &body[..cut];
+    let quoted = prefix_chars(body, QUOTE_LIMIT);
     let more = if quoted.len() < body.len() {
         "\n[...]"
     } else {

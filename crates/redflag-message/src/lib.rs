@@ -128,6 +128,12 @@ pub const MAX_PARTS: usize = 256;
 /// Deepest nesting of forwarded messages followed.
 pub const MAX_FORWARD_DEPTH: usize = 3;
 
+/// The first `max` characters of `s` (all of it when shorter), borrowed: for the places
+/// that read or quote only the start of a message's text.
+pub fn prefix_chars(s: &str, max: usize) -> &str {
+    s.char_indices().nth(max).map_or(s, |(i, _)| &s[..i])
+}
+
 /// Why an input could not be read as a message at all.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[non_exhaustive]
@@ -149,6 +155,21 @@ pub enum Error {
     /// A Messenger export that is not the expected JSON shape.
     #[error("not a Messenger export: {0}")]
     Messenger(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prefix_chars;
+
+    #[test]
+    fn prefix_chars_counts_characters_not_bytes() {
+        assert_eq!(prefix_chars("", 3), "");
+        assert_eq!(prefix_chars("abc", 3), "abc");
+        assert_eq!(prefix_chars("abcd", 3), "abc");
+        assert_eq!(prefix_chars("äöüß", 2), "äö");
+        assert_eq!(prefix_chars("注文🎁x", 3), "注文🎁");
+        assert_eq!(prefix_chars("abc", 0), "");
+    }
 }
 
 /// Helpers shared by the tests of every parser.

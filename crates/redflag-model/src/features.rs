@@ -1,7 +1,7 @@
 //! The text the model reads.
 
 use redflag_extract::Indicators;
-use redflag_message::Message;
+use redflag_message::{Message, prefix_chars};
 use std::borrow::Cow;
 
 /// Most characters of body text the model reads.
@@ -21,11 +21,7 @@ pub fn features(msg: &Message, ind: &Indicators) -> String {
     let body = msg.text.get(content.range()).unwrap_or("");
     // The first MAX_BODY_CHARS characters, borrowed; copied only when a replacement below
     // changes them (`str::replace` copies the whole text even when nothing matches).
-    let cut = body
-        .char_indices()
-        .nth(MAX_BODY_CHARS)
-        .map_or(body.len(), |(i, _)| i);
-    let mut text = Cow::Borrowed(&body[..cut]);
+    let mut text = Cow::Borrowed(prefix_chars(body, MAX_BODY_CHARS));
     let replace = |text: &mut Cow<'_, str>, from: &str, to: &str| {
         if text.contains(from) {
             *text = Cow::Owned(text.replace(from, to));

@@ -271,7 +271,7 @@ mod tests {
         texts.push("zzqxv".into());
         texts.push("Ämazön ωρα 注文 🎁 gift-card".into());
         texts.push("verify your account now ".repeat(2_000));
-        // Tokens longer than the n-gram buffer kept on the stack (64 bytes with `<` `>`).
+        // Long tokens: the `<word>` buffer a text reuses for its n-grams grows to fit them.
         texts.push(format!(
             "{} {} https://{}.example.top/{}",
             "a".repeat(62),

@@ -312,6 +312,8 @@ impl Tokens {
     fn for_each_row(&self, text: &str, mut visit: impl FnMut(Rows)) {
         use fasttext::dictionary::EOS;
         let mut word_hashes: Vec<i32> = Vec::new();
+        // `<token>` of the word being cut into n-grams: one buffer for the whole text.
+        let mut word: Vec<u8> = Vec::new();
         for token in text.split(|c: char| c.is_ascii_whitespace()) {
             if token.is_empty() {
                 continue;
@@ -321,7 +323,7 @@ impl Tokens {
                 Some(&id) => visit(Rows::Word(id)),
                 // A label, in the vocabulary or not: fastText types words by this prefix.
                 None if token.starts_with(self.label_prefix.as_str()) => continue,
-                None if token != EOS => self.char_ngrams(token, &mut visit),
+                None if token != EOS => self.char_ngrams(token, &mut word, &mut visit),
                 None => {}
             }
             word_hashes.push(h as i32);
@@ -345,25 +347,15 @@ impl Tokens {
 
     /// The character n-grams of `<token>` (`minn` to `maxn` characters, a lone `<` or `>`
     /// left out), as fastText's `compute_subwords` lists them.
-    fn char_ngrams(&self, token: &str, visit: &mut impl FnMut(Rows)) {
+    fn char_ngrams(&self, token: &str, word: &mut Vec<u8>, visit: &mut impl FnMut(Rows)) {
         if self.maxn == 0 || self.bucket == 0 {
             return;
         }
-        // `<token>` as one byte string, on the stack unless the token is long.
-        let t = token.as_bytes();
-        let len = t.len() + 2;
-        let mut stack = [0u8; 64];
-        let mut heap = Vec::new();
-        let w: &mut [u8] = if len <= stack.len() {
-            &mut stack[..len]
-        } else {
-            heap.resize(len, 0);
-            &mut heap
-        };
-        w[0] = b'<';
-        w[1..len - 1].copy_from_slice(t);
-        w[len - 1] = b'>';
-        let w = &*w;
+        word.clear();
+        word.push(b'<');
+        word.extend_from_slice(token.as_bytes());
+        word.push(b'>');
+        let (w, len) = (word.as_slice(), word.len());
         let continues = |b: u8| b & 0xC0 == 0x80;
         for i in (0..len).filter(|&i| !continues(w[i])) {
             let mut h = FNV_OFFSET;
