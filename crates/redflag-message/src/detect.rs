@@ -82,11 +82,28 @@ fn looks_binary(bytes: &[u8]) -> bool {
     if head.contains(&0) {
         return true;
     }
-    let control = head
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C | 0x1B))
-        .count();
-    control * 10 > head.len()
+    control_bytes(head) * 10 > head.len()
+}
+
+/// How many bytes are control characters other than `\t`, `\n`, `\f`, `\r` and ESC.
+/// Written as byte compares without branches, counted in bytes per block of up to 255,
+/// so that the compiler turns it into vector code (16 or 32 bytes a step): the loop that
+/// stopped at each byte cost 4 instructions per byte of every email's first 8 KB.
+fn control_bytes(head: &[u8]) -> usize {
+    head.chunks(255)
+        .map(|block| {
+            block.iter().fold(0u8, |n, &b| {
+                let control = (b < 0x20)
+                    & (b != b'\t')
+                    & (b != b'\n')
+                    & (b != 0x0C)
+                    & (b != b'\r')
+                    & (b != 0x1B);
+                n + u8::from(control)
+            })
+        })
+        .map(usize::from)
+        .sum()
 }
 
 fn looks_like_mbox(b: &[u8]) -> bool {
@@ -135,10 +152,16 @@ fn looks_like_email(b: &[u8]) -> bool {
     // so a byte outside ASCII rejects it here as its replacement character would in text.)
     let mut headers = 0;
     let mut known = 0;
-    for line in head.split_inclusive(|&b| b == b'\n') {
-        let line = match line.strip_suffix(b"\n") {
-            Some(l) => l.strip_suffix(b"\r").unwrap_or(l),
-            None => line,
+    let mut rest = head;
+    while !rest.is_empty() {
+        // A line ends at `\n` (its `\r` before it dropped); the last may have no end.
+        let line = match memchr::memchr(b'\n', rest) {
+            Some(i) => {
+                let line = &rest[..i];
+                rest = &rest[i + 1..];
+                line.strip_suffix(b"\r").unwrap_or(line)
+            }
+            None => std::mem::take(&mut rest),
         };
         if line.is_empty() {
             break;
@@ -159,13 +182,17 @@ fn looks_like_email(b: &[u8]) -> bool {
             return false;
         }
         headers += 1;
-        if KNOWN_HEADERS.iter().any(|k| {
-            let k = k.as_bytes();
-            name.eq_ignore_ascii_case(k)
-                || (k.ends_with(b"-")
-                    && name.len() >= k.len()
-                    && name[..k.len()].eq_ignore_ascii_case(k))
-        }) {
+        // Two known names are enough; the lines after them are still checked to be
+        // header lines, but not looked up.
+        if known < 2
+            && KNOWN_HEADERS.iter().any(|k| {
+                let k = k.as_bytes();
+                name.eq_ignore_ascii_case(k)
+                    || (k.ends_with(b"-")
+                        && name.len() >= k.len()
+                        && name[..k.len()].eq_ignore_ascii_case(k))
+            })
+        {
             known += 1;
         }
     }
@@ -262,6 +289,18 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The control-byte count as a bit lookup: the same as the plain definition.
+        #[test]
+        fn control_bytes_are_counted_as_before(
+            head in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
+        ) {
+            let before = head
+                .iter()
+                .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C | 0x1B))
+                .count();
+            proptest::prop_assert_eq!(control_bytes(&head), before);
+        }
+
         /// Header-like lines, CRLF or LF, folded lines, boundaries and bytes that are not
         /// UTF-8: the same answer as the definition over text.
         #[test]
