@@ -630,18 +630,28 @@ impl Writer {
 
     /// Adds text; white space collapses (in `<pre>`, line breaks are kept).
     fn text(&mut self, s: &str, pre: bool) {
-        for c in s.chars() {
-            if pre && c == '\n' {
-                self.line_break();
-            } else if c.is_whitespace() {
-                self.pending_space = true;
+        let mut rest = s;
+        while let Some(c) = rest.chars().next() {
+            if c.is_whitespace() {
+                if pre && c == '\n' {
+                    self.line_break();
+                } else {
+                    self.pending_space = true;
+                }
+                rest = &rest[c.len_utf8()..];
             } else {
-                self.push(c);
+                // A run of other characters is written in one go: what is owed before
+                // it (breaks, a space, the start of open links) is the same as before its
+                // first character, and nothing is owed between its characters.
+                let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+                self.push(&rest[..end]);
+                rest = &rest[end..];
             }
         }
     }
 
-    fn push(&mut self, c: char) {
+    /// Writes `run`, which has no white space, after what is owed before it.
+    fn push(&mut self, run: &str) {
         if !self.text.is_empty() {
             if self.pending_breaks > 0 {
                 // Never more than one blank line. The text never ends in a newline here:
@@ -661,7 +671,7 @@ impl Writer {
                 link.start = Some(at);
             }
         }
-        self.text.push(c);
+        self.text.push_str(run);
     }
 
     fn space(&mut self) {
@@ -715,6 +725,61 @@ impl Writer {
 
 #[cfg(test)]
 mod tests {
+
+    impl Writer {
+        /// The definition `Writer::text` replaced: one character at a time.
+        fn text_by_char(&mut self, s: &str, pre: bool) {
+            for c in s.chars() {
+                if pre && c == '\n' {
+                    self.line_break();
+                } else if c.is_whitespace() {
+                    self.pending_space = true;
+                } else {
+                    self.push(c.encode_utf8(&mut [0; 4]));
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Texts of words, white space of every kind and multi-byte characters, in and out
+        /// of `<pre>`, between links, breaks and blocks: the same text and links as
+        /// writing one character at a time.
+        #[test]
+        fn text_runs_write_what_characters_did(
+            ops in proptest::collection::vec((0usize..8, 0usize..10, proptest::prelude::any::<bool>()), 0..30),
+        ) {
+            const PIECES: [&str; 10] = [
+                "Amazon", " ", "\n", "\u{a0}", "é", "\t", "a b", "\u{3000}x", "  \n\n ", "\u{feff}",
+            ];
+            let (mut runs, mut chars) = (Writer::default(), Writer::default());
+            for (op, piece, pre) in ops {
+                match op {
+                    0..=3 => {
+                        runs.text(PIECES[piece], pre);
+                        chars.text_by_char(PIECES[piece], pre);
+                    }
+                    4 => {
+                        runs.open_link(Some("https://a.example"));
+                        chars.open_link(Some("https://a.example"));
+                    }
+                    5 => {
+                        runs.close_link();
+                        chars.close_link();
+                    }
+                    6 => {
+                        runs.line_break();
+                        chars.line_break();
+                    }
+                    _ => {
+                        runs.block(piece % 3);
+                        chars.block(piece % 3);
+                    }
+                }
+            }
+            proptest::prop_assert_eq!(runs.finish(), chars.finish());
+        }
+    }
 
     /// The definition over lowercased copies that `style_hides` replaced.
     fn style_hides_lowercased(style: &str) -> bool {

@@ -83,8 +83,8 @@ pub(crate) fn tokenize<'a>(html: &'a str, mut sink: impl FnMut(Token<'a>)) {
     let mut text_start = 0;
     while i < b.len() {
         work::step();
-        // Find the next `<` or `&` (a memchr-like scan; each byte is visited once).
-        let Some(off) = b[i..].iter().position(|&c| c == b'<' || c == b'&') else {
+        // Find the next `<` or `&` (memchr: many bytes a step; each byte is visited once).
+        let Some(off) = memchr::memchr2(b'<', b'&', &b[i..]) else {
             break;
         };
         work::steps(off);
@@ -210,9 +210,10 @@ fn start_tag(html: &str, at: usize) -> Option<Tag<'_>> {
     let b = html.as_bytes();
     let mut i = at;
     while i < b.len() && !is_space(b[i]) && b[i] != b'/' && b[i] != b'>' {
-        work::step();
         i += 1;
     }
+    // One step per byte, counted once per run rather than in the loop.
+    work::steps(i - at);
     // The name is ASCII up to the cap; a name with other bytes is cut at a char boundary.
     let mut end = (at + MAX_NAME_BYTES).min(i);
     while !html.is_char_boundary(end) {
@@ -250,14 +251,15 @@ fn start_tag(html: &str, at: usize) -> Option<Tag<'_>> {
         let name_start = i;
         i += 1;
         while i < b.len() && !is_space(b[i]) && !matches!(b[i], b'/' | b'>' | b'=') {
-            work::step();
             i += 1;
         }
+        work::steps(i - name_start - 1);
         let attr_name = &html[name_start..i];
+        let spaces = i;
         while i < b.len() && is_space(b[i]) {
-            work::step();
             i += 1;
         }
+        work::steps(i - spaces);
         let mut value: Option<&str> = None;
         if b.get(i) == Some(&b'=') {
             i += 1;
@@ -269,7 +271,7 @@ fn start_tag(html: &str, at: usize) -> Option<Tag<'_>> {
                 None => return None,
                 Some(&q @ (b'"' | b'\'')) => {
                     let start = i + 1;
-                    let len = b[start..].iter().position(|&c| c == q)?;
+                    let len = memchr::memchr(q, &b[start..])?;
                     work::steps(len);
                     value = Some(&html[start..start + len]);
                     i = start + len + 1;
@@ -278,9 +280,9 @@ fn start_tag(html: &str, at: usize) -> Option<Tag<'_>> {
                 Some(_) => {
                     let start = i;
                     while i < b.len() && !is_space(b[i]) && b[i] != b'>' {
-                        work::step();
                         i += 1;
                     }
+                    work::steps(i - start);
                     value = Some(&html[start..i]);
                 }
             }
@@ -322,7 +324,7 @@ fn comment(b: &[u8], at: usize) -> usize {
     let mut i = at;
     while i < b.len() {
         work::step();
-        let Some(off) = b[i..].iter().position(|&c| c == b'>') else {
+        let Some(off) = memchr::memchr(b'>', &b[i..]) else {
             work::steps(b.len() - i);
             return b.len();
         };
@@ -340,7 +342,7 @@ fn comment(b: &[u8], at: usize) -> usize {
 /// its `>` (or the end).
 fn bogus_comment(b: &[u8], at: usize) -> usize {
     let at = at.min(b.len());
-    match b[at..].iter().position(|&c| c == b'>') {
+    match memchr::memchr(b'>', &b[at..]) {
         Some(off) => {
             work::steps(off);
             at + off + 1
@@ -360,7 +362,7 @@ fn raw_end(html: &str, at: usize, name: &str) -> (usize, usize) {
     let mut i = at;
     while i < b.len() {
         work::step();
-        let Some(off) = b[i..].iter().position(|&c| c == b'<') else {
+        let Some(off) = memchr::memchr(b'<', &b[i..]) else {
             work::steps(b.len() - i);
             break;
         };
@@ -374,7 +376,7 @@ fn raw_end(html: &str, at: usize, name: &str) -> (usize, usize) {
                 .is_none_or(|&c| is_space(c) || c == b'/' || c == b'>')
         {
             // Skip the rest of the end tag.
-            let close = match b[after..].iter().position(|&c| c == b'>') {
+            let close = match memchr::memchr(b'>', &b[after..]) {
                 Some(off) => {
                     work::steps(off);
                     after + off + 1
@@ -410,7 +412,7 @@ fn decode(s: &str, in_attr: bool) -> Cow<'_, str> {
     let mut last = 0;
     let mut i = 0;
     let b = s.as_bytes();
-    while let Some(off) = b[i..].iter().position(|&c| c == b'&') {
+    while let Some(off) = memchr::memchr(b'&', &b[i..]) {
         work::steps(off + 1);
         let at = i + off;
         let (decoded, used) = char_ref(s, at, in_attr);
