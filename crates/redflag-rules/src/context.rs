@@ -466,10 +466,20 @@ pub(crate) fn fuzzy_mentions(text: &str, name: &str) -> Vec<Span> {
             continue;
         }
         // Only a word of about the name's length can be one edit from it.
-        compact.clear();
-        compact.extend(tok.chars().filter_map(|c| {
+        let fold = |c: char| {
             redflag_extract::leet(c).or(c.is_alphabetic().then(|| c.to_ascii_lowercase()))
-        }));
+        };
+        // Both ways of being near need the compact form to start with the name's first two
+        // bytes: when those are two ASCII letters, its first two characters tell, before
+        // the whole word is folded (most words of the name's length stop here).
+        if let Some(&[a, b]) = name.as_bytes().get(..2).filter(|p| p.is_ascii()) {
+            let mut head = tok.chars().filter_map(fold);
+            if head.next() != Some(char::from(a)) || head.next() != Some(char::from(b)) {
+                continue;
+            }
+        }
+        compact.clear();
+        compact.extend(tok.chars().filter_map(fold));
         let near = compact == name
             || (compact.len() + 1 >= name.len()
                 && compact.len() <= name.len() + 1
@@ -593,6 +603,118 @@ fn text_link_spans(ind: &Indicators) -> Vec<Span> {
 #[cfg(test)]
 mod tests {
     use super::fuzzy_mentions;
+    use redflag_message::Span;
+
+    /// The definition `fuzzy_mentions` replaced: every word of about the name's length
+    /// folded whole before it is compared.
+    fn fuzzy_mentions_folding_every_word(text: &str, name: &str) -> Vec<Span> {
+        let mut out = Vec::new();
+        let mut start = None;
+        let is_sep = |c: char| {
+            c.is_whitespace() || (c.is_ascii() && b",;:()[]{}<>\"'!?|".contains(&(c as u8)))
+        };
+        let mut tokens = Vec::new();
+        for (i, c) in text
+            .char_indices()
+            .chain(std::iter::once((text.len(), ' ')))
+        {
+            match (start, is_sep(c)) {
+                (None, false) => start = Some(i),
+                (Some(s), true) => {
+                    tokens.push((s, i));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        for (s, e) in tokens {
+            let tok = &text[s..e];
+            let trimmed = tok.trim_end_matches(|c: char| c.is_ascii_digit());
+            let tok = if tok.len() - trimmed.len() >= 3 {
+                trimmed
+            } else {
+                tok
+            };
+            if tok.ends_with('=') {
+                continue;
+            }
+            let tok = tok.trim_matches(|c: char| !c.is_alphanumeric());
+            if tok.is_empty() || tok.len() > 24 {
+                continue;
+            }
+            if tok.chars().filter(|c| c.is_alphabetic()).count() < 3 {
+                continue;
+            }
+            let compact: String = tok
+                .chars()
+                .filter_map(|c| {
+                    redflag_extract::leet(c).or(c.is_alphabetic().then(|| c.to_ascii_lowercase()))
+                })
+                .collect();
+            let near = compact == name
+                || (compact.len() + 1 >= name.len()
+                    && compact.len() <= name.len() + 1
+                    && compact.get(..2) == name.get(..2)
+                    && strsim::damerau_levenshtein(&compact, name) == 1);
+            if !near {
+                continue;
+            }
+            let plain = tok.to_lowercase();
+            if plain == name
+                || plain.strip_prefix(name).is_some_and(|rest| {
+                    rest == "s" || rest.starts_with('.') || rest.starts_with('\'')
+                })
+            {
+                continue;
+            }
+            let off = tok.as_ptr() as usize - text.as_ptr() as usize;
+            out.push(Span::new(off, off + tok.len()));
+        }
+        out
+    }
+
+    /// Every text of up to three pieces (disguises, near misses, look-alike letters,
+    /// glued digits, punctuation): the same mentions as folding every word.
+    #[test]
+    fn the_quick_reject_changes_no_answer() {
+        const PIECES: [&str; 16] = [
+            "amazon",
+            "AM#ZON",
+            "amazn",
+            "4mazon",
+            "arnazon",
+            "Amaz0n",
+            "amazonas",
+            "emazon",
+            "\u{e1}mazon",
+            "AMAZON's",
+            "am@zon123",
+            "Amazo=",
+            " ",
+            ".",
+            "\u{430}mazon",
+            "a",
+        ];
+        let mut checked = 0;
+        for a in PIECES {
+            for b in PIECES {
+                for c in PIECES {
+                    for sep in [" ", "", ","] {
+                        let text = [a, b, c].join(sep);
+                        for name in ["amazon", "paypal"] {
+                            assert_eq!(
+                                fuzzy_mentions(&text, name),
+                                fuzzy_mentions_folding_every_word(&text, name),
+                                "{text:?} / {name}"
+                            );
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 20_000);
+    }
 
     fn words(text: &str) -> Vec<&str> {
         fuzzy_mentions(text, "amazon")
