@@ -804,9 +804,10 @@ pub(crate) fn find(msg: &Message, norm: &NormText) -> Vec<PhoneRef> {
 mod tests {
     use super::*;
 
-    /// The definition `chunks` replaced: every character decoded and asked about.
-    fn chunks_by_char(text: &str) -> Vec<Chunk> {
-        let mut out: Vec<Chunk> = Vec::new();
+    /// The runs `chunks` used to find by decoding every character and asking about it,
+    /// each with the character before it (the loop's `prev_char`) and after it.
+    fn runs_by_char(text: &str) -> Vec<(usize, usize, Option<char>, Option<char>)> {
+        let mut out = Vec::new();
         let mut it = text.char_indices().peekable();
         let mut prev_char: Option<char> = None;
         while let Some((i, c)) = it.next() {
@@ -814,7 +815,6 @@ mod tests {
                 prev_char = Some(c);
                 continue;
             }
-            let start = i;
             let mut end = i + c.len_utf8();
             let mut last = c;
             while let Some(&(j, d)) = it.peek() {
@@ -825,41 +825,18 @@ mod tests {
                 last = d;
                 it.next();
             }
-            let next_char = it.peek().map(|&(_, d)| d);
-            let before = prev_char;
+            out.push((i, end, prev_char, it.peek().map(|&(_, d)| d)));
             prev_char = Some(last);
-            if before.is_some_and(char::is_alphanumeric) {
-                continue;
-            }
-            let (s, e) = trim_token(text, start, end);
-            if s >= e {
-                continue;
-            }
-            if next_char.is_some_and(char::is_alphanumeric) && &text[e..end] != "." {
-                continue;
-            }
-            let Some(mut ch) = chunk(text, s, e) else {
-                continue;
-            };
-            ch.usable = !in_bad_context(text, s, e);
-            if let Some(p) = out.last() {
-                let gap = &text[p.end..s];
-                ch.joined = !gap.is_empty()
-                    && gap.len() <= 3
-                    && gap.chars().all(|g| matches!(g, ' ' | '\t' | '\u{a0}'));
-                ch.one_space = gap == " ";
-            }
-            out.push(ch);
         }
         out
     }
 
     proptest::proptest! {
         /// Digits, look-alike letters, separators, full-width digits, Unicode hyphens and
-        /// other multi-byte characters next to them: the same chunks as decoding every
-        /// character.
+        /// other multi-byte characters next to them: the same runs, with the same
+        /// characters around them, as decoding every character.
         #[test]
-        fn chunks_read_as_bytes_are_the_chunks(
+        fn runs_read_as_bytes_are_the_runs(
             pieces in proptest::collection::vec(0usize..20, 0..40),
         ) {
             const PIECES: [&str; 20] = [
@@ -867,10 +844,10 @@ mod tests {
                 "\u{2014}", "é", ".", "\n", "a", "0", "\u{FF21}",
             ];
             let text: String = pieces.iter().map(|&p| PIECES[p]).collect();
-            proptest::prop_assert_eq!(
-                format!("{:?}", chunks(&text)),
-                format!("{:?}", chunks_by_char(&text))
-            );
+            let runs: Vec<_> = chunk_runs(&text)
+                .map(|(s, e)| (s, e, text[..s].chars().next_back(), text[e..].chars().next()))
+                .collect();
+            proptest::prop_assert_eq!(runs, runs_by_char(&text));
         }
     }
     use redflag_message::{Channel, TextInput, parse_text_message};
