@@ -411,18 +411,10 @@ fn verified_sender<'a>(
     })
 }
 
-/// Words that are the brand's name disguised with symbols or one wrong letter, which the
-/// normalised text does not catch: `AM#ZON`, `AM/AZON`, `Amazn`, `4mazon`. A trailing run of
-/// three or more digits (`AM/AZON#254768`) is not part of the word.
-pub(crate) fn fuzzy_mentions(text: &str, name: &str) -> Vec<Span> {
-    let mut out = Vec::new();
-    if name.len() < 5 {
-        return out;
-    }
-    let mut start = None;
-    let bytes = text.len();
-    // The ASCII punctuation that ends a word, one table lookup per character (a search of
-    // the set, `contains`, is a call to a byte search per character).
+/// The characters that end a word for [`fuzzy_mentions`]: white space and ASCII punctuation
+/// that cannot be inside a disguised name. One table lookup per ASCII character (a search of
+/// the set, `contains`, was a call to a byte search per character).
+fn ends_word(c: char) -> bool {
     const ENDS_WORD: [bool; 128] = {
         let mut t = [false; 128];
         let set = b",;:()[]{}<>\"'!?|";
@@ -433,14 +425,50 @@ pub(crate) fn fuzzy_mentions(text: &str, name: &str) -> Vec<Span> {
         }
         t
     };
-    let is_sep = |c: char| match ENDS_WORD.get(c as usize) {
-        Some(&ends) => ends || c.is_whitespace(),
-        None => c.is_whitespace(),
-    };
+    ENDS_WORD.get(c as usize).is_some_and(|&e| e) || c.is_whitespace()
+}
+
+/// A word's letters as [`fuzzy_mentions`] compares them: leet digits and symbols read as
+/// letters, letters in ASCII lower case, everything else dropped.
+fn fold_letter(c: char) -> Option<char> {
+    redflag_extract::leet(c).or(c.is_alphabetic().then(|| c.to_ascii_lowercase()))
+}
+
+/// True when the folded word is the name or one edit from it (`compact` is a buffer for the
+/// folded word).
+fn near_name(tok: &str, name: &str, compact: &mut String) -> bool {
+    // Both ways of being near need the folded word to start with the name's first two
+    // bytes: when those are two ASCII letters, its first two characters tell, before the
+    // whole word is folded (most words of the name's length stop here).
+    if let Some(&[a, b]) = name.as_bytes().get(..2).filter(|p| p.is_ascii()) {
+        let mut head = tok.chars().filter_map(fold_letter);
+        if head.next() != Some(char::from(a)) || head.next() != Some(char::from(b)) {
+            return false;
+        }
+    }
+    compact.clear();
+    compact.extend(tok.chars().filter_map(fold_letter));
+    *compact == name
+        || (compact.len() + 1 >= name.len()
+            && compact.len() <= name.len() + 1
+            && compact.get(..2) == name.get(..2)
+            && strsim::damerau_levenshtein(compact, name) == 1)
+}
+
+/// Words that are the brand's name disguised with symbols or one wrong letter, which the
+/// normalised text does not catch: `AM#ZON`, `AM/AZON`, `Amazn`, `4mazon`. A trailing run of
+/// three or more digits (`AM/AZON#254768`) is not part of the word.
+pub(crate) fn fuzzy_mentions(text: &str, name: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    if name.len() < 5 {
+        return out;
+    }
+    let mut start = None;
+    let bytes = text.len();
     let mut tokens = Vec::new();
     let mut compact = String::new();
     for (i, c) in text.char_indices().chain(std::iter::once((bytes, ' '))) {
-        match (start, is_sep(c)) {
+        match (start, ends_word(c)) {
             (None, false) => start = Some(i),
             (Some(s), true) => {
                 // Everything below only shortens a token, and one two or more bytes
@@ -479,25 +507,7 @@ pub(crate) fn fuzzy_mentions(text: &str, name: &str) -> Vec<Span> {
             continue;
         }
         // Only a word of about the name's length can be one edit from it.
-        let fold = |c: char| {
-            redflag_extract::leet(c).or(c.is_alphabetic().then(|| c.to_ascii_lowercase()))
-        };
-        // Both ways of being near need the compact form to start with the name's first two
-        // bytes: when those are two ASCII letters, its first two characters tell, before
-        // the whole word is folded (most words of the name's length stop here).
-        if let Some(&[a, b]) = name.as_bytes().get(..2).filter(|p| p.is_ascii()) {
-            let mut head = tok.chars().filter_map(fold);
-            if head.next() != Some(char::from(a)) || head.next() != Some(char::from(b)) {
-                continue;
-            }
-        }
-        compact.clear();
-        compact.extend(tok.chars().filter_map(fold));
-        let near = compact == name
-            || (compact.len() + 1 >= name.len()
-                && compact.len() <= name.len() + 1
-                && compact.get(..2) == name.get(..2)
-                && strsim::damerau_levenshtein(&compact, name) == 1);
+        let near = near_name(tok, name, &mut compact);
         if !near {
             continue;
         }
@@ -615,82 +625,14 @@ fn text_link_spans(ind: &Indicators) -> Vec<Span> {
 
 #[cfg(test)]
 mod tests {
-    use super::fuzzy_mentions;
-    use redflag_message::Span;
+    use super::{ends_word, fold_letter, fuzzy_mentions, near_name};
 
-    /// The definition `fuzzy_mentions` replaced: every word of about the name's length
-    /// folded whole before it is compared.
-    fn fuzzy_mentions_folding_every_word(text: &str, name: &str) -> Vec<Span> {
-        let mut out = Vec::new();
-        let mut start = None;
-        let is_sep = |c: char| {
-            c.is_whitespace() || (c.is_ascii() && b",;:()[]{}<>\"'!?|".contains(&(c as u8)))
-        };
-        let mut tokens = Vec::new();
-        for (i, c) in text
-            .char_indices()
-            .chain(std::iter::once((text.len(), ' ')))
-        {
-            match (start, is_sep(c)) {
-                (None, false) => start = Some(i),
-                (Some(s), true) => {
-                    tokens.push((s, i));
-                    start = None;
-                }
-                _ => {}
-            }
-        }
-        for (s, e) in tokens {
-            let tok = &text[s..e];
-            let trimmed = tok.trim_end_matches(|c: char| c.is_ascii_digit());
-            let tok = if tok.len() - trimmed.len() >= 3 {
-                trimmed
-            } else {
-                tok
-            };
-            if tok.ends_with('=') {
-                continue;
-            }
-            let tok = tok.trim_matches(|c: char| !c.is_alphanumeric());
-            if tok.is_empty() || tok.len() > 24 {
-                continue;
-            }
-            if tok.chars().filter(|c| c.is_alphabetic()).count() < 3 {
-                continue;
-            }
-            let compact: String = tok
-                .chars()
-                .filter_map(|c| {
-                    redflag_extract::leet(c).or(c.is_alphabetic().then(|| c.to_ascii_lowercase()))
-                })
-                .collect();
-            let near = compact == name
-                || (compact.len() + 1 >= name.len()
-                    && compact.len() <= name.len() + 1
-                    && compact.get(..2) == name.get(..2)
-                    && strsim::damerau_levenshtein(&compact, name) == 1);
-            if !near {
-                continue;
-            }
-            let plain = tok.to_lowercase();
-            if plain == name
-                || plain.strip_prefix(name).is_some_and(|rest| {
-                    rest == "s" || rest.starts_with('.') || rest.starts_with('\'')
-                })
-            {
-                continue;
-            }
-            let off = tok.as_ptr() as usize - text.as_ptr() as usize;
-            out.push(Span::new(off, off + tok.len()));
-        }
-        out
-    }
-
-    /// Every text of up to three pieces (disguises, near misses, look-alike letters,
-    /// glued digits, punctuation): the same mentions as folding every word.
+    /// Every word of up to three pieces (disguises, near misses, look-alike letters,
+    /// glued digits, other scripts): the quick look at the first two letters gives the
+    /// answer of folding the whole word first, as `near_name` did before it.
     #[test]
     fn the_quick_reject_changes_no_answer() {
-        const PIECES: [&str; 18] = [
+        const PIECES: [&str; 14] = [
             "amazon",
             "AM#ZON",
             "amazn",
@@ -700,35 +642,48 @@ mod tests {
             "amazonas",
             "emazon",
             "\u{e1}mazon",
-            "AMAZON's",
-            "am@zon123",
-            "Amazo=",
-            " ",
-            ".",
+            "am@zon",
             "\u{430}mazon",
             "a",
+            "m",
             "\u{b}",
-            "\u{a0}",
         ];
+        let folded_first = |tok: &str, name: &str| {
+            let compact: String = tok.chars().filter_map(fold_letter).collect();
+            compact == name
+                || (compact.len() + 1 >= name.len()
+                    && compact.len() <= name.len() + 1
+                    && compact.get(..2) == name.get(..2)
+                    && strsim::damerau_levenshtein(&compact, name) == 1)
+        };
+        let mut buf = String::new();
         let mut checked = 0;
         for a in PIECES {
             for b in PIECES {
                 for c in PIECES {
-                    for sep in [" ", "", ","] {
-                        let text = [a, b, c].join(sep);
-                        for name in ["amazon", "paypal"] {
-                            assert_eq!(
-                                fuzzy_mentions(&text, name),
-                                fuzzy_mentions_folding_every_word(&text, name),
-                                "{text:?} / {name}"
-                            );
-                            checked += 1;
-                        }
+                    let tok = [a, b, c].concat();
+                    for name in ["amazon", "paypal", "\u{e1}mazon"] {
+                        assert_eq!(
+                            near_name(&tok, name, &mut buf),
+                            folded_first(&tok, name),
+                            "{tok:?} / {name}"
+                        );
+                        checked += 1;
                     }
                 }
             }
         }
-        assert!(checked > 20_000);
+        assert!(checked > 8_000);
+    }
+
+    /// The table of word ends is the set it replaced, and white space of every kind.
+    #[test]
+    fn words_end_where_they_did() {
+        for c in (0..0x3100u32).filter_map(char::from_u32) {
+            let before =
+                c.is_whitespace() || (c.is_ascii() && b",;:()[]{}<>\"'!?|".contains(&(c as u8)));
+            assert_eq!(ends_word(c), before, "{c:?}");
+        }
     }
 
     fn words(text: &str) -> Vec<&str> {
