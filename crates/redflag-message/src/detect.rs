@@ -289,7 +289,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// The control-byte count as a bit lookup: the same as the plain definition.
+        /// The control-byte count as branch-free compares: the same as the plain definition.
         #[test]
         fn control_bytes_are_counted_as_before(
             head in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
