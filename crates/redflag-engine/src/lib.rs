@@ -38,7 +38,7 @@ pub use redflag_extract::Indicators;
 pub use redflag_extract::registrable_domain;
 pub use redflag_message::{BodyPartKind, Channel, Message};
 pub use redflag_message::{Error as MessageError, InputKind, ParseNote};
-pub use redflag_message::{MAX_INPUT_BYTES, split_mbox};
+pub use redflag_message::{MAX_INPUT_BYTES, prefix_chars, split_mbox};
 pub use redflag_profile::{Locale, Profile};
 
 /// The rule registry, for listing and documenting the rules (`redflag rules`, `redflag

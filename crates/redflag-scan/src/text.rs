@@ -5,9 +5,11 @@ use redflag_engine::shown::reorders as is_bidi;
 
 /// At most `max` characters of `s`, with `…` when cut.
 pub(crate) fn clip(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
-        None => s.to_string(),
-        Some((i, _)) => format!("{}…", &s[..i]),
+    let head = redflag_engine::prefix_chars(s, max);
+    if head.len() == s.len() {
+        s.to_string()
+    } else {
+        format!("{head}…")
     }
 }
 
