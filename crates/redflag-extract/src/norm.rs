@@ -1,7 +1,7 @@
 //! Text normalised for matching, with a map back to the original bytes.
 //!
-//! The normalisation runs in three passes over a list of output characters, each of which
-//! remembers the original byte range it came from:
+//! The normalisation runs in three passes over the output, each output byte remembering
+//! the original byte range it came from:
 //!
 //! 1. **Per character**: drop invisible format characters, NFKC, lowercase, strip
 //!    diacritics, fold confusable letters to ASCII, fold typographic quotes and dashes,
@@ -27,14 +27,6 @@ pub struct NormText {
     pub text: String,
     /// For each byte of `text`, the original byte range `(start, end)` it came from.
     map: Vec<(u32, u32)>,
-}
-
-/// One output character and the original byte range it came from.
-#[derive(Debug, Clone, Copy)]
-struct Unit {
-    c: char,
-    start: u32,
-    end: u32,
 }
 
 impl NormText {
@@ -79,16 +71,18 @@ impl NormText {
     pub fn new(original: &str) -> NormText {
         // Three passes over the characters and one over the output.
         redflag_message::work::steps(4 * original.len());
-        let mut units = fold_chars(original);
-        fold_leet(&mut units);
-        let units = join_spaced(units);
-        let mut text = String::with_capacity(units.len());
-        let mut map = Vec::with_capacity(units.len());
-        for u in &units {
-            text.push(u.c);
-            map.extend(std::iter::repeat_n((u.start, u.end), u.c.len_utf8()));
-        }
-        NormText { text, map }
+        let mut out = Out {
+            text: Vec::with_capacity(original.len()),
+            map: Vec::with_capacity(original.len()),
+        };
+        fold_chars(original, &mut out);
+        fold_leet(&mut out.text);
+        join_spaced(&mut out);
+        // Pass 1 writes whole characters; passes 2 and 3 replace and remove ASCII bytes
+        // only, so the bytes stay UTF-8 (checked, not assumed: a lossy copy if ever not).
+        let text = String::from_utf8(out.text)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        NormText { text, map: out.map }
     }
 
     /// Maps a byte range of the normalised text back to a span of the original text.
@@ -238,93 +232,201 @@ fn strip_diacritics(c: char) -> char {
     }
 }
 
+/// The normalised text being written: its bytes and, per byte, the original range.
+///
+/// Passes 2 and 3 work on the bytes: they only look at, replace or remove ASCII
+/// characters, and no byte of a multi-byte character is ASCII, so a byte index stands for
+/// a character wherever they decide anything.
+struct Out {
+    text: Vec<u8>,
+    map: Vec<(u32, u32)>,
+}
+
+impl Out {
+    /// Appends a character; white space joins a preceding space (extending its range).
+    /// Inlined: it runs once per character of every text, and a call cost as much as its
+    /// work.
+    #[inline(always)]
+    fn push(&mut self, c: char, start: u32, end: u32) {
+        if c.is_whitespace() {
+            if self.text.last() == Some(&b' ') {
+                if let Some(last) = self.map.last_mut() {
+                    last.1 = end;
+                }
+                return;
+            }
+            self.text.push(b' ');
+            self.map.push((start, end));
+        } else if c.is_ascii() {
+            self.text.push(c as u8);
+            self.map.push((start, end));
+        } else {
+            let mut buf = [0u8; 4];
+            let bytes = c.encode_utf8(&mut buf).as_bytes();
+            self.text.extend_from_slice(bytes);
+            self.map
+                .extend(std::iter::repeat_n((start, end), bytes.len()));
+        }
+    }
+}
+
 /// Pushes one NFKC character: white space, ASCII (lowercased), or a non-ASCII character
 /// folded as written, else lowercased and folded, else lowercased without diacritics.
-fn push_folded(units: &mut Vec<Unit>, n: char, start: u32, end: u32) {
+fn push_folded(out: &mut Out, n: char, start: u32, end: u32) {
     if n.is_ascii() || n.is_whitespace() {
-        push_unit(units, n.to_ascii_lowercase(), start, end);
+        out.push(n.to_ascii_lowercase(), start, end);
         return;
     }
     if is_diacritic(n) || is_ignorable(n) {
         return;
     }
     if let Some(a) = fold_to_ascii(n) {
-        push_unit(units, a, start, end);
+        out.push(a, start, end);
         return;
     }
     for l in n.to_lowercase() {
         if l.is_ascii() || l.is_whitespace() {
-            push_unit(units, l, start, end);
+            out.push(l, start, end);
         } else if !is_diacritic(l) && !is_ignorable(l) {
             let f = fold_to_ascii(l).unwrap_or_else(|| strip_diacritics(l));
-            push_unit(units, f, start, end);
+            out.push(f, start, end);
         }
     }
 }
 
-/// Appends a unit; white space joins a preceding space (extending its range). Inlined: it
-/// runs once per character of every text, and a call cost as much as its work.
-#[inline(always)]
-fn push_unit(units: &mut Vec<Unit>, c: char, start: u32, end: u32) {
-    if c.is_whitespace() {
-        if let Some(last) = units.last_mut().filter(|u| u.c == ' ') {
-            last.end = end;
-            return;
+/// Pass 1: per-character folding and white-space collapsing. ASCII is read byte by byte
+/// (one table lookup); only the other characters are decoded.
+fn fold_chars(original: &str, out: &mut Out) {
+    let bytes = original.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii() {
+            out.push(char::from(b.to_ascii_lowercase()), off(i), off(i + 1));
+            // The ASCII after it is copied lowercased, one range per byte, up to white
+            // space other than a single space after a character that is not white space
+            // (which `Out::push` would not join to anything either).
+            let run_end = ascii_run_end(bytes, i + 1);
+            let from = out.text.len();
+            out.text.extend_from_slice(&bytes[i + 1..run_end]);
+            out.text[from..].make_ascii_lowercase();
+            match (u32::try_from(i + 1), u32::try_from(run_end)) {
+                (Ok(s), Ok(e)) => out.map.extend((s..e).map(|j| (j, j + 1))),
+                _ => out
+                    .map
+                    .extend((i + 1..run_end).map(|j| (off(j), off(j + 1)))),
+            }
+            i = run_end;
+            continue;
         }
-        units.push(Unit { c: ' ', start, end });
-    } else {
-        units.push(Unit { c, start, end });
-    }
-}
-
-/// Pass 1: per-character folding and white-space collapsing.
-fn fold_chars(original: &str) -> Vec<Unit> {
-    let mut units: Vec<Unit> = Vec::with_capacity(original.len());
-    for (i, c) in original.char_indices() {
+        let Some(c) = original.get(i..).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
         let (start, end) = (off(i), off(i + c.len_utf8()));
-        if c.is_ascii() {
-            push_unit(&mut units, c.to_ascii_lowercase(), start, end);
-        } else if !is_ignorable(c) && !is_diacritic(c) {
+        if !is_ignorable(c) && !is_diacritic(c) {
             for n in std::iter::once(c).nfkc() {
-                push_folded(&mut units, n, start, end);
+                push_folded(out, n, start, end);
             }
         }
+        i += c.len_utf8();
     }
-    units
 }
 
-/// Characters that make up a word for leetspeak: ASCII letters, digits, `@ $ |`.
-fn is_word_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '@' | '$' | '|')
+/// Where the run of ASCII that pass 1 can copy as it is, starting at `from` (after an ASCII
+/// byte already pushed), ends: at a byte outside ASCII, at white space other than a space,
+/// or at a space that follows white space (it joins it).
+fn ascii_run_end(bytes: &[u8], from: usize) -> usize {
+    let mut e = from;
+    while let Some(&b) = bytes.get(e) {
+        let class = CLASS[usize::from(b)];
+        if class & NOT_PLAIN != 0 && (b != b' ' || CLASS[usize::from(bytes[e - 1])] & WHITE != 0) {
+            break;
+        }
+        e += 1;
+    }
+    e
+}
+
+/// [`CLASS`] bit: a byte that makes up a word for leetspeak (ASCII letters, digits,
+/// `@ $ |`).
+const WORD: u8 = 1;
+/// [`CLASS`] bit: a leet character, one [`leet_byte`] reads as a letter.
+const LEET: u8 = 2;
+
+/// [`CLASS`] bit: an ASCII white-space character (`char::is_whitespace`), or a byte of a
+/// character outside ASCII; pass 1 copies every other byte lowercased.
+const NOT_PLAIN: u8 = 4;
+/// [`CLASS`] bit: an ASCII white-space character.
+const WHITE: u8 = 8;
+
+/// What each byte is for the passes, one lookup instead of a chain of compares: they run
+/// over every byte of every text.
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() || matches!(c, b'@' | b'$' | b'|') {
+            t[b] |= WORD;
+        }
+        if matches!(
+            c,
+            b'0' | b'1' | b'3' | b'4' | b'5' | b'7' | b'|' | b'@' | b'$'
+        ) {
+            t[b] |= LEET;
+        }
+        if !c.is_ascii() || (c as char).is_whitespace() {
+            t[b] |= NOT_PLAIN;
+        }
+        if c.is_ascii() && (c as char).is_whitespace() {
+            t[b] |= WHITE;
+        }
+        b += 1;
+    }
+    t
+};
+
+/// Bytes that make up a word for leetspeak: ASCII letters, digits, `@ $ |`.
+fn is_word_char(b: u8) -> bool {
+    CLASS[usize::from(b)] & WORD != 0
+}
+
+/// Whether [`leet_byte`] reads `b` as a letter.
+fn is_leet(b: u8) -> bool {
+    CLASS[usize::from(b)] & LEET != 0
 }
 
 /// The letter a leet digit or symbol stands for (`0` → `o`, `4`/`@` → `a`).
 pub fn leet(c: char) -> Option<char> {
-    Some(match c {
-        '0' => 'o',
-        '1' | '|' => 'l',
-        '3' => 'e',
-        '4' | '@' => 'a',
-        '5' | '$' => 's',
-        '7' => 't',
+    leet_byte(u8::try_from(c).ok()?).map(char::from)
+}
+
+/// [`leet`] of one byte.
+fn leet_byte(b: u8) -> Option<u8> {
+    Some(match b {
+        b'0' => b'o',
+        b'1' | b'|' => b'l',
+        b'3' => b'e',
+        b'4' | b'@' => b'a',
+        b'5' | b'$' => b's',
+        b'7' => b't',
         _ => return None,
     })
 }
 
 /// The letter a leet character stands for, given its neighbours: `1` and `|` are `i` between
 /// consonants (`g1ft`, `pr1me`, `1nvoice`) and `l` otherwise (`c|ick`, `1ogin`, `he1p`).
-fn leet_between(c: char, prev: Option<char>, next: Option<char>) -> Option<char> {
-    let l = leet(c)?;
-    if l != 'l' {
+fn leet_between(c: u8, prev: Option<u8>, next: Option<u8>) -> Option<u8> {
+    let l = leet_byte(c)?;
+    if l != b'l' {
         return Some(l);
     }
-    let consonant = |x: Option<char>| {
-        x.map(|x| leet(x).unwrap_or(x)).is_none_or(|x| {
-            x.is_ascii_alphabetic() && !matches!(x, 'a' | 'e' | 'i' | 'o' | 'u' | 'y')
+    let consonant = |x: Option<u8>| {
+        x.map(|x| leet_byte(x).unwrap_or(x)).is_none_or(|x| {
+            x.is_ascii_alphabetic() && !matches!(x, b'a' | b'e' | b'i' | b'o' | b'u' | b'y')
         })
     };
     let vowel_needed = (prev.is_some() || next.is_some()) && consonant(prev) && consonant(next);
-    Some(if vowel_needed { 'i' } else { 'l' })
+    Some(if vowel_needed { b'i' } else { b'l' })
 }
 
 /// What a word character is, for leetspeak decisions.
@@ -335,10 +437,10 @@ enum Kind {
     Symbol,
 }
 
-fn kind(c: char) -> Kind {
-    if c.is_ascii_digit() {
+fn kind(b: u8) -> Kind {
+    if b.is_ascii_digit() {
         Kind::Digit
-    } else if c.is_ascii_alphabetic() {
+    } else if b.is_ascii_alphabetic() {
         Kind::Letter
     } else {
         Kind::Symbol
@@ -353,39 +455,36 @@ const UNITS: &[&str] = &[
     "stars", "digits", "people", "orders", "gifts", "cards",
 ];
 
-/// True when the units `[a, b)` spell `word` (ASCII, already lowercase).
-fn spells(units: &[Unit], word: &str) -> bool {
-    units.len() == word.len()
-        && units
-            .iter()
-            .zip(word.bytes())
-            .all(|(u, b)| u.c == b as char)
-}
-
 /// Pass 2: leetspeak inside words.
-fn fold_leet(units: &mut [Unit]) {
-    let mut i = 0;
-    while i < units.len() {
-        if units[i].c == ' ' {
+fn fold_leet(text: &mut [u8]) {
+    // Only a leet character ever changes: most texts have none, or few.
+    let Some(first) = text.iter().position(|&b| is_leet(b)) else {
+        return;
+    };
+    // Start at the token of the first one.
+    let mut i = text[..first]
+        .iter()
+        .rposition(|&b| b == b' ')
+        .map_or(0, |p| p + 1);
+    while i < text.len() {
+        if text[i] == b' ' {
             i += 1;
             continue;
         }
-        let tok_end = units[i..]
-            .iter()
-            .position(|u| u.c == ' ')
-            .map_or(units.len(), |p| i + p);
-        if !looks_like_email(&units[i..tok_end]) {
-            let mut j = i;
-            while j < tok_end {
-                if !is_word_char(units[j].c) {
+        let tok_end = memchr::memchr(b' ', &text[i..]).map_or(text.len(), |p| i + p);
+        let tok = &mut text[i..tok_end];
+        if tok.iter().any(|&b| is_leet(b)) && !looks_like_email(tok) {
+            let mut j = 0;
+            while j < tok.len() {
+                if !is_word_char(tok[j]) {
                     j += 1;
                     continue;
                 }
-                let w_end = units[j..tok_end]
+                let w_end = tok[j..]
                     .iter()
-                    .position(|u| !is_word_char(u.c))
-                    .map_or(tok_end, |p| j + p);
-                fold_word(&mut units[j..w_end]);
+                    .position(|&b| !is_word_char(b))
+                    .map_or(tok.len(), |p| j + p);
+                fold_word(&mut tok[j..w_end]);
                 j = w_end;
             }
         }
@@ -394,19 +493,19 @@ fn fold_leet(units: &mut [Unit]) {
 }
 
 /// A token with an `@` between an address character and a letter or digit.
-fn looks_like_email(tok: &[Unit]) -> bool {
+fn looks_like_email(tok: &[u8]) -> bool {
     tok.windows(3).any(|w| {
-        w[1].c == '@'
-            && (w[0].c.is_ascii_alphanumeric() || matches!(w[0].c, '.' | '_' | '-' | '+'))
-            && w[2].c.is_ascii_alphanumeric()
+        w[1] == b'@'
+            && (w[0].is_ascii_alphanumeric() || matches!(w[0], b'.' | b'_' | b'-' | b'+'))
+            && w[2].is_ascii_alphanumeric()
     })
 }
 
 /// Folds leetspeak in one word (see [`NormText::new`]).
-fn fold_word(w: &mut [Unit]) {
+fn fold_word(w: &mut [u8]) {
     // Most words are plain letters: nothing to do, no allocation.
-    if w.iter().all(|u| u.c.is_ascii_alphabetic())
-        || w.iter().filter(|u| u.c.is_ascii_alphabetic()).count() < 2
+    if w.iter().all(u8::is_ascii_alphabetic)
+        || w.iter().filter(|b| b.is_ascii_alphabetic()).count() < 2
     {
         return;
     }
@@ -415,35 +514,35 @@ fn fold_word(w: &mut [Unit]) {
     let mut fold = vec![false; n];
     let mut x = 0;
     while x < n {
-        let k = kind(w[x].c);
+        let k = kind(w[x]);
         if k == Kind::Letter {
             x += 1;
             continue;
         }
         let y = w[x..]
             .iter()
-            .position(|u| kind(u.c) != k)
+            .position(|&b| kind(b) != k)
             .map_or(n, |p| x + p);
-        let prev = (x > 0).then(|| kind(w[x - 1].c));
-        let next = (y < n).then(|| kind(w[y].c));
+        let prev = (x > 0).then(|| kind(w[x - 1]));
+        let next = (y < n).then(|| kind(w[y]));
         let lettery = |k: Option<Kind>| matches!(k, Some(Kind::Letter | Kind::Symbol));
         let ok = match k {
             Kind::Digit => {
-                let mappable = y - x <= 3 && w[x..y].iter().all(|u| leet(u.c).is_some());
+                let mappable = y - x <= 3 && w[x..y].iter().all(|&b| leet_byte(b).is_some());
                 let middle = lettery(prev) && lettery(next);
                 let leading = x == 0
                     && y == 1
                     && n - y >= 4
                     && w[y..]
                         .iter()
-                        .all(|u| kind(u.c) != Kind::Digit || leet(u.c).is_some())
-                    && !UNITS.iter().any(|unit| spells(&w[y..], unit));
+                        .all(|&b| kind(b) != Kind::Digit || leet_byte(b).is_some())
+                    && !UNITS.iter().any(|unit| w[y..] == *unit.as_bytes());
                 mappable && (middle || leading)
             }
             Kind::Symbol => {
                 let near_letter = prev == Some(Kind::Letter) || next == Some(Kind::Letter);
                 let near_digit = prev == Some(Kind::Digit) || next == Some(Kind::Digit);
-                let mention = x == 0 && w[0].c == '@' && y < n && w[y].c == 'a';
+                let mention = x == 0 && w[0] == b'@' && y < n && w[y] == b'a';
                 near_letter && !near_digit && !mention
             }
             Kind::Letter => false,
@@ -453,35 +552,44 @@ fn fold_word(w: &mut [Unit]) {
         }
         x = y;
     }
-    let orig: Vec<char> = w.iter().map(|u| u.c).collect();
-    for (i, u) in w.iter_mut().enumerate() {
+    let orig = w.to_vec();
+    for (i, b) in w.iter_mut().enumerate() {
         let prev = i.checked_sub(1).map(|p| orig[p]);
         if fold[i]
-            && let Some(l) = leet_between(u.c, prev, orig.get(i + 1).copied())
+            && let Some(l) = leet_between(*b, prev, orig.get(i + 1).copied())
         {
-            u.c = l;
+            *b = l;
         }
     }
 }
 
 /// Pass 3: joins runs of spaced-out single letters.
-fn join_spaced(units: Vec<Unit>) -> Vec<Unit> {
+fn join_spaced(out: &mut Out) {
+    let units = &out.text;
     let n = units.len();
-    let is_sep = |i: usize| matches!(units[i].c, ' ' | '.' | '-' | '_');
+    let is_sep = |i: usize| matches!(units[i], b' ' | b'.' | b'-' | b'_');
     // A character with no word character on either side.
     let isolated = |i: usize| {
-        (i == 0 || !is_word_char(units[i - 1].c)) && (i + 1 >= n || !is_word_char(units[i + 1].c))
+        (i == 0 || !is_word_char(units[i - 1])) && (i + 1 >= n || !is_word_char(units[i + 1]))
     };
-    let single_letter = |i: usize| units[i].c.is_ascii_alphabetic() && isolated(i);
-    let single_leet = |i: usize| leet(units[i].c).is_some() && isolated(i);
-    // Quick exit: nothing to join in most texts.
-    let mut out: Vec<Unit> = Vec::new();
+    let single_letter = |i: usize| units[i].is_ascii_alphabetic() && isolated(i);
+    let single_leet = |i: usize| is_leet(units[i]) && isolated(i);
+    let mut text: Vec<u8> = Vec::new();
+    let mut map: Vec<(u32, u32)> = Vec::new();
     let mut members: Vec<usize> = Vec::new();
     let mut copied = 0;
     let mut i = 0;
     while i < n {
         if !single_letter(i) {
-            i += 1;
+            // After a word character, the next single letter can only follow the next
+            // byte that is not one.
+            i = match is_word_char(units[i]) {
+                false => i + 1,
+                true => units[i + 1..]
+                    .iter()
+                    .position(|&b| !is_word_char(b))
+                    .map_or(n, |p| i + p + 2),
+            };
             continue;
         }
         // Extend the run: members at i, i+2, i+4, ... separated by one separator each.
@@ -506,28 +614,32 @@ fn join_spaced(units: Vec<Unit>) -> Vec<Unit> {
         }
         let letters = members
             .iter()
-            .filter(|&&m| units[m].c.is_ascii_alphabetic())
+            .filter(|&&m| units[m].is_ascii_alphabetic())
             .count();
         if letters >= 4 {
-            out.extend_from_slice(&units[copied..i]);
+            text.extend_from_slice(&units[copied..i]);
+            map.extend_from_slice(&out.map[copied..i]);
             for (j, &m) in members.iter().enumerate() {
-                let mut u = units[m];
-                if !u.c.is_ascii_alphabetic() {
-                    let prev = j.checked_sub(1).map(|p| units[members[p]].c);
-                    let next = members.get(j + 1).map(|&q| units[q].c);
-                    u.c = leet_between(u.c, prev, next).unwrap_or(u.c);
+                let mut b = units[m];
+                if !b.is_ascii_alphabetic() {
+                    let prev = j.checked_sub(1).map(|p| units[members[p]]);
+                    let next = members.get(j + 1).map(|&q| units[q]);
+                    b = leet_between(b, prev, next).unwrap_or(b);
                 }
-                out.push(u);
+                text.push(b);
+                map.push(out.map[m]);
             }
             copied = k + 1;
         }
         i = k + 1;
     }
     if copied == 0 {
-        return units;
+        return;
     }
-    out.extend_from_slice(&units[copied..]);
-    out
+    text.extend_from_slice(&units[copied..]);
+    map.extend_from_slice(&out.map[copied..]);
+    out.text = text;
+    out.map = map;
 }
 
 #[cfg(test)]
@@ -635,6 +747,19 @@ mod tests {
         let e = NormText::new("\u{200B}");
         assert_eq!(e.text, "");
         assert_eq!(e.to_original(0, 1), Span::new(0, 0));
+    }
+
+    #[test]
+    fn byte_classes_are_their_definitions() {
+        for b in 0..=u8::MAX {
+            assert_eq!(is_leet(b), leet_byte(b).is_some(), "{b}");
+            let word = b.is_ascii_alphanumeric() || matches!(b, b'@' | b'$' | b'|');
+            assert_eq!(is_word_char(b), word, "{b}");
+            let white = b.is_ascii() && char::from(b).is_whitespace();
+            assert_eq!(CLASS[usize::from(b)] & WHITE != 0, white, "{b}");
+            let plain = b.is_ascii() && !white;
+            assert_eq!(CLASS[usize::from(b)] & NOT_PLAIN == 0, plain, "{b}");
+        }
     }
 
     #[test]
