@@ -83,9 +83,40 @@ pub(crate) struct RowScores {
     word_rows: Vec<(f64, u32)>,
     /// For a pruned model, the number of each hashed id that kept a row, by id: one lookup
     /// instead of fastText's two (id to row, row to number).
-    pruned_margin: Option<HashMap<i32, f32>>,
+    pruned_margin: Option<Pruned>,
     /// How fastText turns a text into rows.
     tokens: Tokens,
+}
+
+/// The numbers of the hashed ids a pruned model kept a row for, by id: an array of
+/// `bucket` numbers and a bit per id (800 KB and 25 KB for the shipped model's 200,000,
+/// less than a map of its kept ids), one load each instead of a hash lookup per n-gram.
+struct Pruned {
+    margin: Vec<f32>,
+    kept: Vec<u64>,
+}
+
+impl Pruned {
+    /// `None` when an id is not below `bucket` (fastText hashes every id below it).
+    fn new(bucket: usize, kept: impl Iterator<Item = (i32, f32)>) -> Option<Pruned> {
+        let mut p = Pruned {
+            margin: vec![0.0; bucket],
+            kept: vec![0; bucket.div_ceil(64)],
+        };
+        for (id, m) in kept {
+            let id = usize::try_from(id).ok().filter(|&id| id < bucket)?;
+            p.margin[id] = m;
+            p.kept[id / 64] |= 1 << (id % 64);
+        }
+        Some(p)
+    }
+
+    /// The number of hashed id `id`, if the model kept a row for it.
+    fn get(&self, id: i32) -> Option<f32> {
+        let id = usize::try_from(id).ok()?;
+        let word = self.kept.get(id / 64)?;
+        (word & (1 << (id % 64)) != 0).then(|| self.margin[id])
+    }
 }
 
 /// The settings of fastText's tokenisation (`Dictionary::get_line_from_str`), copied out
@@ -98,6 +129,8 @@ struct Tokens {
     minn: usize,
     maxn: usize,
     bucket: u32,
+    /// `% bucket` for the character n-grams' 32-bit hashes.
+    rem_bucket: Rem32,
     word_ngrams: usize,
     nwords: i32,
     label_prefix: String,
@@ -193,12 +226,15 @@ impl RowScores {
         }
         // fastText's `pruneidx_size`: negative when nothing was pruned, 0 when every
         // hashed id was, else the number of ids kept.
-        let pruned_margin = (dict.pruneidx_size() >= 0).then(|| {
-            dict.pruneidx()
-                .iter()
-                .map(|(&id, &r)| (id, row_margin(&margin, dict.nwords() + r)))
-                .collect()
-        });
+        let pruned_margin = match dict.pruneidx_size() >= 0 {
+            true => Some(Pruned::new(
+                usize::try_from(args.bucket).ok()?,
+                dict.pruneidx()
+                    .iter()
+                    .map(|(&id, &r)| (id, row_margin(&margin, dict.nwords() + r))),
+            )?),
+            false => None,
+        };
         Some(RowScores {
             margin,
             eos: dict.get_id(fasttext::dictionary::EOS),
@@ -209,6 +245,7 @@ impl RowScores {
                 minn: usize::try_from(args.minn).unwrap_or(0),
                 maxn: usize::try_from(args.maxn).unwrap_or(0),
                 bucket: u32::try_from(args.bucket).unwrap_or(0),
+                rem_bucket: Rem32::new(u32::try_from(args.bucket).unwrap_or(0)),
                 word_ngrams: usize::try_from(args.word_ngrams).unwrap_or(1),
                 nwords: dict.nwords(),
                 label_prefix: args.label.clone(),
@@ -234,7 +271,7 @@ impl RowScores {
             Rows::Hashed(id) => {
                 let m = match &self.pruned_margin {
                     None => Some(row_margin(&self.margin, self.tokens.nwords + id)),
-                    Some(kept) => kept.get(&id).copied(),
+                    Some(kept) => kept.get(id),
                 };
                 if let Some(m) = m {
                     sum += f64::from(m);
@@ -314,10 +351,9 @@ impl Tokens {
         let mut word_hashes: Vec<i32> = Vec::new();
         // `<token>` of the word being cut into n-grams: one buffer for the whole text.
         let mut word: Vec<u8> = Vec::new();
-        for token in text.split(|c: char| c.is_ascii_whitespace()) {
-            if token.is_empty() {
-                continue;
-            }
+        // fastText's tokens: what its separators (ASCII white space) separate, empty ones
+        // left out; split on bytes, as they are ASCII.
+        for token in text.split_ascii_whitespace() {
             let h = token.bytes().fold(FNV_OFFSET, fnv_step);
             match self.vocab.get(token) {
                 Some(&id) => visit(Rows::Word(id)),
@@ -371,7 +407,7 @@ impl Tokens {
                     j += 1;
                 }
                 if n >= self.minn && !(n == 1 && (i == 0 || j == len)) {
-                    self.hashed(u64::from(h % self.bucket), visit);
+                    self.hashed(u64::from(self.rem_bucket.of(h)), visit);
                 }
             }
         }
@@ -385,6 +421,56 @@ impl Tokens {
     }
 }
 
+/// The remainder of a division by a fixed 32-bit divisor, as two multiplications instead
+/// of a division (Lemire, Kaser and Kurz, "Faster remainder by direct computation", 2019):
+/// exact for every 32-bit dividend. A hardware division takes tens of cycles, and every
+/// character n-gram of a word outside the vocabulary needs one.
+#[derive(Debug, Clone, Copy)]
+struct Rem32 {
+    d: u32,
+    /// `⌈2⁶⁴ / d⌉`, the inverse of `d` as a 64-bit fraction (0 when `d` is 0 or 1).
+    m: u64,
+}
+
+impl Rem32 {
+    fn new(d: u32) -> Rem32 {
+        let m = match d {
+            0 => 0,
+            d => (u64::MAX / u64::from(d)).wrapping_add(1),
+        };
+        Rem32 { d, m }
+    }
+
+    /// `a % d`; 0 when `d` is 0 (which callers rule out first).
+    fn of(self, a: u32) -> u32 {
+        let frac = self.m.wrapping_mul(u64::from(a));
+        ((u128::from(frac) * u128::from(self.d)) >> 64) as u32
+    }
+}
+
 fn dot(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Rem32;
+    use proptest::prelude::*;
+
+    #[test]
+    fn rem32_at_the_edges() {
+        for d in [1, 2, 3, 7, 200_000, 2_000_000, u32::MAX - 1, u32::MAX] {
+            let r = Rem32::new(d);
+            for a in [0, 1, d - 1, d, d.wrapping_add(1), u32::MAX - 1, u32::MAX] {
+                assert_eq!(r.of(a), a % d, "{a} % {d}");
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn rem32_is_the_remainder(a in any::<u32>(), d in 1u32..) {
+            prop_assert_eq!(Rem32::new(d).of(a), a % d);
+        }
+    }
 }
