@@ -193,33 +193,19 @@ pub(crate) fn detect(text: &str) -> Option<(&'static str, f64)> {
         .collect();
 
     // Trigrams: the text's, ranked by frequency, against each profile's ranks.
-    // Most frequent first, ties by the larger trigram (whatlang's order): one number per
-    // trigram, count above trigram, sorted as plain integers (cheaper than tuples) and read
-    // from the end. The trigrams are distinct, so the order is total: keep the last
-    // TEXT_TRIGRAMS in linear time, then sort only those.
-    let mut ranked: Vec<u128> = counts
-        .into_iter()
-        .map(|(t, n)| (u128::from(n) << 64) | u128::from(t))
-        .collect();
-    if ranked.len() > TEXT_TRIGRAMS {
-        let cut = ranked.len() - TEXT_TRIGRAMS;
-        ranked.select_nth_unstable(cut);
-        ranked.drain(..cut);
-    }
-    ranked.sort_unstable();
-    let unique = ranked.len() as u32;
+    let unique = counts.len().min(TEXT_TRIGRAMS) as u32;
     // A profile trigram the text lacks is PROFILE away; one it has at rank `n` is
     // |n - i| away: start from "all missing" and take back what each shared one saves.
     let mut saved = [0i64; N];
-    for (n, &key) in ranked.iter().rev().enumerate() {
-        if let Some(ranks) = tables.trigrams.get(&(key as Trigram)) {
+    for_most_frequent(counts, |n, t| {
+        if let Some(ranks) = tables.trigrams.get(&t) {
             for (s, &i) in saved.iter_mut().zip(ranks) {
                 if i != u16::MAX {
                     *s += i64::from(PROFILE) - (n as i64 - i64::from(i)).abs();
                 }
             }
         }
-    }
+    });
     let mut distances: Vec<(usize, u32)> = (0..N)
         .map(|i| {
             let mut d = i64::from(PROFILE * PROFILE) - saved[i];
@@ -250,6 +236,57 @@ pub(crate) fn detect(text: &str) -> Option<(&'static str, f64)> {
     let (best, s1) = scores[0];
     let confidence = confidence(s1, scores[1].1, unique as usize);
     Some((tables.codes[best], confidence))
+}
+
+/// Calls `visit` with the rank (0 first) of each of the text's [`TEXT_TRIGRAMS`] most
+/// frequent trigrams, most frequent first, ties by the larger trigram (whatlang's order).
+///
+/// Each trigram and its count become one number, count above trigram, so that the numbers
+/// sort as the pairs do (cheaper than tuples); the trigrams are distinct, so the order is
+/// total. The last [`TEXT_TRIGRAMS`] are kept in linear time and only those sorted. When
+/// every character is in the Basic Multilingual Plane and every count fits in 16 bits, as
+/// in any text of up to 64 KB in a Latin script, the number is a `u64` (16 bits per
+/// character); else a `u128`, slower to sort.
+fn for_most_frequent(counts: HashMap<Trigram, u32>, mut visit: impl FnMut(usize, Trigram)) {
+    fn top<K: Ord + Copy>(mut keys: Vec<K>) -> Vec<K> {
+        if keys.len() > TEXT_TRIGRAMS {
+            let cut = keys.len() - TEXT_TRIGRAMS;
+            keys.select_nth_unstable(cut);
+            keys.drain(..cut);
+        }
+        keys.sort_unstable();
+        keys
+    }
+    const BMP: u64 = 0xFFFF;
+    let narrow = |t: Trigram, n: u32| -> Option<u64> {
+        let (a, b, c) = (t >> 42, (t >> 21) & 0x1F_FFFF, t & 0x1F_FFFF);
+        let n = u64::from(u16::try_from(n).ok()?);
+        (a <= BMP && b <= BMP && c <= BMP).then_some((n << 48) | (a << 32) | (b << 16) | c)
+    };
+    // Collected by hand: `collect` into an `Option<Vec>` cannot size the vector first.
+    let mut keys = Vec::with_capacity(counts.len());
+    for (&t, &n) in &counts {
+        match narrow(t, n) {
+            Some(k) => keys.push(k),
+            None => break,
+        }
+    }
+    if keys.len() == counts.len() {
+        for (n, k) in top(keys).into_iter().rev().enumerate() {
+            visit(
+                n,
+                (((k >> 32) & BMP) << 42) | (((k >> 16) & BMP) << 21) | (k & BMP),
+            );
+        }
+        return;
+    }
+    let keys = counts
+        .into_iter()
+        .map(|(t, n)| (u128::from(n) << 64) | u128::from(t))
+        .collect();
+    for (n, k) in top(keys).into_iter().rev().enumerate() {
+        visit(n, k as Trigram);
+    }
 }
 
 /// whatlang's `calculate_confidence`.
@@ -339,6 +376,9 @@ mod tests {
             "Amazonプライム",
             "12345 !!! ???",
             "",
+            // Characters outside the Basic Multilingual Plane (the u128 ranking).
+            "Your Amazon 📦 package 📦📦 is waiting 😀 for you, confirm 📦 now 😀😀",
+            "𝐘𝐨𝐮𝐫 account 𝐥𝐨𝐜𝐤𝐞𝐝, your account is locked",
         ] {
             texts.push(t.to_string());
         }
@@ -400,6 +440,12 @@ mod tests {
     /// The same language and confidence as whatlang, on every fixture, on sentences of
     /// each language, on their prefixes (short texts weigh the alphabet more), and on
     /// mixtures.
+    #[test]
+    fn agrees_with_whatlang_on_counts_above_16_bits() {
+        // 70,000 of some trigrams: the ranking falls back to u128 keys.
+        assert_agrees(&"the cat ".repeat(70_000));
+    }
+
     #[test]
     fn agrees_with_whatlang() {
         let mut checked = 0;
