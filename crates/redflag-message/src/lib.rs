@@ -131,7 +131,25 @@ pub const MAX_FORWARD_DEPTH: usize = 3;
 /// The first `max` characters of `s` (all of it when shorter), borrowed: for the places
 /// that read or quote only the start of a message's text.
 pub fn prefix_chars(s: &str, max: usize) -> &str {
-    s.char_indices().nth(max).map_or(s, |(i, _)| &s[..i])
+    // A text has at most as many characters as bytes, and in ASCII exactly as many: most
+    // calls are answered without counting.
+    if s.len() <= max {
+        return s;
+    }
+    if s.as_bytes()[..max].is_ascii() {
+        return &s[..max];
+    }
+    // Character `max` starts at the (max + 1)-th byte that does not continue a character.
+    let mut starts = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if (b as i8) >= -0x40 {
+            if starts == max {
+                return &s[..i];
+            }
+            starts += 1;
+        }
+    }
+    s
 }
 
 /// Why an input could not be read as a message at all.
@@ -169,6 +187,16 @@ mod tests {
         assert_eq!(prefix_chars("äöüß", 2), "äö");
         assert_eq!(prefix_chars("注文🎁x", 3), "注文🎁");
         assert_eq!(prefix_chars("abc", 0), "");
+        assert_eq!(prefix_chars("abcé", 3), "abc");
+        assert_eq!(prefix_chars("abcé", 4), "abcé");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn prefix_chars_is_the_first_characters(s in "\\PC{0,40}", max in 0usize..50) {
+            let first: String = s.chars().take(max).collect();
+            proptest::prop_assert_eq!(prefix_chars(&s, max), first.as_str());
+        }
     }
 }
 
