@@ -23,6 +23,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use regex_automata::meta::Regex;
 use regex_automata::{Anchored, Input};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
+use regex_syntax::hir::{Hir, HirKind, Look};
 use std::collections::BTreeMap;
 
 /// Most literal prefixes taken from one phrase list; beyond it the extractor shortens them
@@ -49,13 +50,20 @@ pub const MAX_STARTS_PER_LIST: usize = 4_096;
 pub(crate) struct PhraseIndex {
     /// Every literal prefix, once; `None` when no list has literal prefixes.
     ac: Option<AhoCorasick>,
-    /// The slots each automaton pattern belongs to.
-    pattern_slots: Vec<Vec<usize>>,
+    /// The slots each automaton pattern belongs to, each with whether every phrase of
+    /// that list the prefix comes from starts with an ASCII word boundary (`(?-u:\b)`):
+    /// then a place that is not at one cannot start a match of the list. (A prefix cut
+    /// short, such as the `i` of `i.ll be here`, occurs inside most words of a text.)
+    pattern_slots: Vec<Vec<SlotOf>>,
     /// The slots run on every text.
     always: Vec<usize>,
     /// Number of slots.
     slots: usize,
 }
+
+/// A slot a prefix belongs to, and whether its places must be at a word boundary (see
+/// [`PhraseIndex::pattern_slots`]).
+type SlotOf = (usize, bool);
 
 /// Where one list may match in one text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,19 +125,23 @@ impl PhraseIndex {
     /// Builds the index over the phrase lists' `patterns` (as compiled); slot `i` is
     /// `patterns[i]`.
     pub(crate) fn new(patterns: &[&str]) -> PhraseIndex {
-        let mut by_literal: BTreeMap<Vec<u8>, Vec<usize>> = BTreeMap::new();
+        let mut by_literal: BTreeMap<Vec<u8>, Vec<SlotOf>> = BTreeMap::new();
         let mut always = Vec::new();
         for (slot, re) in patterns.iter().enumerate() {
             match prefixes(re) {
                 Some(lits) => {
-                    for lit in lits {
-                        by_literal.entry(lit).or_default().push(slot);
+                    for (lit, boundary) in lits {
+                        let slots = by_literal.entry(lit).or_default();
+                        match slots.iter_mut().find(|(s, _)| *s == slot) {
+                            Some((_, b)) => *b &= boundary,
+                            None => slots.push((slot, boundary)),
+                        }
                     }
                 }
                 None => always.push(slot),
             }
         }
-        let (literals, pattern_slots): (Vec<Vec<u8>>, Vec<Vec<usize>>) =
+        let (literals, pattern_slots): (Vec<Vec<u8>>, Vec<Vec<SlotOf>>) =
             by_literal.into_iter().unzip();
         let ac = if literals.is_empty() {
             None
@@ -159,7 +171,13 @@ impl PhraseIndex {
         }
         if let Some(ac) = &self.ac {
             for m in ac.find_overlapping_iter(text) {
-                for &slot in &self.pattern_slots[m.pattern().as_usize()] {
+                let mut at_boundary = None;
+                for &(slot, boundary) in &self.pattern_slots[m.pattern().as_usize()] {
+                    if boundary
+                        && !*at_boundary.get_or_insert_with(|| word_boundary(text, m.start()))
+                    {
+                        continue;
+                    }
                     let s = &mut starts[slot];
                     match s {
                         Starts::Anywhere => {}
@@ -183,25 +201,78 @@ impl PhraseIndex {
     }
 }
 
-/// The literal prefixes every match of `re` starts with, or `None` when they cannot be
-/// listed (infinitely many, or a match may start with the empty string).
-fn prefixes(pattern: &str) -> Option<Vec<Vec<u8>>> {
+/// Whether byte offset `at` of `text` is an ASCII word boundary, as `(?-u:\b)` sees it:
+/// an ASCII letter, digit or `_` on one side and not on the other.
+fn word_boundary(text: &str, at: usize) -> bool {
+    let word = |b: Option<&u8>| b.is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_');
+    let bytes = text.as_bytes();
+    word(at.checked_sub(1).and_then(|i| bytes.get(i))) != word(bytes.get(at))
+}
+
+/// The literal prefixes every match of `re` starts with, each with whether every phrase
+/// (top-level alternative) it comes from starts with an ASCII word boundary; `None` when
+/// they cannot be listed (infinitely many, or a match may start with the empty string).
+fn prefixes(pattern: &str) -> Option<Vec<(Vec<u8>, bool)>> {
     // The same syntax defaults as `Regex::new`, so the prefixes are those of the pattern
     // that runs.
     let hir = regex_syntax::ParserBuilder::new()
         .build()
         .parse(pattern)
         .ok()?;
-    let seq = Extractor::new()
-        .kind(ExtractKind::Prefix)
-        .limit_total(MAX_PREFIXES_PER_LIST)
-        .limit_literal_len(MAX_PREFIX_BYTES)
-        .extract(&hir);
-    let lits = seq.literals()?;
-    if lits.is_empty() || lits.iter().any(|l| l.as_bytes().is_empty()) {
-        return None;
+    // Each top-level alternative (a list is an alternation of phrases) on its own: the
+    // extractor's limits then apply per phrase, and a phrase with many variants is cut
+    // to shorter prefixes without cutting the other phrases' too (taken as a whole, a
+    // list of long phrases was cut to prefixes of one byte, `i` or `d`, which occur at
+    // every few bytes of any text).
+    let mut out: Vec<(Vec<u8>, bool)> = Vec::new();
+    for alt in &alternatives(&hir) {
+        let boundary = match alt.kind() {
+            HirKind::Concat(items) => items
+                .first()
+                .is_some_and(|h| matches!(h.kind(), HirKind::Look(Look::WordAscii))),
+            _ => false,
+        };
+        let seq = Extractor::new()
+            .kind(ExtractKind::Prefix)
+            .limit_total(MAX_PREFIXES_PER_LIST)
+            .limit_literal_len(MAX_PREFIX_BYTES)
+            .extract(alt);
+        let lits = seq.literals()?;
+        if lits.is_empty() || lits.iter().any(|l| l.as_bytes().is_empty()) {
+            return None;
+        }
+        out.extend(lits.iter().map(|l| (l.as_bytes().to_vec(), boundary)));
     }
-    Some(lits.iter().map(|l| l.as_bytes().to_vec()).collect())
+    Some(out)
+}
+
+/// The phrases of a list: the alternatives of its top-level alternation, with the
+/// assertions before and after it (`(?-u:\b)(?:a|b)(?-u:\b)` gives `\ba\b` and `\bb\b`,
+/// the shape `regex-syntax` gives a list once it has factored the word boundary every
+/// phrase starts with), or the whole pattern.
+fn alternatives(hir: &Hir) -> Vec<Hir> {
+    match hir.kind() {
+        HirKind::Alternation(subs) => subs.clone(),
+        HirKind::Concat(items) => {
+            let looks = items
+                .iter()
+                .take_while(|h| matches!(h.kind(), HirKind::Look(_)))
+                .count();
+            match items.get(looks).map(Hir::kind) {
+                Some(HirKind::Alternation(subs)) => subs
+                    .iter()
+                    .map(|sub| {
+                        let mut parts = items[..looks].to_vec();
+                        parts.push(sub.clone());
+                        parts.extend_from_slice(&items[looks + 1..]);
+                        Hir::concat(parts)
+                    })
+                    .collect(),
+                _ => vec![hir.clone()],
+            }
+        }
+        _ => vec![hir.clone()],
+    }
 }
 
 #[cfg(test)]
@@ -259,6 +330,60 @@ mod tests {
                 let scanned: Vec<_> = re.find_iter(text).map(|m| m.range()).collect();
                 let anchored: Vec<_> = c.find_iter(slot, re, text, |_| {}).collect();
                 assert_eq!(anchored, scanned, "{slot} on {text:?}");
+            }
+        }
+    }
+
+    /// A prefix cut to one letter (`i` of `i.ll be here`) is tried only where a phrase that
+    /// starts with a word boundary can start, and every match is still found.
+    #[test]
+    fn a_short_prefix_is_tried_at_word_boundaries_only() {
+        let (res, idx) = index(&[
+            r"(?m)(?-u:\b)(?:i.ll be here|in touch)(?-u:\b)|(?:\$[0-9]+)",
+            r"(?m)(?:il tuo|ll)",
+        ]);
+        let text = "still in touch: i'll be here, pill, $15 and il tuo";
+        let c = idx.candidates(text);
+        let Starts::At(places) = &c.starts[0] else {
+            panic!("{:?}", c.starts[0]);
+        };
+        // `i` of "in", "i'll" and "il" (not of "still" or "pill"), and `$`.
+        let at = |s: &str| text.find(s).unwrap();
+        assert_eq!(
+            places,
+            &[at("in touch"), at("i'll"), at("$15"), at("il tuo")]
+        );
+        // The second list's phrases do not start with a boundary: `ll` inside "still" is
+        // a place.
+        let Starts::At(places) = &c.starts[1] else {
+            panic!("{:?}", c.starts[1]);
+        };
+        assert!(places.contains(&at("ll in")));
+        for (slot, re) in res.iter().enumerate() {
+            let scanned: Vec<_> = re.find_iter(text).map(|m| m.range()).collect();
+            let anchored: Vec<_> = c.find_iter(slot, re, text, |_| {}).collect();
+            assert_eq!(anchored, scanned, "{slot}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Lists like the shipped ones (phrases with and without a word boundary first,
+        /// prefixes cut short) find, at their places, what a scan finds, in any text made
+        /// of their pieces.
+        #[test]
+        fn places_find_what_a_scan_finds(
+            text in "(i|l|n|d|ll|'|\\.|a|b| |be|here|in|touch|still|\\$|1|5|_|é|il|tuo){0,24}"
+        ) {
+            let (res, idx) = index(&[
+                r"(?m)(?-u:\b)(?:i.ll be here|in touch)(?-u:\b)|(?:\$[0-9]+)",
+                r"(?m)(?:il tuo|ll be)|(?-u:\b)(?:d.ici)",
+                r"(?m)(?-u:\b)(?:n.a|[0-9]+ be)(?-u:\b)",
+            ]);
+            let c = idx.candidates(&text);
+            for (slot, re) in res.iter().enumerate() {
+                let scanned: Vec<_> = re.find_iter(&text).map(|m| m.range()).collect();
+                let anchored: Vec<_> = c.find_iter(slot, re, &text, |_| {}).collect();
+                proptest::prop_assert_eq!(anchored, scanned, "{} on {:?}", slot, text);
             }
         }
     }
