@@ -29,19 +29,32 @@ pub fn split_mbox(raw: &[u8]) -> Vec<Vec<u8>> {
     if raw.iter().all(u8::is_ascii_whitespace) {
         return Vec::new();
     }
-    let lines: Vec<&[u8]> = raw.split_inclusive(|&b| b == b'\n').collect();
     let mut messages: Vec<Vec<u8>> = Vec::new();
     let mut current: Option<Vec<u8>> = None;
+    // The lines of the current message not copied yet, `raw[pending..at]`: copied in one
+    // go when a line that is not copied as it is (a postmark, a `>From ` line) or the end
+    // comes, not line by line.
+    let mut pending = 0;
+    let mut at = 0;
     let mut prev_blank = true;
     let mut seen_content = false;
-    for (i, line) in lines.iter().enumerate() {
-        let next = lines.get(i + 1).copied().unwrap_or_default();
+    let mut lines = raw.split_inclusive(|&b| b == b'\n').peekable();
+    while let Some(line) = lines.next() {
+        let next = lines.peek().copied().unwrap_or_default();
+        let start = at;
+        at += line.len();
         let first = !seen_content;
         if line.starts_with(b"From ") && is_postmark(line, next, first || prev_blank) {
+            if start > pending {
+                current
+                    .get_or_insert_with(Vec::new)
+                    .extend_from_slice(&raw[pending..start]);
+            }
             if let Some(done) = current.take() {
                 messages.push(done);
             }
             current = Some(Vec::new());
+            pending = at;
             prev_blank = false;
             seen_content = true;
             continue;
@@ -50,14 +63,19 @@ pub fn split_mbox(raw: &[u8]) -> Vec<Vec<u8>> {
         if !blank {
             seen_content = true;
         }
-        let body = current.get_or_insert_with(Vec::new);
         let quotes = line.iter().take_while(|&&b| b == b'>').count();
         if quotes > 0 && line[quotes..].starts_with(b"From ") {
+            let body = current.get_or_insert_with(Vec::new);
+            body.extend_from_slice(&raw[pending..start]);
             body.extend_from_slice(&line[1..]);
-        } else {
-            body.extend_from_slice(line);
+            pending = at;
         }
         prev_blank = blank;
+    }
+    if at > pending {
+        current
+            .get_or_insert_with(Vec::new)
+            .extend_from_slice(&raw[pending..at]);
     }
     if let Some(done) = current {
         messages.push(done);
