@@ -339,8 +339,8 @@ impl Profile {
         if memchr::memchr(b'{', text.as_bytes()).is_none() {
             return text.to_string();
         }
-        let out = text.replace("{brand}", &self.brand.name);
-        if !out.contains("{verify}") {
+        let out = replace_braced(text, "{brand}", &self.brand.name);
+        if find_braced(&out, "{verify}", 0).is_none() {
             return out;
         }
         let verify = self
@@ -348,9 +348,9 @@ impl Profile {
             .ui
             .verify
             .as_deref()
-            .unwrap_or(&self.brand.report.verify)
-            .replace("{brand}", &self.brand.name);
-        out.replace("{verify}", &verify)
+            .unwrap_or(&self.brand.report.verify);
+        let verify = replace_braced(verify, "{brand}", &self.brand.name);
+        replace_braced(&out, "{verify}", &verify)
     }
 
     /// Fills `{brand}` and `{verify}` in a text.
@@ -363,9 +363,51 @@ impl Profile {
     }
 }
 
+/// Where `pat` (which starts with `{`) first occurs in `text` at or after `from`: found
+/// from one `{` to the next with memchr. (`str::replace` and `str::contains` set up a
+/// two-way searcher per call, several times the cost for the short lines filled here.)
+fn find_braced(text: &str, pat: &str, from: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut at = from;
+    while let Some(i) = memchr::memchr(b'{', bytes.get(at..)?) {
+        let start = at + i;
+        if bytes[start..].starts_with(pat.as_bytes()) {
+            return Some(start);
+        }
+        at = start + 1;
+    }
+    None
+}
+
+/// `text.replace(pat, with)` for a `pat` that starts with `{` (see [`find_braced`]).
+fn replace_braced(text: &str, pat: &str, with: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut done = 0;
+    while let Some(at) = find_braced(text, pat, done) {
+        out.push_str(&text[done..at]);
+        out.push_str(with);
+        done = at + pat.len();
+    }
+    out.push_str(&text[done..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn replace_braced_is_str_replace(
+            text in "(\\{|\\}|\\{brand\\}|\\{verify\\}|brand|a|é| ){0,16}",
+            with in "(\\{|\\}|brand|x){0,3}",
+        ) {
+            for pat in ["{brand}", "{verify}"] {
+                proptest::prop_assert_eq!(replace_braced(&text, pat, &with), text.replace(pat, &with));
+                proptest::prop_assert_eq!(find_braced(&text, pat, 0), text.find(pat));
+            }
+        }
+    }
 
     #[test]
     fn embedded_profile_loads() {
