@@ -142,11 +142,12 @@ pub(crate) fn lookalike_letter_words(cx: &Context<'_>) -> Vec<Span> {
     let mut out = Vec::new();
     // ASCII letter-and-digit runs: `_0ne_Year_0f_` is three words, not one.
     for (off, word) in ascii_alnum_runs(text) {
-        // Most words have no candidate letter: skip them before any allocation.
-        if !word.bytes().skip(1).any(|b| b == b'I')
-            && !word.contains('0')
-            && !word.starts_with(['I', 'l'])
-        {
+        // Most words have no candidate letter: skip them before any allocation. One pass
+        // over the word's bytes: an `I` or `l` first, an `I` later, a `0` anywhere.
+        let Some((&first, rest)) = word.as_bytes().split_first() else {
+            continue;
+        };
+        if !matches!(first, b'I' | b'l' | b'0') && !rest.iter().any(|&b| b == b'I' || b == b'0') {
             continue;
         }
         let n = word.chars().count();
