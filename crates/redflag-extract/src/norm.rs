@@ -337,8 +337,12 @@ fn fold_chars(original: &str, out: &mut Out) {
 fn ascii_run_end(bytes: &[u8], from: usize) -> usize {
     let mut e = from;
     while let Some(&b) = bytes.get(e) {
-        let class = CLASS[usize::from(b)];
-        if class & NOT_PLAIN != 0 && (b != b' ' || CLASS[usize::from(bytes[e - 1])] & WHITE != 0) {
+        let after_white = || {
+            e.checked_sub(1)
+                .and_then(|p| bytes.get(p))
+                .is_some_and(|&p| CLASS[usize::from(p)] & WHITE != 0)
+        };
+        if CLASS[usize::from(b)] & NOT_PLAIN != 0 && (b != b' ' || after_white()) {
             break;
         }
         e += 1;

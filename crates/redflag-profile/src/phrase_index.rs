@@ -26,9 +26,10 @@ use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Hir, HirKind, Look};
 use std::collections::BTreeMap;
 
-/// Most literal prefixes taken from one phrase list; beyond it the extractor shortens them
-/// (to four bytes, still a necessary prefix) or gives up (the list is always run).
-const MAX_PREFIXES_PER_LIST: usize = 4_000;
+/// Most literal prefixes taken from one phrase (a top-level alternative of a list); beyond
+/// it the extractor shortens them (to four bytes, still a necessary prefix) or gives up
+/// (the list is always run).
+const MAX_PREFIXES_PER_PHRASE: usize = 4_000;
 
 /// Longest literal prefix kept, in bytes: a longer one is cut to its first bytes, still a
 /// prefix every match starts with. The anchored run at each place checks the rest anyway,
@@ -234,7 +235,7 @@ fn prefixes(pattern: &str) -> Option<Vec<(Vec<u8>, bool)>> {
         };
         let seq = Extractor::new()
             .kind(ExtractKind::Prefix)
-            .limit_total(MAX_PREFIXES_PER_LIST)
+            .limit_total(MAX_PREFIXES_PER_PHRASE)
             .limit_literal_len(MAX_PREFIX_BYTES)
             .extract(alt);
         let lits = seq.literals()?;
