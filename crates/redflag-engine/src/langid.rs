@@ -243,48 +243,19 @@ pub(crate) fn detect(text: &str) -> Option<(&'static str, f64)> {
 ///
 /// Each trigram and its count become one number, count above trigram, so that the numbers
 /// sort as the pairs do (cheaper than tuples); the trigrams are distinct, so the order is
-/// total. The last [`TEXT_TRIGRAMS`] are kept in linear time and only those sorted. When
-/// every character is in the Basic Multilingual Plane and every count fits in 16 bits, as
-/// in any text of up to 64 KB in a Latin script, the number is a `u64` (16 bits per
-/// character); else a `u128`, slower to sort.
+/// total. The last [`TEXT_TRIGRAMS`] are kept in linear time and only those sorted.
 fn for_most_frequent(counts: HashMap<Trigram, u32>, mut visit: impl FnMut(usize, Trigram)) {
-    fn top<K: Ord + Copy>(mut keys: Vec<K>) -> Vec<K> {
-        if keys.len() > TEXT_TRIGRAMS {
-            let cut = keys.len() - TEXT_TRIGRAMS;
-            keys.select_nth_unstable(cut);
-            keys.drain(..cut);
-        }
-        keys.sort_unstable();
-        keys
-    }
-    const BMP: u64 = 0xFFFF;
-    let narrow = |t: Trigram, n: u32| -> Option<u64> {
-        let (a, b, c) = (t >> 42, (t >> 21) & 0x1F_FFFF, t & 0x1F_FFFF);
-        let n = u64::from(u16::try_from(n).ok()?);
-        (a <= BMP && b <= BMP && c <= BMP).then_some((n << 48) | (a << 32) | (b << 16) | c)
-    };
-    // Collected by hand: `collect` into an `Option<Vec>` cannot size the vector first.
-    let mut keys = Vec::with_capacity(counts.len());
-    for (&t, &n) in &counts {
-        match narrow(t, n) {
-            Some(k) => keys.push(k),
-            None => break,
-        }
-    }
-    if keys.len() == counts.len() {
-        for (n, k) in top(keys).into_iter().rev().enumerate() {
-            visit(
-                n,
-                (((k >> 32) & BMP) << 42) | (((k >> 16) & BMP) << 21) | (k & BMP),
-            );
-        }
-        return;
-    }
-    let keys = counts
+    let mut keys: Vec<u128> = counts
         .into_iter()
         .map(|(t, n)| (u128::from(n) << 64) | u128::from(t))
         .collect();
-    for (n, k) in top(keys).into_iter().rev().enumerate() {
+    if keys.len() > TEXT_TRIGRAMS {
+        let cut = keys.len() - TEXT_TRIGRAMS;
+        keys.select_nth_unstable(cut);
+        keys.drain(..cut);
+    }
+    keys.sort_unstable();
+    for (n, k) in keys.into_iter().rev().enumerate() {
         visit(n, k as Trigram);
     }
 }
@@ -376,7 +347,7 @@ mod tests {
             "Amazonプライム",
             "12345 !!! ???",
             "",
-            // Characters outside the Basic Multilingual Plane (the u128 ranking).
+            // Characters outside the Basic Multilingual Plane.
             "Your Amazon 📦 package 📦📦 is waiting 😀 for you, confirm 📦 now 😀😀",
             "𝐘𝐨𝐮𝐫 account 𝐥𝐨𝐜𝐤𝐞𝐝, your account is locked",
         ] {
@@ -442,7 +413,7 @@ mod tests {
     /// mixtures.
     #[test]
     fn agrees_with_whatlang_on_counts_above_16_bits() {
-        // 70,000 of some trigrams: the ranking falls back to u128 keys.
+        // 70,000 of some trigrams: counts above 16 bits.
         assert_agrees(&"the cat ".repeat(70_000));
     }
 

@@ -139,17 +139,7 @@ pub fn prefix_chars(s: &str, max: usize) -> &str {
     if s.as_bytes()[..max].is_ascii() {
         return &s[..max];
     }
-    // Character `max` starts at the (max + 1)-th byte that does not continue a character.
-    let mut starts = 0;
-    for (i, &b) in s.as_bytes().iter().enumerate() {
-        if (b as i8) >= -0x40 {
-            if starts == max {
-                return &s[..i];
-            }
-            starts += 1;
-        }
-    }
-    s
+    s.char_indices().nth(max).map_or(s, |(i, _)| &s[..i])
 }
 
 /// Why an input could not be read as a message at all.
