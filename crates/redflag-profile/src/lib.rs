@@ -358,8 +358,8 @@ impl Profile {
         if memchr::memchr(b'{', text.as_bytes()).is_none() {
             return text.to_string();
         }
-        text.replace("{brand}", &self.brand.name)
-            .replace("{verify}", &self.brand.report.verify)
+        let out = replace_braced(text, "{brand}", &self.brand.name);
+        replace_braced(&out, "{verify}", &self.brand.report.verify)
     }
 }
 
