@@ -16,12 +16,44 @@ fn dictionary() -> Option<&'static Dictionary> {
     .as_ref()
 }
 
-/// Common English words: a text with few of them is not English.
-const FUNCTION_WORDS: &[&str] = &[
-    "the", "and", "you", "your", "for", "has", "have", "been", "are", "was", "with", "this",
-    "that", "not", "our", "please", "will", "from", "can", "all", "any", "its", "into", "who",
-    "what", "when", "now", "today", "order", "account",
-];
+/// Common English words: a text with few of them is not English. A `match`, which the
+/// compiler turns into a test of the length and then of a few bytes; the check asks for
+/// every word of a message.
+fn is_function_word(word: &str) -> bool {
+    matches!(
+        word,
+        "the"
+            | "and"
+            | "you"
+            | "your"
+            | "for"
+            | "has"
+            | "have"
+            | "been"
+            | "are"
+            | "was"
+            | "with"
+            | "this"
+            | "that"
+            | "not"
+            | "our"
+            | "please"
+            | "will"
+            | "from"
+            | "can"
+            | "all"
+            | "any"
+            | "its"
+            | "into"
+            | "who"
+            | "what"
+            | "when"
+            | "now"
+            | "today"
+            | "order"
+            | "account"
+    )
+}
 
 /// Result of checking a body.
 pub(crate) struct SpellCheck {
@@ -60,7 +92,7 @@ pub(crate) fn check(cx: &Context<'_>) -> Option<SpellCheck> {
     let mut misspelled = Vec::new();
     let mut checked = 0usize;
     let mut function_words = 0usize;
-    for (off, word) in text.unicode_word_indices() {
+    for (off, word) in word_indices(text) {
         redflag_message::work::steps(word.len());
         if checked >= MAX_WORDS {
             break;
@@ -89,7 +121,7 @@ pub(crate) fn check(cx: &Context<'_>) -> Option<SpellCheck> {
             continue;
         }
         checked += 1;
-        if FUNCTION_WORDS.contains(&word) {
+        if is_function_word(word) {
             function_words += 1;
         }
         if cx.profile.lang.spelling.is_extra_word(word) || dict.check(word) {
@@ -106,6 +138,35 @@ pub(crate) fn check(cx: &Context<'_>) -> Option<SpellCheck> {
     Some(SpellCheck {
         misspelled,
         checked,
+    })
+}
+
+/// The words of `text` with their byte offsets, exactly as
+/// [`UnicodeSegmentation::unicode_word_indices`] lists them (Unicode's word boundaries,
+/// UAX #29, keeping the pieces with a letter or digit), read line by line.
+///
+/// unicode-segmentation reads an all-ASCII string with a fast path and anything else with
+/// its general state machine, which looks up each character's class in a table: one `©`
+/// sends a whole message through the slow path. Lines may be read apart because rules WB3a
+/// and WB3b put a boundary on both sides of every line feed, before any other rule, and no
+/// rule reads across one (the rules that look a character further, WB6, WB7, WB11 and
+/// WB12, need a letter or digit there, and WB4 attaches nothing to a line feed). So each
+/// line gets the fast path when it is ASCII, and the words are the same.
+fn word_indices(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut start = 0;
+    let lines = std::iter::from_fn(move || {
+        if start > text.len() {
+            return None;
+        }
+        let end =
+            memchr::memchr(b'\n', &text.as_bytes()[start..]).map_or(text.len(), |n| start + n);
+        let line = (start, &text[start..end]);
+        start = end + 1;
+        Some(line)
+    });
+    lines.flat_map(|(at, line)| {
+        line.unicode_word_indices()
+            .map(move |(off, word)| (at + off, word))
     })
 }
 
@@ -226,7 +287,76 @@ fn restore_letters(word: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{ascii_alnum_runs, restore_letters};
+    use super::{ascii_alnum_runs, restore_letters, word_indices};
+    use proptest::prelude::*;
+    use unicode_segmentation::UnicodeSegmentation;
+
+    /// Characters that decide word boundaries: each ASCII class of UAX #29 (letters,
+    /// digits, `_`, the middle marks, spaces, line breaks, quotes), and outside ASCII a
+    /// letter, a full-width letter, a curly apostrophe, combining marks (one of them a
+    /// letter), joiners, an emoji, regional indicators, Hebrew, katakana, a wide space and
+    /// the other line breaks.
+    const PIECES: &[&str] = &[
+        "a", "Z", "7", "_", ".", ":", "'", ",", ";", "\"", " ", "\t", "\n", "\r", "\r\n", "\u{b}",
+        "\u{c}", "-", "©", "’", "é", "Ａ", "\u{301}", "\u{903}", "\u{200d}", "\u{200b}", "👍", "🇺",
+        "🇸", "א", "カ", "\u{85}", "\u{2028}", "\u{2003}", "\u{a0}",
+    ];
+
+    fn assert_same_words(text: &str) {
+        let got: Vec<(usize, &str)> = word_indices(text).collect();
+        let want: Vec<(usize, &str)> = text.unicode_word_indices().collect();
+        assert_eq!(got, want, "{text:?}");
+    }
+
+    #[test]
+    fn words_read_line_by_line_are_the_words_of_the_whole_text() {
+        for text in [
+            "",
+            "\n",
+            "one\ntwo",
+            "e.g.\nit's 3.14 and 1,000\n",
+            "\n\u{301}a\n",
+            "a.\nb",
+            "a\n.b",
+            "©2026 Amazon.com, Inc.\nYour order has shipped.",
+            "\u{2003}\n\u{903}x",
+        ] {
+            assert_same_words(text);
+        }
+        let mut texts = vec![String::new()];
+        for _ in 0..3 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|t| PIECES.iter().map(move |p| format!("{t}{p}")))
+                .collect();
+            texts.extend(longer);
+        }
+        for text in &texts {
+            assert_same_words(text);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn words_match_unicode_segmentation_on_mixed_pieces(
+            picks in proptest::collection::vec(0..PIECES.len(), 0..40),
+        ) {
+            let text: String = picks.iter().map(|&i| PIECES[i]).collect();
+            assert_same_words(&text);
+        }
+
+        #[test]
+        fn words_match_unicode_segmentation_on_any_text(text in "\\PC*") {
+            assert_same_words(&text);
+        }
+
+        #[test]
+        fn words_match_unicode_segmentation_on_any_string(text in any::<String>()) {
+            assert_same_words(&text);
+        }
+    }
 
     /// The runs as they were found before: per character, a start where the character
     /// before is not an ASCII letter or digit, then up to the next such character.
