@@ -131,6 +131,8 @@ fn add_alternative(p: &MessagePart<'_>, d: &mut Draft) {
 struct Shown {
     lower: String,
     runs: HashSet<u64, BuildHasherDefault<Prehashed>>,
+    /// Hosts from the message's links: the std hasher, keyed per process, as a crafted
+    /// message chooses them.
     hrefs: HashSet<String>,
 }
 
@@ -158,7 +160,7 @@ impl Shown {
         let line = line.to_lowercase();
         let mut prose = Vec::new();
         for token in line.split_whitespace() {
-            let t = token.trim_matches(|c: char| "<>()[]\"'.,;:".contains(c));
+            let t = token.trim_matches(is_wrapping_punctuation);
             if is_url(t) {
                 if !self.hrefs.contains(&url_host(t)) && !self.lower.contains(t) {
                     return false;
@@ -178,12 +180,23 @@ impl Shown {
     }
 }
 
+/// The punctuation around a link or a word in running text (`<https://…>`, `(see)`,
+/// `end.`): a `match` rather than a search in a string, as it is asked for each end of each
+/// token.
+fn is_wrapping_punctuation(c: char) -> bool {
+    matches!(
+        c,
+        '<' | '>' | '(' | ')' | '[' | ']' | '"' | '\'' | '.' | ',' | ';' | ':'
+    )
+}
+
 /// The words of a lowercase text: runs of letters and digits, but not single letters,
 /// which plain-text versions write for symbols (`(c)` for `©`) and contractions split.
 fn words_of(s: &str) -> Vec<&str> {
+    // Empty pieces (between two separators) first: they are most of the pieces.
     s.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().nth(1).is_some() || w.chars().all(|c| c.is_numeric()))
         .filter(|w| !w.is_empty())
+        .filter(|w| w.chars().nth(1).is_some() || w.chars().all(|c| c.is_numeric()))
         .collect()
 }
 
