@@ -4,14 +4,14 @@
 use crate::outbound;
 use crate::report::*;
 use crate::score::{Verdict, score};
-use crate::{SCHEMA_VERSION, advice};
+use crate::{Engine, SCHEMA_VERSION, advice};
 use redflag_extract::Indicators;
 use redflag_message::{Message, ParseNote, Span};
 use redflag_profile::Profile;
 use redflag_rules::{Context, Family, Finding};
 
 pub(crate) fn build(
-    profile: &Profile,
+    engine: &Engine,
     msg: &Message,
     ind: &Indicators,
     cx: &Context<'_>,
@@ -19,6 +19,7 @@ pub(crate) fn build(
     model: Option<(&str, f32)>,
     country: Option<&str>,
 ) -> Report {
+    let profile: &Profile = &engine.profile;
     let lang = crate::locale::language(profile, msg);
     let country = crate::locale::country(profile, msg, ind, &lang, country);
     let words = profile.locale(&lang);
@@ -91,7 +92,14 @@ pub(crate) fn build(
             cx.verified.as_ref().map(|v| &v.by),
             Some(redflag_rules::VerifiedBy::Brand(_))
         );
-    let advice = advice::build(profile, &lang, verdict, &scenarios, &fired, brand_sent);
+    let advice = advice::build(
+        &engine.advice,
+        &lang,
+        verdict,
+        &scenarios,
+        &fired,
+        brand_sent,
+    );
     let mut report = Report {
         schema_version: SCHEMA_VERSION,
         verdict,

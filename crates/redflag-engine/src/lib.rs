@@ -72,6 +72,8 @@ pub mod training {
 pub struct Engine {
     profile: Arc<Profile>,
     model: Option<&'static Model>,
+    /// The profile's advice, filled in once for its brand.
+    advice: Arc<advice::AdviceTexts>,
 }
 
 impl Default for Engine {
@@ -95,6 +97,7 @@ impl Engine {
     /// An engine with the given profile.
     pub fn new(profile: Arc<Profile>) -> Engine {
         Engine {
+            advice: Arc::new(advice::AdviceTexts::new(&profile)),
             profile,
             model: None,
         }
@@ -170,7 +173,7 @@ impl Engine {
     /// Analyses one message. Never fails, never does IO.
     pub fn analyze(&self, msg: &Message, opts: &AnalyzeOptions<'_>) -> Report {
         self.run(msg, opts, |ind, cx, findings, model| {
-            compose::build(&self.profile, msg, ind, cx, findings, model, opts.country)
+            compose::build(self, msg, ind, cx, findings, model, opts.country)
         })
     }
 

@@ -6,6 +6,7 @@ use crate::score::Verdict;
 use redflag_message::{BodyPartKind, Channel, ParseNote};
 use redflag_rules::{Family, Severity};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// The result of checking one message. See `docs/report-schema.md`.
 #[derive(Debug, Clone, Serialize)]
@@ -194,10 +195,11 @@ pub struct OrderIndicator {
 /// What to do.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportAdvice {
-    /// One sentence.
-    pub summary: String,
+    /// One sentence. (The advice texts are the same for every message in a language, so
+    /// reports share them: `Arc<str>`.)
+    pub summary: Arc<str>,
     /// Steps, most important first.
-    pub steps: Vec<String>,
+    pub steps: Vec<Arc<str>>,
     /// "If you already ..." blocks; the ones that fit this message first.
     pub if_you_already: Vec<AlreadyAdvice>,
 }
@@ -206,11 +208,11 @@ pub struct ReportAdvice {
 #[derive(Debug, Clone, Serialize)]
 pub struct AlreadyAdvice {
     /// `called`, `gift_cards`, `card`, `bank`, `remote`, `password`, `ssn`, `clicked`.
-    pub key: String,
+    pub key: Arc<str>,
     /// Heading.
-    pub title: String,
+    pub title: Arc<str>,
     /// Steps.
-    pub steps: Vec<String>,
+    pub steps: Arc<[Arc<str>]>,
     /// This message asked for what the block is about.
     pub relevant: bool,
 }

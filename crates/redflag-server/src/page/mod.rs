@@ -23,6 +23,7 @@ use base64::Engine as _;
 use redflag_engine::screenshot::{ImageReader, sniff_image};
 use redflag_engine::{BodyPartKind, Channel, OrderHistory, Report, Sms7726Steps};
 use serde::Deserialize;
+use std::sync::Arc;
 
 mod hotline;
 use hotline::{HotlinePage, case_page, export_csv, hotline, logged_in, login, logout, save_case};
@@ -110,10 +111,10 @@ struct ResultPage {
     heading_reports: String,
     /// Reports outside the US, each with its text to send; empty for the US page.
     local_reports: Vec<LocalReportView>,
-    explanation: String,
+    explanation: Arc<str>,
     score: u8,
     notes: Vec<String>,
-    steps: Vec<String>,
+    steps: Vec<Arc<str>>,
     findings: Vec<FindingView>,
     genuine: Vec<GenuineView>,
     model: Option<String>,
@@ -275,9 +276,9 @@ struct GenuineView {
 }
 
 struct AlreadyView {
-    key: String,
-    title: String,
-    steps: Vec<String>,
+    key: Arc<str>,
+    title: Arc<str>,
+    steps: Arc<[Arc<str>]>,
     relevant: bool,
 }
 
