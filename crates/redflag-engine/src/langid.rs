@@ -241,22 +241,47 @@ pub(crate) fn detect(text: &str) -> Option<(&'static str, f64)> {
 /// Calls `visit` with the rank (0 first) of each of the text's [`TEXT_TRIGRAMS`] most
 /// frequent trigrams, most frequent first, ties by the larger trigram (whatlang's order).
 ///
-/// Each trigram and its count become one number, count above trigram, so that the numbers
-/// sort as the pairs do (cheaper than tuples); the trigrams are distinct, so the order is
-/// total. The last [`TEXT_TRIGRAMS`] are kept in linear time and only those sorted.
+/// Sorting all the pairs of count and trigram is not needed: counts are small numbers, so
+/// the trigrams are first grouped by count (a counting sort), most frequent group first,
+/// and only the groups that reach into the first [`TEXT_TRIGRAMS`] ranks are sorted, each
+/// by trigram alone (of the last one, only the part that does). In a short text most
+/// trigrams are seen once: one group, sorted by a single number.
 fn for_most_frequent(counts: HashMap<Trigram, u32>, mut visit: impl FnMut(usize, Trigram)) {
-    let mut keys: Vec<u128> = counts
-        .into_iter()
-        .map(|(t, n)| (u128::from(n) << 64) | u128::from(t))
-        .collect();
-    if keys.len() > TEXT_TRIGRAMS {
-        let cut = keys.len() - TEXT_TRIGRAMS;
-        keys.select_nth_unstable(cut);
-        keys.drain(..cut);
+    // One walk over the map's table, which is sparse.
+    let counts: Vec<(Trigram, u32)> = counts.into_iter().collect();
+    let most = counts.iter().map(|&(_, c)| c as usize).max().unwrap_or(0);
+    // first[c]: how many trigrams are seen more than `c` times, so where the group of `c`
+    // starts; end[c]: where it ends, once the group is filled in.
+    let mut first = vec![0usize; most + 1];
+    for &(_, c) in &counts {
+        first[c as usize] += 1;
     }
-    keys.sort_unstable();
-    for (n, k) in keys.into_iter().rev().enumerate() {
-        visit(n, k as Trigram);
+    let mut above = 0;
+    for slot in first.iter_mut().rev() {
+        (*slot, above) = (above, above + *slot);
+    }
+    let mut end = first.clone();
+    let mut grouped: Vec<Trigram> = vec![0; counts.len()];
+    for &(t, c) in &counts {
+        grouped[end[c as usize]] = t;
+        end[c as usize] += 1;
+    }
+    for c in (1..=most).rev() {
+        let start = first[c];
+        if start >= TEXT_TRIGRAMS {
+            break;
+        }
+        let group = &mut grouped[start..end[c]];
+        // The group's largest trigrams first; past the cut, only which ones stay matters.
+        let keep = group.len().min(TEXT_TRIGRAMS - start);
+        if keep < group.len() {
+            group.select_nth_unstable_by(keep, |a, b| b.cmp(a));
+        }
+        let ranked = &mut group[..keep];
+        ranked.sort_unstable_by(|a, b| b.cmp(a));
+        for (i, &t) in ranked.iter().enumerate() {
+            visit(start + i, t);
+        }
     }
 }
 
