@@ -295,6 +295,87 @@ struct Open<'a> {
     a: Option<usize>,
 }
 
+/// How many elements of each name are open. The names mail is made of are counted in an
+/// array, found by a `match` on the name; any other name in a map whose hash is keyed per
+/// process, as a crafted message chooses the names. (Hashing every start and end tag's
+/// name with that keyed hash was a tenth of rendering a typical HTML email.)
+#[derive(Default)]
+struct OpenCounts<'a> {
+    common: [u32; COMMON_NAMES],
+    other: HashMap<Cow<'a, str>, u32>,
+}
+
+/// How many names [`common_name`] knows.
+const COMMON_NAMES: usize = 32;
+
+/// The slot of an element name that mail is made of (tables, text and its styles,
+/// lists, headings, the document's parts).
+fn common_name(name: &str) -> Option<usize> {
+    Some(match name {
+        "a" => 0,
+        "b" => 1,
+        "body" => 2,
+        "center" => 3,
+        "div" => 4,
+        "em" => 5,
+        "font" => 6,
+        "h1" => 7,
+        "h2" => 8,
+        "h3" => 9,
+        "h4" => 10,
+        "h5" => 11,
+        "h6" => 12,
+        "head" => 13,
+        "html" => 14,
+        "i" => 15,
+        "li" => 16,
+        "ol" => 17,
+        "p" => 18,
+        "span" => 19,
+        "strong" => 20,
+        "table" => 21,
+        "tbody" => 22,
+        "td" => 23,
+        "th" => 24,
+        "thead" => 25,
+        "tr" => 26,
+        "u" => 27,
+        "ul" => 28,
+        "small" => 29,
+        "style" => 30,
+        "title" => 31,
+        _ => return None,
+    })
+}
+
+impl<'a> OpenCounts<'a> {
+    fn get(&self, name: &str) -> u32 {
+        match common_name(name) {
+            Some(i) => self.common[i],
+            None => self.other.get(name).copied().unwrap_or(0),
+        }
+    }
+
+    fn add(&mut self, name: Cow<'a, str>) {
+        match common_name(&name) {
+            Some(i) => self.common[i] += 1,
+            None => *self.other.entry(name).or_insert(0) += 1,
+        }
+    }
+
+    /// One fewer open element called `name` (which [`OpenCounts::add`] counted).
+    fn remove(&mut self, name: &str) {
+        match common_name(name) {
+            Some(i) => self.common[i] -= 1,
+            None => {
+                if let Some(c) = self.other.get_mut(name) {
+                    *c -= 1;
+                }
+            }
+        }
+    }
+}
+
 /// Walks the tokens, keeping the stack of open elements, and writes what is visible.
 #[derive(Default)]
 struct Renderer<'a> {
@@ -302,7 +383,7 @@ struct Renderer<'a> {
     stack: Vec<Open<'a>>,
     /// How many elements of each name are open (so an end tag with no open element is
     /// ignored without a scan of the stack).
-    open_count: HashMap<Cow<'a, str>, u32>,
+    open_count: OpenCounts<'a>,
     /// Open `head` elements, and open `svg` and `math` elements: asked about at every
     /// token, so counted here too (a lookup in `open_count`, whose hash is keyed against
     /// crafted tag names, cost more than the rest of a token's work).
@@ -347,7 +428,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn count(&self, name: &str) -> u32 {
-        self.open_count.get(name).copied().unwrap_or(0)
+        self.open_count.get(name)
     }
 
     fn text(&mut self, text: &str) {
@@ -504,7 +585,7 @@ impl<'a> Renderer<'a> {
             "svg" | "math" => self.open_foreign += 1,
             _ => {}
         }
-        *self.open_count.entry(name).or_insert(0) += 1;
+        self.open_count.add(name);
         self.stack.push(open);
     }
 
@@ -566,9 +647,7 @@ impl<'a> Renderer<'a> {
     fn pop(&mut self) -> Option<Cow<'a, str>> {
         work::step();
         let open = self.stack.pop()?;
-        if let Some(c) = self.open_count.get_mut(&open.name) {
-            *c -= 1;
-        }
+        self.open_count.remove(&open.name);
         match open.name.as_ref() {
             "head" => self.open_heads -= 1,
             "svg" | "math" => self.open_foreign -= 1,
@@ -725,6 +804,36 @@ impl Writer {
 
 #[cfg(test)]
 mod tests {
+    use super::{COMMON_NAMES, OpenCounts, common_name};
+    use std::borrow::Cow;
+
+    /// Each name the array counts has a slot of its own; other names (and names not in
+    /// lower case, which the tokenizer does not make) go to the map; both count alike.
+    #[test]
+    fn open_counts_give_each_common_name_its_own_slot() {
+        let names = [
+            "a", "b", "body", "center", "div", "em", "font", "h1", "h2", "h3", "h4", "h5", "h6",
+            "head", "html", "i", "li", "ol", "p", "span", "strong", "table", "tbody", "td", "th",
+            "thead", "tr", "u", "ul", "small", "style", "title",
+        ];
+        assert_eq!(names.len(), COMMON_NAMES);
+        for (slot, name) in names.iter().enumerate() {
+            assert_eq!(common_name(name), Some(slot), "{name}");
+        }
+        for name in ["x-custom", "TD", "tdx", "", "h7", "svg"] {
+            assert_eq!(common_name(name), None, "{name}");
+        }
+        let mut open = OpenCounts::default();
+        for name in ["td", "td", "x-custom", "p", "x-custom"] {
+            open.add(Cow::Borrowed(name));
+        }
+        let counts = |o: &OpenCounts<'_>| ["td", "x-custom", "p", "div"].map(|n| o.get(n));
+        assert_eq!(counts(&open), [2, 2, 1, 0]);
+        open.remove("td");
+        open.remove("x-custom");
+        open.remove("p");
+        assert_eq!(counts(&open), [1, 1, 0, 0]);
+    }
 
     impl Writer {
         /// The definition `Writer::text` replaced: one character at a time.
