@@ -188,7 +188,7 @@ pub(crate) fn report(
         .collect();
     for a in &relevant {
         writeln!(out, "\n{}", st.paint(BOLD, &format!("{}:", a.title)))?;
-        for s in a.steps.iter() {
+        for s in a.steps {
             writeln!(out, "  * {}", wrap(s, 4))?;
         }
     }

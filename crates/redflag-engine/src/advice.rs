@@ -2,14 +2,18 @@
 //!
 //! The advice texts depend on the language and the brand, not on the message: each
 //! language's are filled in once, when the engine is built ([`AdviceTexts`]), and every
-//! report shares them. (Filling and copying some forty texts per check was a twentieth of
-//! the CPU of checking an SMS.)
+//! report points at them. (Filling and copying some forty texts per check was a twentieth
+//! of the CPU of checking an SMS.) They are interned for the life of the process, so a
+//! report holds `&'static str`: no copy, and no reference count that the threads of a
+//! server would all write to (shared `Arc`s made the load test slower on two cores even
+//! as the checks took fewer instructions). Building an engine again with the same
+//! profile adds nothing.
 
 use crate::report::{AlreadyAdvice, ReportAdvice, ScenarioRef};
 use crate::score::Verdict;
 use redflag_profile::Profile;
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Mutex, PoisonError};
 
 /// Which rules make an "if you already ..." block relevant.
 const ALREADY_TRIGGERS: &[(&str, &[&str])] = &[
@@ -32,13 +36,13 @@ pub(crate) struct AdviceTexts {
 /// One language's advice, filled in.
 #[derive(Debug)]
 struct LangAdvice {
-    summary_scam_brand_sent: Arc<str>,
-    summary_scam: Arc<str>,
-    summary_suspicious: Arc<str>,
-    summary_clean: Arc<str>,
-    general: Vec<Arc<str>>,
-    clean: Vec<Arc<str>>,
-    scenario: BTreeMap<String, Vec<Arc<str>>>,
+    summary_scam_brand_sent: &'static str,
+    summary_scam: &'static str,
+    summary_suspicious: &'static str,
+    summary_clean: &'static str,
+    general: Vec<&'static str>,
+    clean: Vec<&'static str>,
+    scenario: BTreeMap<String, Vec<&'static str>>,
     /// The blocks in the advice file's order of keys, each with the rules that make it
     /// relevant and its position in [`ALREADY_TRIGGERS`] (the layout's order).
     already: Vec<(AlreadyAdvice, &'static [&'static str], usize)>,
@@ -68,7 +72,7 @@ impl LangAdvice {
     fn new(profile: &Profile, lang: &str) -> LangAdvice {
         let words = profile.locale(lang);
         let (a, ui) = (&words.advice, &words.ui);
-        let fill = |s: &str| Arc::<str>::from(profile.fill_in(lang, s));
+        let fill = |s: &str| intern(profile.fill_in(lang, s));
         let fill_all = |v: &[String]| v.iter().map(|s| fill(s)).collect::<Vec<_>>();
         let already = a
             .already
@@ -79,9 +83,9 @@ impl LangAdvice {
                     .position(|(k, _)| k == key)
                     .map_or((usize::MAX, &[][..]), |i| (i, ALREADY_TRIGGERS[i].1));
                 let advice = AlreadyAdvice {
-                    key: Arc::from(key.as_str()),
+                    key: intern(key.clone()),
                     title: fill(&block.title),
-                    steps: fill_all(&block.steps).into(),
+                    steps: intern_all(fill_all(&block.steps)),
                     relevant: false,
                 };
                 (advice, triggers, order)
@@ -102,6 +106,30 @@ impl LangAdvice {
             already,
         }
     }
+}
+
+/// The process's copy of a text: the same text is stored once, however many engines ask.
+fn intern(text: String) -> &'static str {
+    static TEXTS: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+    let mut texts = TEXTS.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(&kept) = texts.get(text.as_str()) {
+        return kept;
+    }
+    let kept: &'static str = Box::leak(text.into_boxed_str());
+    texts.insert(kept);
+    kept
+}
+
+/// The process's copy of a list of interned texts.
+fn intern_all(list: Vec<&'static str>) -> &'static [&'static str] {
+    static LISTS: Mutex<BTreeSet<&'static [&'static str]>> = Mutex::new(BTreeSet::new());
+    let mut lists = LISTS.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(&kept) = lists.get(list.as_slice()) {
+        return kept;
+    }
+    let kept: &'static [&'static str] = Box::leak(list.into_boxed_slice());
+    lists.insert(kept);
+    kept
 }
 
 pub(crate) fn build(
@@ -126,11 +154,11 @@ pub(crate) fn build(
     } else {
         &a.general
     };
-    let mut steps: Vec<Arc<str>> = base.clone();
+    let mut steps: Vec<&'static str> = base.clone();
     if verdict != Verdict::Clean {
         for sc in scenarios {
             if let Some(extra) = a.scenario.get(sc.id) {
-                steps.extend(extra.iter().cloned());
+                steps.extend(extra);
             }
         }
     }
@@ -154,8 +182,40 @@ pub(crate) fn build(
     // Relevant first, then the advice file's order of keys for a stable layout.
     already.sort_by_key(|(b, order)| (!b.relevant, *order));
     ReportAdvice {
-        summary: summary.clone(),
+        summary,
         steps,
         if_you_already: already.into_iter().map(|(b, _)| b).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A second engine with the same profile finds every text already stored: the same
+    /// addresses, nothing more kept.
+    #[test]
+    fn building_an_engine_again_stores_no_new_texts() {
+        let profile = Profile::embedded();
+        let (a, b) = (AdviceTexts::new(&profile), AdviceTexts::new(&profile));
+        for lang in profile.locales.keys() {
+            let (x, y) = (a.lang(lang), b.lang(lang));
+            assert!(std::ptr::eq(x.summary_scam, y.summary_scam), "{lang}");
+            assert_eq!(x.general.len(), y.general.len());
+            for (s, t) in x.general.iter().zip(&y.general) {
+                assert!(std::ptr::eq(*s, *t), "{lang}: {s}");
+            }
+            for ((p, ..), (q, ..)) in x.already.iter().zip(&y.already) {
+                assert!(std::ptr::eq(p.steps, q.steps), "{lang}: {}", p.key);
+            }
+        }
+        // Filled in for the brand, as the profile's own filling gives them.
+        let en = a.lang("en");
+        let words = profile.locale("en");
+        assert_eq!(
+            en.summary_scam,
+            profile.fill_in("en", &words.ui.summary_scam)
+        );
+        assert!(!en.general.iter().any(|s| s.contains("{brand}")));
     }
 }

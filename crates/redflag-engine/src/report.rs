@@ -6,7 +6,6 @@ use crate::score::Verdict;
 use redflag_message::{BodyPartKind, Channel, ParseNote};
 use redflag_rules::{Family, Severity};
 use serde::Serialize;
-use std::sync::Arc;
 
 /// The result of checking one message. See `docs/report-schema.md`.
 #[derive(Debug, Clone, Serialize)]
@@ -195,11 +194,11 @@ pub struct OrderIndicator {
 /// What to do.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportAdvice {
-    /// One sentence. (The advice texts are the same for every message in a language, so
-    /// reports share them: `Arc<str>`.)
-    pub summary: Arc<str>,
+    /// One sentence. (The advice texts are the same for every message in a language: the
+    /// engine keeps one copy for the life of the process, and reports point at it.)
+    pub summary: &'static str,
     /// Steps, most important first.
-    pub steps: Vec<Arc<str>>,
+    pub steps: Vec<&'static str>,
     /// "If you already ..." blocks; the ones that fit this message first.
     pub if_you_already: Vec<AlreadyAdvice>,
 }
@@ -208,11 +207,11 @@ pub struct ReportAdvice {
 #[derive(Debug, Clone, Serialize)]
 pub struct AlreadyAdvice {
     /// `called`, `gift_cards`, `card`, `bank`, `remote`, `password`, `ssn`, `clicked`.
-    pub key: Arc<str>,
+    pub key: &'static str,
     /// Heading.
-    pub title: Arc<str>,
+    pub title: &'static str,
     /// Steps.
-    pub steps: Arc<[Arc<str>]>,
+    pub steps: &'static [&'static str],
     /// This message asked for what the block is about.
     pub relevant: bool,
 }

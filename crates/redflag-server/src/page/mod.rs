@@ -23,7 +23,6 @@ use base64::Engine as _;
 use redflag_engine::screenshot::{ImageReader, sniff_image};
 use redflag_engine::{BodyPartKind, Channel, OrderHistory, Report, Sms7726Steps};
 use serde::Deserialize;
-use std::sync::Arc;
 
 mod hotline;
 use hotline::{HotlinePage, case_page, export_csv, hotline, logged_in, login, logout, save_case};
@@ -111,10 +110,10 @@ struct ResultPage {
     heading_reports: String,
     /// Reports outside the US, each with its text to send; empty for the US page.
     local_reports: Vec<LocalReportView>,
-    explanation: Arc<str>,
+    explanation: &'static str,
     score: u8,
     notes: Vec<String>,
-    steps: Vec<Arc<str>>,
+    steps: Vec<&'static str>,
     findings: Vec<FindingView>,
     genuine: Vec<GenuineView>,
     model: Option<String>,
@@ -276,9 +275,9 @@ struct GenuineView {
 }
 
 struct AlreadyView {
-    key: Arc<str>,
-    title: Arc<str>,
-    steps: Arc<[Arc<str>]>,
+    key: &'static str,
+    title: &'static str,
+    steps: &'static [&'static str],
     relevant: bool,
 }
 
@@ -617,7 +616,7 @@ fn result_page(state: &AppState, checked: &Checked, logged_in: bool) -> ResultPa
         },
         heading_reports: ui.report_it.clone(),
         local_reports: local_reports(report, &ui.report_text),
-        explanation: report.advice.summary.clone(),
+        explanation: report.advice.summary,
         score: report.score,
         notes: report.notes.iter().map(|n| visible(&n.message)).collect(),
         steps: report.advice.steps.clone(),
@@ -639,9 +638,9 @@ fn result_page(state: &AppState, checked: &Checked, logged_in: bool) -> ResultPa
             .if_you_already
             .iter()
             .map(|a| AlreadyView {
-                key: a.key.clone(),
-                title: a.title.clone(),
-                steps: a.steps.clone(),
+                key: a.key,
+                title: a.title,
+                steps: a.steps,
                 relevant: a.relevant,
             })
             .collect(),
