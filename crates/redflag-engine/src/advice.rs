@@ -111,25 +111,24 @@ impl LangAdvice {
 /// The process's copy of a text: the same text is stored once, however many engines ask.
 fn intern(text: String) -> &'static str {
     static TEXTS: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
-    let mut texts = TEXTS.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(&kept) = texts.get(text.as_str()) {
-        return kept;
-    }
-    let kept: &'static str = Box::leak(text.into_boxed_str());
-    texts.insert(kept);
-    kept
+    keep(&TEXTS, text.into_boxed_str())
 }
 
 /// The process's copy of a list of interned texts.
 fn intern_all(list: Vec<&'static str>) -> &'static [&'static str] {
     static LISTS: Mutex<BTreeSet<&'static [&'static str]>> = Mutex::new(BTreeSet::new());
-    let mut lists = LISTS.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(&kept) = lists.get(list.as_slice()) {
-        return kept;
+    keep(&LISTS, list.into_boxed_slice())
+}
+
+/// The copy of `value` in `kept`, leaked into it the first time it is asked for.
+fn keep<T: Ord + ?Sized>(kept: &Mutex<BTreeSet<&'static T>>, value: Box<T>) -> &'static T {
+    let mut kept = kept.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(&old) = kept.get(&*value) {
+        return old;
     }
-    let kept: &'static [&'static str] = Box::leak(list.into_boxed_slice());
-    lists.insert(kept);
-    kept
+    let new: &'static T = Box::leak(value);
+    kept.insert(new);
+    new
 }
 
 pub(crate) fn build(
