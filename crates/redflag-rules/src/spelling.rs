@@ -153,20 +153,12 @@ pub(crate) fn check(cx: &Context<'_>) -> Option<SpellCheck> {
 /// WB12, need a letter or digit there, and WB4 attaches nothing to a line feed). So each
 /// line gets the fast path when it is ASCII, and the words are the same.
 fn word_indices(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut start = 0;
-    let lines = std::iter::from_fn(move || {
-        if start > text.len() {
-            return None;
-        }
-        let end =
-            memchr::memchr(b'\n', &text.as_bytes()[start..]).map_or(text.len(), |n| start + n);
-        let line = (start, &text[start..end]);
-        start = end + 1;
-        Some(line)
-    });
-    lines.flat_map(|(at, line)| {
+    let mut at = 0;
+    text.split('\n').flat_map(move |line| {
+        let start = at;
+        at += line.len() + 1;
         line.unicode_word_indices()
-            .map(move |(off, word)| (at + off, word))
+            .map(move |(off, word)| (start + off, word))
     })
 }
 
@@ -302,6 +294,20 @@ mod tests {
         "🇸", "א", "カ", "\u{85}", "\u{2028}", "\u{2003}", "\u{a0}",
     ];
 
+    /// The empty text and every text of up to `rounds` of the pieces joined.
+    fn joined(pieces: &[&str], rounds: usize) -> Vec<String> {
+        let mut texts = vec![String::new()];
+        for _ in 0..rounds {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
+                .collect();
+            texts.extend(longer);
+            texts.dedup();
+        }
+        texts
+    }
+
     fn assert_same_words(text: &str) {
         let got: Vec<(usize, &str)> = word_indices(text).collect();
         let want: Vec<(usize, &str)> = text.unicode_word_indices().collect();
@@ -323,15 +329,7 @@ mod tests {
         ] {
             assert_same_words(text);
         }
-        let mut texts = vec![String::new()];
-        for _ in 0..3 {
-            let longer: Vec<String> = texts
-                .iter()
-                .flat_map(|t| PIECES.iter().map(move |p| format!("{t}{p}")))
-                .collect();
-            texts.extend(longer);
-        }
-        for text in &texts {
+        for text in &joined(PIECES, 3) {
             assert_same_words(text);
         }
     }
@@ -381,16 +379,7 @@ mod tests {
     #[test]
     fn ascii_runs_read_by_byte_are_the_runs_of_characters() {
         let pieces = ["a", "Z", "0", "I", " ", "_", "é", "Ａ", "🎁", "\u{200b}"];
-        let mut texts = vec![String::new()];
-        for _ in 0..4 {
-            let longer: Vec<String> = texts
-                .iter()
-                .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
-                .collect();
-            texts.extend(longer);
-            texts.dedup();
-        }
-        for text in &texts {
+        for text in &joined(&pieces, 4) {
             let got: Vec<(usize, &str)> = ascii_alnum_runs(text).collect();
             assert_eq!(got, runs_by_chars(text), "{text:?}");
         }
