@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Fuzzes redflag's parsers and the whole analysis with cargo-fuzz (libFuzzer).
 #
-#   scripts/fuzz.sh [--seconds N] [--runs N] [--no-build | --build-only] [target...]
+#   scripts/fuzz.sh [--seconds N] [--runs N] [--jobs N] [--no-build | --build-only] [target...]
 #
 # With no target, runs every target, one after the other (one libFuzzer process at a time:
-# the cheap targets first, the whole analysis last). `--seconds N` stops each target after
+# the cheap targets first, the whole analysis last), or N side by side with `--jobs N` (each
+# report is printed whole, in the targets' order). `--seconds N` stops each target after
 # N seconds (-max_total_time), `--runs N` after N executions (-runs); with neither, 60
 # seconds each. `--no-build` runs the targets as last built (for a campaign in a tree others
 # are editing); `--build-only` builds them (installing cargo-fuzz if needed) and runs none
@@ -62,6 +63,7 @@ max_len() {
 seconds=""
 runs=""
 build=1
+jobs=1
 targets=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -69,9 +71,11 @@ while [ $# -gt 0 ]; do
         --seconds=*) seconds="${1#*=}"; shift ;;
         --runs) runs="$2"; shift 2 ;;
         --runs=*) runs="${1#*=}"; shift ;;
+        --jobs) jobs="$2"; shift 2 ;;
+        --jobs=*) jobs="${1#*=}"; shift ;;
         --no-build) build=0; shift ;;
         --build-only) build=only; shift ;;
-        -h | --help) sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,30p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "unknown option: $1" >&2; exit 2 ;;
         *) targets+=("$1"); shift ;;
     esac
@@ -79,6 +83,9 @@ done
 if [ ${#targets[@]} -eq 0 ]; then
     targets=("${ALL_TARGETS[@]}")
 fi
+case "$jobs" in
+    '' | *[!0-9]* | 0) echo "--jobs needs a number of at least 1, not '$jobs'" >&2; exit 2 ;;
+esac
 if [ -z "$seconds" ] && [ -z "$runs" ]; then
     seconds=60
 fi
@@ -233,10 +240,10 @@ summarise() {
     echo "${execs:-0} ${eps:-0} $crashes $timeouts $ooms ${art:--}"
 }
 
-mkdir -p "$FUZZ/artifacts/logs"
-failed=0
-summary=()
-for t in "${targets[@]}"; do
+# Seeds one target and runs it. Prints its report to stdout and its summary line (the
+# table row, then 1 if it failed or 0) to the file $2.
+run_target() {
+    local t="$1" out="$2" flags log start rc secs execs eps crashes timeouts ooms art caught line
     echo "== seeding fuzz/corpus/$t"
     seed "$t"
     echo "   $(find "$FUZZ/corpus/$t" -type f | wc -l) inputs"
@@ -260,16 +267,58 @@ for t in "${targets[@]}"; do
         crashes=1 # failed some other way (build, startup): see the log
     fi
     line=$(printf '%-13s %12s %9s %6s %8s %9s %5s' "$t" "$execs" "$eps" "$secs" "$crashes" "$timeouts" "$ooms")
-    summary+=("$line")
     echo "   executions $execs, exec/s $eps, ${secs}s, crashes $crashes, timeouts $timeouts, OOMs $ooms, caught mail-parser panics ${caught:-0}"
     if [ "$crashes$timeouts$ooms" != "000" ]; then
-        failed=1
         echo "   FAILED: artefact ${art}; log ${log}"
         grep -m1 -E 'panicked at|ERROR: libFuzzer' -A3 "$log" | sed 's/^/   | /' || true
+        printf '%s\n1\n' "$line" >"$out"
+    else
+        printf '%s\n0\n' "$line" >"$out"
     fi
-done
+}
 
+mkdir -p "$FUZZ/artifacts/logs"
+# Each target's report and summary line, kept apart while targets run side by side and
+# printed in the targets' order.
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# Runs target number $1 in the background: its report and summary into the work dir, then
+# its exit status (the sign it is done, however it ended).
+start_target() {
+    (
+        set +e
+        (set -e; run_target "${targets[$1]}" "$work/$1.summary") >"$work/$1.out" 2>&1
+        echo "$?" >"$work/$1.rc"
+    ) &
+}
+next=0
+printed=0
+while [ "$printed" -lt "${#targets[@]}" ]; do
+    done_count=$(find "$work" -name '*.rc' | wc -l)
+    while [ $((next - done_count)) -lt "$jobs" ] && [ "$next" -lt "${#targets[@]}" ]; do
+        start_target "$next"
+        next=$((next + 1))
+    done
+    # Wait for any one target; then print, in order, every report that is complete.
+    wait -n || true
+    while [ "$printed" -lt "$next" ] && [ -s "$work/$printed.rc" ]; do
+        cat "$work/$printed.out"
+        if [ ! -s "$work/$printed.summary" ]; then
+            # Stopped before its summary (seeding failed, say): a failure, with its output.
+            printf '%-13s %s\n1\n' "${targets[$printed]}" "stopped with exit $(cat "$work/$printed.rc")" \
+                >"$work/$printed.summary"
+        fi
+        printed=$((printed + 1))
+    done
+done
+wait
+
+failed=0
 echo
 printf '%-13s %12s %9s %6s %8s %9s %5s\n' target executions exec/s secs crashes timeouts ooms
-for l in "${summary[@]}"; do echo "$l"; done
+for i in "${!targets[@]}"; do
+    { read -r line; read -r bad; } <"$work/$i.summary"
+    echo "$line"
+    [ "$bad" = 1 ] && failed=1
+done
 exit "$failed"
