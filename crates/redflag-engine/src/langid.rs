@@ -307,7 +307,8 @@ impl Counts {
                 // instructions than `chunk_by(..).rev()`).
                 let mut pairs = Vec::with_capacity(all.len());
                 let mut end = all.len();
-                while let Some(&t) = end.checked_sub(1).and_then(|i| all.get(i)) {
+                while end > 0 {
+                    let t = all[end - 1];
                     let mut start = end - 1;
                     while start > 0 && all[start - 1] == t {
                         start -= 1;
