@@ -119,11 +119,11 @@ fn is_stop_char(c: char) -> bool {
     matches!(c, '\u{0000}'..='\u{0040}' | '\u{005B}'..='\u{0060}' | '\u{007B}'..='\u{007E}')
 }
 
-/// Whether whatlang's `detect_script` finds Latin the main script of `text` (`None`: no
-/// script at all), and whether the text is all ASCII. whatlang tries up to 25 scripts per
-/// character; but when the ASCII letters (Latin) outnumber the bytes outside ASCII, no
-/// other script can have as many characters, and that is known from one pass over the
-/// bytes.
+/// Whether whatlang's `detect_script` finds Latin the main script of `text` (`None`:
+/// another script, or none at all), and whether the text is all ASCII. whatlang tries up
+/// to 25 scripts per character; but when the ASCII letters (Latin) outnumber the bytes
+/// outside ASCII, no other script can have as many characters, and that is known from one
+/// pass over the bytes.
 fn mainly_latin(text: &str) -> Option<Script> {
     let (mut ascii_letters, mut other_bytes) = (0usize, 0usize);
     for b in text.bytes() {
@@ -136,21 +136,17 @@ fn mainly_latin(text: &str) -> Option<Script> {
     if other_bytes == 0 && ascii_letters > 0 {
         return Some(Script::Ascii);
     }
-    if ascii_letters > other_bytes || whatlang::detect_script(text)? == whatlang::Script::Latin {
-        return Some(Script::Latin);
-    }
-    Some(Script::Other)
+    (ascii_letters > other_bytes || whatlang::detect_script(text)? == whatlang::Script::Latin)
+        .then_some(Script::Latin)
 }
 
 /// What [`mainly_latin`] found.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 enum Script {
     /// Latin, and every character is ASCII.
     Ascii,
     /// Latin, with characters outside ASCII.
     Latin,
-    /// Another script.
-    Other,
 }
 
 /// The language of `text` among the eight, with whatlang's confidence (0 to 1), as
@@ -159,9 +155,6 @@ enum Script {
 /// nothing).
 pub(crate) fn detect(text: &str) -> Option<(&'static str, f64)> {
     let script = mainly_latin(text)?;
-    if script == Script::Other {
-        return None;
-    }
     let tables = &*TABLES;
     // whatlang reads `text.to_lowercase()`; an ASCII text is lowered as it is read.
     let (letters, common, own, counts) = match script {
@@ -170,7 +163,7 @@ pub(crate) fn detect(text: &str) -> Option<(&'static str, f64)> {
             text.bytes().map(|b| char::from(b.to_ascii_lowercase())),
             text.len(),
         ),
-        _ => {
+        Script::Latin => {
             let lower = text.to_lowercase();
             count(tables, lower.chars(), lower.len())
         }
