@@ -126,7 +126,7 @@ impl Wanted {
         let bytes = ready.to_bytes();
         match &self.out {
             None => {
-                let mut stdout = std::io::stdout().lock();
+                let mut stdout = crate::out::Stdout::lock();
                 stdout.write_all(&bytes)?;
                 stdout.flush()?;
             }
@@ -213,7 +213,7 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         ColorArg::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
     let many = sources.len() > 1;
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = crate::out::Stdout::lock();
     let mut flagged = false;
     let mut errors = 0usize;
     let mut count = 0usize;

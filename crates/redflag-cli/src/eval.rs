@@ -216,7 +216,7 @@ pub(crate) fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     if let Some(p) = &args.per_message {
         write_per_message(p, &outcomes)?;
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::out::Stdout::lock();
     if args.json {
         serde_json::to_writer_pretty(&mut out, &summary)?;
         writeln!(out)?;

@@ -12,6 +12,7 @@ mod filter;
 #[cfg(feature = "milter")]
 mod milter;
 mod orders;
+mod out;
 mod render;
 mod scan;
 mod serve;
@@ -71,6 +72,9 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(err) => {
+            // `check`, `eval` and `scan`, whose exit code is what they found, write through
+            // `out::Stdout` and finish when their reader goes; the others (`rules`,
+            // `explain`) just stop, quietly, as ripgrep does.
             if err.chain().any(|e| {
                 e.downcast_ref::<std::io::Error>()
                     .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)

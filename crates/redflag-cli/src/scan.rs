@@ -126,7 +126,7 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
             redflag_scan::write_jsonl(w, &scan)
         })?;
     }
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = crate::out::Stdout::lock();
     redflag_scan::write_summary(&mut stdout, &scan, &summary, &deliveries)?;
     stdout.flush()?;
 

@@ -227,6 +227,46 @@ fn mbox_and_maildir_check_every_message() {
     assert!(lines.iter().all(|l| l["report"]["schema_version"] == "1.7"));
 }
 
+/// `redflag check folder | head -1`: the reader goes after a line, and the exit code is
+/// still the verdict of every message, the ones after the closed pipe too (it was 0, "no
+/// red flags", whatever the folder held).
+#[test]
+fn a_reader_that_stops_early_does_not_change_the_exit_code() {
+    use std::io::BufRead as _;
+    // Forty genuine texts, then a scam: read in name order.
+    let dir = tempfile::tempdir().unwrap();
+    let genuine = std::fs::read(fixture("sms/legit-personal.txt")).unwrap();
+    for i in 0..40 {
+        std::fs::write(dir.path().join(format!("a{i:02}.txt")), &genuine).unwrap();
+    }
+    std::fs::copy(fixture("sms/scam-prize.txt"), dir.path().join("z.txt")).unwrap();
+    let folder = dir.path().to_str().unwrap();
+    let whole = redflag(&["check", "--json", folder]);
+    assert_eq!(whole.status.code(), Some(1), "{}", stderr(&whole));
+    // More than a pipe holds after the first line is read, so a write fails on the closed
+    // pipe whatever the timing.
+    assert!(whole.stdout.len() > 128 * 1024, "{}", whole.stdout.len());
+    let last = stdout(&whole).lines().last().map(str::to_owned).unwrap();
+    let last: serde_json::Value = serde_json::from_str(&last).unwrap();
+    assert_ne!(last["report"]["verdict"], "clean");
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_redflag"))
+        .args(["check", "--json", folder])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let first: serde_json::Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(first["report"]["verdict"], "clean");
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+}
+
 #[test]
 fn terminal_escapes_in_messages_are_neutralised() {
     let o = redflag(&[
