@@ -97,24 +97,53 @@ fn email_fixtures() -> Vec<PathBuf> {
     files
 }
 
-/// `redflag check --json`'s verdict and score, to hold the filter to the same answer.
-fn check_verdict(path: &Path) -> (String, u64) {
+/// `redflag check --json`'s verdict and score of every file of `dir`, by file name, from one
+/// process, to hold the filter to the same answer.
+fn check_verdicts(dir: &Path) -> std::collections::BTreeMap<String, (String, u64)> {
     let out = Command::new(env!("CARGO_BIN_EXE_redflag"))
         .args(["check", "--json"])
-        .arg(path)
+        .arg(dir)
         .output()
         .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    (
-        v["verdict"].as_str().unwrap().to_string(),
-        v["score"].as_u64().unwrap(),
-    )
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|v| v["report"].is_object())
+        .map(|v| {
+            let name = Path::new(v["source"].as_str().unwrap());
+            let name = name.file_name().unwrap().to_string_lossy().into_owned();
+            let r = &v["report"];
+            let verdict = r["verdict"].as_str().unwrap().to_string();
+            (name, (verdict, r["score"].as_u64().unwrap()))
+        })
+        .collect()
+}
+
+/// Runs `each` on every item, on as many threads as there are cores: each call starts a
+/// process, which is most of a test's time.
+fn on_all_cores<T: Sync>(items: &[T], each: impl Fn(&T) + Sync) {
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { break };
+                    each(item);
+                }
+            });
+        }
+    });
 }
 
 #[test]
 fn every_fixture_comes_out_byte_for_byte_with_the_check_verdict() {
-    for path in email_fixtures() {
-        let raw = std::fs::read(&path).unwrap();
+    let fixtures = email_fixtures();
+    let verdicts = check_verdicts(&root().join("tests/fixtures/email"));
+    on_all_cores(&fixtures, |path| {
+        let raw = std::fs::read(path).unwrap();
         let out = filter(&["--subject-tag", "[SCAM?]"], raw.clone());
         assert!(out.status.success(), "{}: {:?}", path.display(), out);
         assert_eq!(
@@ -124,7 +153,8 @@ fn every_fixture_comes_out_byte_for_byte_with_the_check_verdict() {
             path.display()
         );
         let text = String::from_utf8_lossy(&out.stdout);
-        let (verdict, score) = check_verdict(&path);
+        let name = path.file_name().unwrap().to_string_lossy();
+        let (verdict, score) = &verdicts[name.as_ref()];
         assert_eq!(field(&text, "X-Redflag-Verdict"), Some(verdict.as_str()));
         assert_eq!(
             field(&text, "X-Redflag-Score"),
@@ -132,7 +162,7 @@ fn every_fixture_comes_out_byte_for_byte_with_the_check_verdict() {
         );
         let tagged = text.lines().any(|l| l.starts_with("Subject: [SCAM?]"));
         assert_eq!(tagged, verdict != "clean", "{}", path.display());
-    }
+    });
 }
 
 #[test]
