@@ -55,6 +55,11 @@ static TABLES: LazyLock<Tables> = LazyLock::new(|| {
         .expect("data/whatlang-latin.tsv is checked by tests")
 });
 
+/// Builds the tables now, not on the first text that needs them (`Engine::warm_up`).
+pub(crate) fn load() {
+    LazyLock::force(&TABLES);
+}
+
 fn parse_tables(tsv: &'static str) -> Option<Tables> {
     let mut common = Vec::new();
     let mut codes = Vec::new();

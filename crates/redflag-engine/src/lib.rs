@@ -17,6 +17,7 @@ mod advice;
 mod assess;
 mod compose;
 mod eml;
+mod english;
 mod input;
 mod langid;
 mod locale;
@@ -135,6 +136,10 @@ impl Engine {
         }) {
             self.analyze(&msg, &AnalyzeOptions::default());
         }
+        // The report's language: the sample is plainly English, so the trigram ranking's
+        // tables would otherwise wait for the first text that is not.
+        english::load();
+        langid::load();
     }
 
     /// What the text model reads of a message: the row [`training::train`] learns from.

@@ -40,6 +40,11 @@ fn guess(text: &str) -> Option<&'static str> {
     {
         return None;
     }
+    // Most messages are English, and plainly so from their small words: no need to rank
+    // their trigrams.
+    if crate::english::plainly_english(text) {
+        return Some("en");
+    }
     // Only the languages redflag has words for: whatlang's answer among them.
     let (code, confidence) = crate::langid::detect(text)?;
     (confidence >= 0.5).then_some(code)
@@ -141,5 +146,31 @@ mod tests {
         );
         // Too short to tell.
         assert_eq!(guess("Amazon: OK"), None);
+    }
+
+    /// Short English texts whose trigrams whatlang ranks as French, Dutch or German (from
+    /// the corpus's SMS): their small words settle it before the trigrams are ranked.
+    #[test]
+    fn a_plainly_english_text_is_english_whatever_its_trigrams() {
+        for (text, trigrams) in [
+            ("You sure your neighbors didnt pick it up", "fr"),
+            ("No. Thank you. You've been wonderful", "nl"),
+            (
+                "Dear Voucher Holder 2 claim your 1st class airport lounge passes when using \
+                 Your holiday voucher call 08704439680. When booking quote 1st class x 2",
+                "de",
+            ),
+        ] {
+            assert_eq!(crate::langid::detect(text).map(|(l, _)| l), Some(trigrams));
+            assert_eq!(guess(text), Some("en"), "{text}");
+        }
+        // A French text with a few English words is still French.
+        assert_eq!(
+            guess(
+                "Votre colis est bloqué: please pay the fee. Payez les frais de livraison \
+                 pour que nous puissions livrer votre colis dans les 24 heures."
+            ),
+            Some("fr")
+        );
     }
 }
