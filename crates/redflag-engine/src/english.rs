@@ -13,8 +13,8 @@
 //! language although its small words are English. Over the 16,564 messages of the corpus,
 //! the reference sets and the fixtures it answers for three in five (four in five corpus
 //! emails) and changes 27 answers, all of them English texts the ranking called French,
-//! Dutch, German or Portuguese ("You sure your neighbors didnt pick it up": French). The
-//! measurement and the command are in docs/performance.md (twelfth round).
+//! Dutch, German or Portuguese (a one-line question whether the neighbours had picked it up:
+//! French). The measurement and the command are in docs/performance.md (twelfth round).
 
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::LazyLock;

@@ -148,20 +148,20 @@ mod tests {
         assert_eq!(guess("Amazon: OK"), None);
     }
 
-    /// Short English texts whose trigrams whatlang ranks as French, Dutch or German (from
-    /// the corpus's SMS): their small words settle it before the trigrams are ranked.
+    /// Short English texts whose trigrams whatlang ranks as French or Dutch, as it does
+    /// some of the corpus's texts: their small words settle it before the trigrams are
+    /// ranked.
     #[test]
     fn a_plainly_english_text_is_english_whatever_its_trigrams() {
         for (text, trigrams) in [
-            ("You sure your neighbors didnt pick it up", "fr"),
-            ("No. Thank you. You've been wonderful", "nl"),
-            (
-                "Dear Voucher Holder 2 claim your 1st class airport lounge passes when using \
-                 Your holiday voucher call 08704439680. When booking quote 1st class x 2",
-                "de",
-            ),
+            ("Are you sure your neighbours did not pick it up", "fr"),
+            ("Ok you can pick me up when you get off work", "nl"),
         ] {
-            assert_eq!(crate::langid::detect(text).map(|(l, _)| l), Some(trigrams));
+            let ranked = crate::langid::detect(text);
+            assert!(
+                ranked.is_some_and(|(l, c)| l == trigrams && c >= 0.5),
+                "{ranked:?}: {text}"
+            );
             assert_eq!(guess(text), Some("en"), "{text}");
         }
         // A French text with a few English words is still French.
