@@ -80,7 +80,9 @@ enum Kind {
 /// word has six.
 const MAX_WORD: usize = 8;
 
-/// The three lists by word, each word packed in a `u64` as [`plainly_english`] packs it.
+/// The three lists by word, each word packed in a `u64` by [`pack`]. [`count`] packs a
+/// text's words as it reads them, byte by byte, into the same number (`b | 0x20` lowers an
+/// ASCII letter as `to_ascii_lowercase` does).
 static WORDS: LazyLock<HashMap<u64, Kind>> = LazyLock::new(|| {
     let lists = [
         (ENGLISH_ONLY, Kind::EnglishOnly),
@@ -321,13 +323,9 @@ mod tests {
         ));
     }
 
-    /// The counts of a text, to see how its words were read.
+    /// The counts of a text, as a tuple to compare.
     fn counts(text: &str) -> (usize, usize, usize, usize) {
-        let words = &*WORDS;
-        let mut c = Counts::default();
-        // As `plainly_english` reads words, one at a time (all the text is one word here).
-        let accented = !text.is_ascii();
-        c.word(words, pack(text.as_bytes()), text.len(), accented);
+        let c = count(text);
         (c.words, c.english_only, c.english_shared, c.other)
     }
 
