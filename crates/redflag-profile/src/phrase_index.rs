@@ -233,18 +233,41 @@ fn prefixes(pattern: &str) -> Option<Vec<(Vec<u8>, bool)>> {
                 .is_some_and(|h| matches!(h.kind(), HirKind::Look(Look::WordAscii))),
             _ => false,
         };
-        let seq = Extractor::new()
-            .kind(ExtractKind::Prefix)
-            .limit_total(MAX_PREFIXES_PER_PHRASE)
-            .limit_literal_len(MAX_PREFIX_BYTES)
-            .extract(alt);
-        let lits = seq.literals()?;
-        if lits.is_empty() || lits.iter().any(|l| l.as_bytes().is_empty()) {
-            return None;
-        }
-        out.extend(lits.iter().map(|l| (l.as_bytes().to_vec(), boundary)));
+        let lits = phrase_prefixes(alt, DEFAULT_CLASS_LIMIT)
+            .or_else(|| phrase_prefixes(alt, MAX_CLASS_CHARS))?;
+        out.extend(lits.into_iter().map(|l| (l, boundary)));
     }
     Some(out)
+}
+
+/// The extractor's own limit on the characters of a class it expands (`regex-syntax`'s
+/// default): a phrase with a larger class has no finite prefixes at this limit.
+const DEFAULT_CLASS_LIMIT: usize = 10;
+
+/// The largest class a phrase's prefixes are expanded through when the default limit
+/// finds none. `\d` is Unicode here (`[0-9٠-٩۰-۹…]`, 760 characters), and one phrase that
+/// starts with a number ("earn $500 a day", "press 1") made its whole list run over every
+/// text. `\w` and `.` stay over the limit: their lists are still run everywhere.
+const MAX_CLASS_CHARS: usize = 1_000;
+
+/// The literal prefixes of one phrase, expanding classes of up to `class_limit`
+/// characters; `None` when they cannot be listed.
+///
+/// The default limit is tried first, so that the prefixes of the phrases it can list are
+/// those the index has always used: a wider limit expands a class in the middle of a
+/// phrase (`press [a-z]`) into many longer prefixes where one short one does.
+fn phrase_prefixes(alt: &Hir, class_limit: usize) -> Option<Vec<Vec<u8>>> {
+    let seq = Extractor::new()
+        .kind(ExtractKind::Prefix)
+        .limit_class(class_limit)
+        .limit_total(MAX_PREFIXES_PER_PHRASE)
+        .limit_literal_len(MAX_PREFIX_BYTES)
+        .extract(alt);
+    let lits = seq.literals()?;
+    if lits.is_empty() || lits.iter().any(|l| l.as_bytes().is_empty()) {
+        return None;
+    }
+    Some(lits.iter().map(|l| l.as_bytes().to_vec()).collect())
 }
 
 /// The phrases of a list: the alternatives of its top-level alternation, with the
@@ -373,12 +396,13 @@ mod tests {
         /// of their pieces.
         #[test]
         fn places_find_what_a_scan_finds(
-            text in "(i|l|n|d|ll|'|\\.|a|b| |be|here|in|touch|still|\\$|1|5|_|é|il|tuo){0,24}"
+            text in "(i|l|n|d|ll|'|\\.|a|b| |be|here|in|touch|still|\\$|1|5|٣|_|é|il|tuo){0,24}"
         ) {
             let (res, idx) = index(&[
                 r"(?m)(?-u:\b)(?:i.ll be here|in touch)(?-u:\b)|(?:\$[0-9]+)",
                 r"(?m)(?:il tuo|ll be)|(?-u:\b)(?:d.ici)",
                 r"(?m)(?-u:\b)(?:n.a|[0-9]+ be)(?-u:\b)",
+                r"(?m)(?-u:\b)(?:\$?\d+ be|\d here)(?-u:\b)|(?:\d\d)",
             ]);
             let c = idx.candidates(&text);
             for (slot, re) in res.iter().enumerate() {
@@ -387,6 +411,39 @@ mod tests {
                 proptest::prop_assert_eq!(anchored, scanned, "{} on {:?}", slot, text);
             }
         }
+    }
+
+    /// A phrase that starts with a Unicode digit (`\d`, 760 characters, over the
+    /// extractor's default limit on a class) has prefixes: its list is not run over every
+    /// text, and still finds every match, in any script's digits. A phrase that starts with
+    /// any word (`\w`) still has none.
+    #[test]
+    fn a_phrase_that_starts_with_a_digit_has_prefixes() {
+        let (res, idx) = index(&[
+            r"(?m)(?-u:\b)(?:earn \$?\d+ a day|\d+ ?% off)(?-u:\b)",
+            r"(?m)(?-u:\b)(?:[\#\*0-9]を押して|\w+ percent)",
+        ]);
+        assert_eq!(idx.always, vec![1]);
+        assert!(!idx.candidates("nothing to see here").may_match(0));
+        for (text, matches) in [
+            ("earn $300 a day, 20% off", true),
+            ("earn ٥٠٠ a day", true),
+            // An ASCII word boundary needs an ASCII word character on one side.
+            ("٣٠ % off, x٣٠% off", true),
+            ("x20 % off, 20 %off", false),
+        ] {
+            let c = idx.candidates(text);
+            assert_eq!(res[0].is_match(text), matches, "{text}");
+            assert!(c.may_match(0) || !matches, "{text}");
+            for (slot, re) in res.iter().enumerate() {
+                let scanned: Vec<_> = re.find_iter(text).map(|m| m.range()).collect();
+                let anchored: Vec<_> = c.find_iter(slot, re, text, |_| {}).collect();
+                assert_eq!(anchored, scanned, "{slot} on {text:?}");
+            }
+        }
+        // `[\#\*0-9]` (12 characters) is over the default limit too.
+        let (_, idx) = index(&[r"(?m)(?:[\#\*0-9]を押して)"]);
+        assert!(idx.always.is_empty());
     }
 
     /// The property the index exists for: whenever a list has a match, it is a candidate.
