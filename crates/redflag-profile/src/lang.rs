@@ -180,8 +180,10 @@ pub struct LangPack {
     /// Rule IDs that have phrases (on any channel), sorted; a rule's place here is its
     /// number ([`LangPack::phrase_rule`]).
     rule_ids: Vec<String>,
-    /// The number of each rule ID in `rule_ids`.
-    rule_numbers: HashMap<String, usize>,
+    /// The number of each rule ID in `rule_ids`, by [`id_key`].
+    rule_numbers: HashMap<u64, usize>,
+    /// The number of each rule ID that has no key.
+    long_rule_numbers: HashMap<String, usize>,
     /// Per rule number, its phrase lists: `(None, slot)` for every channel (first), then
     /// `(Some(set), slot)` of extra files limited to the channels of `channel_sets[set]`.
     rule_slots: Vec<Vec<(Option<usize>, usize)>>,
@@ -257,11 +259,13 @@ impl LangPack {
             by_rule.entry(id).or_default().insert(0, (None, slot));
         }
         let (rule_ids, rule_slots): (Vec<String>, Vec<_>) = by_rule.into_iter().unzip();
-        let rule_numbers = rule_ids
-            .iter()
-            .enumerate()
-            .map(|(n, id)| (id.clone(), n))
-            .collect();
+        let (mut rule_numbers, mut long_rule_numbers) = (HashMap::default(), HashMap::default());
+        for (n, id) in rule_ids.iter().enumerate() {
+            match id_key(id) {
+                Some(key) => rule_numbers.insert(key, n),
+                None => long_rule_numbers.insert(id.clone(), n),
+            };
+        }
         let index = PhraseIndex::new(&patterns.iter().map(String::as_str).collect::<Vec<_>>());
         let requests = RequestWords::compile(&raw.requests, &brand_alt)?;
         let mut spelling = raw.spelling;
@@ -273,6 +277,7 @@ impl LangPack {
             slots,
             rule_ids,
             rule_numbers,
+            long_rule_numbers,
             rule_slots,
             channel_sets,
             index,
@@ -306,7 +311,10 @@ impl LangPack {
     /// The number of a rule that has phrases (on any channel): an index below
     /// [`LangPack::phrase_rule_count`], for a table per message.
     pub fn phrase_rule(&self, rule_id: &str) -> Option<usize> {
-        self.rule_numbers.get(rule_id).copied()
+        match id_key(rule_id) {
+            Some(key) => self.rule_numbers.get(&key).copied(),
+            None => self.long_rule_numbers.get(rule_id).copied(),
+        }
     }
 
     /// How many rules have phrases.
@@ -343,6 +351,16 @@ impl LangPack {
     pub fn phrase_ids(&self) -> impl Iterator<Item = &str> {
         self.rule_ids.iter().map(String::as_str)
     }
+}
+
+/// A rule ID of six bytes (`SCN010`, every rule's own ID) as one number. Rules ask for their phrases by ID some fifty times per message; a map keyed
+/// by the ID's text hashed it and compared it byte for byte each time. A longer ID (a rule's
+/// ID with a qualifier, `PHN001.contact`) has no key and is looked up by its text.
+fn id_key(id: &str) -> Option<u64> {
+    let &[a, b, c, d, e, f] = id.as_bytes() else {
+        return None;
+    };
+    Some(u64::from_le_bytes([a, b, c, d, e, f, 0, 0]))
 }
 
 /// A rule's phrases as one pattern of whole-word alternatives, and that pattern compiled.
@@ -496,5 +514,42 @@ fn check_id(id: &str) -> Result<(), Error> {
             id,
             "is not a rule ID like ABC123 or ABC123.qualifier",
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::id_key;
+
+    #[test]
+    fn rule_id_keys_differ_whenever_the_ids_do() {
+        let ids = ["SCN010", "SCN011", "SCN100", "PHN010", "SCN01\0"];
+        let keys: Vec<_> = ids.iter().map(|id| id_key(id).unwrap()).collect();
+        for (i, a) in keys.iter().enumerate() {
+            for (j, b) in keys.iter().enumerate() {
+                assert_eq!(a == b, i == j, "{:?} {:?}", ids[i], ids[j]);
+            }
+        }
+        for other in ["", "SCN01", "SCN010\0", "PHN001.contact"] {
+            assert_eq!(id_key(other), None, "{other:?}");
+        }
+    }
+
+    /// Every rule with phrases is found by its ID (a qualified one through the second map),
+    /// and an ID that differs only past its sixth byte is not taken for it.
+    #[test]
+    fn every_rule_number_is_found_by_its_id() {
+        let profile = crate::Profile::embedded();
+        let lang = &profile.lang;
+        assert!(lang.phrase_rule_count() > 40);
+        for (n, id) in lang.phrase_ids().enumerate() {
+            assert_eq!(lang.phrase_rule(id), Some(n), "{id}");
+            assert_eq!(lang.phrase_rule(&format!("{id}.x")), None, "{id}.x");
+        }
+        assert_eq!(lang.phrase_rule("SCN999"), None);
+        let mut long = lang.clone();
+        let long_id = "SCN010.a-very-long-name";
+        long.long_rule_numbers.insert(long_id.to_string(), 7);
+        assert_eq!(long.phrase_rule(long_id), Some(7));
     }
 }
