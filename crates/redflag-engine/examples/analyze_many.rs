@@ -6,8 +6,8 @@
 //! valgrind --tool=callgrind target/release/examples/analyze_many tests/fixtures/sms/*.txt
 //! ```
 //!
-//! Files ending in `.txt` are read as text messages (SMS), anything else as an email or
-//! whatever the content says. `ASSESS=1` assesses instead of analysing (`Engine::assess`:
+//! Files ending in `.txt` are read as text messages (SMS), `.call` as call transcripts,
+//! anything else as an email or whatever the content says. `ASSESS=1` assesses instead of analysing (`Engine::assess`:
 //! verdict, score and findings without the report's words). The engine is warmed up before the loop, so that one-time
 //! work (pattern compilation, model load) stays out of the profile's hot paths.
 
@@ -35,7 +35,13 @@ fn main() {
             }
         };
         let opts = InputOptions {
-            channel: path.ends_with(".txt").then_some(Channel::Sms),
+            channel: if path.ends_with(".txt") {
+                Some(Channel::Sms)
+            } else if path.ends_with(".call") {
+                Some(Channel::Call)
+            } else {
+                None
+            },
             ..InputOptions::default()
         };
         inputs.push((bytes, opts));
