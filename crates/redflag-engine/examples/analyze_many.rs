@@ -7,9 +7,10 @@
 //! ```
 //!
 //! Files ending in `.txt` are read as text messages (SMS), `.call` as call transcripts,
-//! anything else as an email or whatever the content says. `ASSESS=1` assesses instead of analysing (`Engine::assess`:
-//! verdict, score and findings without the report's words). The engine is warmed up before the loop, so that one-time
-//! work (pattern compilation, model load) stays out of the profile's hot paths.
+//! anything else as an email or whatever the content says. `ASSESS=1` assesses instead of
+//! analysing (`Engine::assess`: verdict, score and findings without the report's words). The
+//! engine is warmed up before the loop, so that one-time work (pattern compilation, model
+//! load) stays out of the profile's hot paths.
 
 use redflag_engine::{AnalyzeOptions, Channel, Engine, InputOptions, read_input};
 
