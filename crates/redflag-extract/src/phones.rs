@@ -626,13 +626,19 @@ fn phone_ref(text: &str, span: Span, parsed: Parsed, obfuscated: bool) -> PhoneR
     }
 }
 
-/// Vanity numbers: `1-800-FLOWERS`, `(888) AMAZON-1`, `+1 877 GO AMAZON`.
-static VANITY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?P<one>\+?1[\s.\-]?)?(?P<area>\([2-9]\d{2}\)|[2-9]\d{2})(?P<sep>[\s.\-])(?P<tail>[A-Za-z0-9]{1,10}(?:[\s.\-][A-Za-z0-9]{1,10}){0,2})",
-    )
-    .expect("valid regex")
-});
+/// Vanity numbers: `1-800-FLOWERS`, `(888) AMAZON-1`, `+1 877 GO AMAZON`. `\d` and `\s`
+/// are Unicode's: Arabic-Indic digits in the area code, a no-break space as a separator.
+const VANITY_PATTERN: &str = r"(?P<one>\+?1[\s.\-]?)?(?P<area>\([2-9]\d{2}\)|[2-9]\d{2})(?P<sep>[\s.\-])(?P<tail>[A-Za-z0-9]{1,10}(?:[\s.\-][A-Za-z0-9]{1,10}){0,2})";
+
+/// [`VANITY_PATTERN`], for any text.
+static VANITY: LazyLock<Regex> = LazyLock::new(|| Regex::new(VANITY_PATTERN).expect("valid regex"));
+
+/// [`VANITY_PATTERN`] with ASCII `\d` and `\s`, for a text that is all ASCII: there the
+/// only digits and white space are ASCII ones, so both patterns find the same numbers,
+/// this one with a smaller automaton. (Telling apart a text whose characters outside ASCII
+/// are neither digits nor white space cost an email more than the smaller automaton saved.)
+static VANITY_ASCII: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!("(?-u){VANITY_PATTERN}")).expect("valid regex"));
 
 /// The phone keypad digit of a letter.
 fn keypad(c: char) -> Option<char> {
@@ -660,7 +666,17 @@ const CURRENCY_WORDS: &[&str] = &[
 
 /// Vanity numbers in the text.
 fn vanity(text: &str, out: &mut Vec<PhoneRef>) {
-    for c in VANITY.captures_iter(text) {
+    let re = if text.is_ascii() {
+        &*VANITY_ASCII
+    } else {
+        &*VANITY
+    };
+    vanity_by(re, text, out);
+}
+
+/// Vanity numbers in the text, found by `re` ([`VANITY`] or [`VANITY_ASCII`]).
+fn vanity_by(re: &Regex, text: &str, out: &mut Vec<PhoneRef>) {
+    for c in re.captures_iter(text) {
         if out.len() >= crate::MAX_PHONES {
             break;
         }
@@ -849,6 +865,43 @@ mod tests {
                 .collect();
             proptest::prop_assert_eq!(runs, runs_by_char(&text));
         }
+
+        /// The ASCII pattern, taken for a text that is all ASCII, finds what the Unicode
+        /// one finds; other texts take the Unicode one. The pieces have digits and white
+        /// space of both kinds, and other characters outside ASCII.
+        #[test]
+        fn vanity_numbers_are_found_alike_by_either_pattern(
+            pieces in proptest::collection::vec(0usize..24, 0..40),
+        ) {
+            const PIECES: [&str; 24] = [
+                "1-800-", "(888) ", "888-", "+1 877 ", "1.855.", "8\u{663}\u{663}-",
+                "(888)\u{a0}", "888\u{2003}", "1", "-", " ", "\n", "\u{b}", "FLOWERS",
+                "AMAZON", "go", "7", "$", "é", "’", "\u{a0}", "\u{FF15}", "½", "x",
+            ];
+            let text: String = pieces.iter().map(|&p| PIECES[p]).collect();
+            let (mut got, mut want) = (Vec::new(), Vec::new());
+            vanity(&text, &mut got);
+            vanity_by(&VANITY, &text, &mut want);
+            proptest::prop_assert_eq!(got, want);
+            if text.is_ascii() {
+                let unicode: Vec<_> = VANITY.captures_iter(&text).map(|c| format!("{c:?}")).collect();
+                let ascii: Vec<_> =
+                    VANITY_ASCII.captures_iter(&text).map(|c| format!("{c:?}")).collect();
+                proptest::prop_assert_eq!(ascii, unicode);
+            }
+        }
+    }
+
+    #[test]
+    fn a_no_break_space_in_a_vanity_number_is_read_as_white_space() {
+        // `(888)\u{a0}AMAZON-1`: a no-break space as the separator is found by the
+        // Unicode pattern only, so a text outside ASCII must not take the ASCII one.
+        let text = "Call (888)\u{a0}AMAZON-1 now";
+        assert!(VANITY.is_match(text));
+        assert!(!VANITY_ASCII.is_match(text));
+        let mut found = Vec::new();
+        vanity(text, &mut found);
+        assert_eq!(found.len(), 1, "{found:?}");
     }
     use redflag_message::{Channel, TextInput, parse_text_message};
 
