@@ -53,7 +53,7 @@ fn by_country(
         _ => en.to_string(),
     };
     let summary = summary(profile, msg, report);
-    let told = format!("{}\n\n{summary}", fill(&ui.report_body_authority));
+    let told = with_summary(fill(&ui.report_body_authority), &summary);
     let mut out = Vec::new();
     let (b_email, b_web, b_how) = match country
         .brand_report
@@ -79,7 +79,7 @@ fn by_country(
             method: "email",
             address: email,
             subject: Some(fill(&ui.report_subject_brand)),
-            body: format!("{}\n\n{summary}", fill(&ui.report_body_brand_email)),
+            body: with_summary(fill(&ui.report_body_brand_email), &summary),
             how: b_how,
         }),
         (_, _, Some(web)) => out.push(OutboundReport {
@@ -126,9 +126,12 @@ fn united_states(profile: &Profile, msg: &Message, report: &Report) -> Vec<Outbo
             method: "email",
             address: brand.report.email.clone(),
             subject: Some(format!("Suspicious email pretending to be {}", brand.name)),
-            body: format!(
-                "Hello,\n\nI received the attached email, which pretends to come from {}. I am forwarding it as an attachment so that you have its full headers.\n\n{summary}",
-                brand.name
+            body: with_summary(
+                format_args!(
+                    "Hello,\n\nI received the attached email, which pretends to come from {}. I am forwarding it as an attachment so that you have its full headers.",
+                    brand.name
+                ),
+                &summary,
             ),
             how: brand.report.how.clone(),
         });
@@ -150,7 +153,13 @@ fn united_states(profile: &Profile, msg: &Message, report: &Report) -> Vec<Outbo
         method: "web",
         address: ftc.web.clone().unwrap_or_default(),
         subject: None,
-        body: format!("What happened: I received a {channel_word} from someone pretending to be {}.\n\n{summary}", brand.name),
+        body: with_summary(
+            format_args!(
+                "What happened: I received a {channel_word} from someone pretending to be {}.",
+                brand.name
+            ),
+            &summary,
+        ),
         how: ftc.how.clone().unwrap_or_default(),
     });
     let s7726 = &profile.reports.sms7726;
@@ -186,7 +195,10 @@ fn united_states(profile: &Profile, msg: &Message, report: &Report) -> Vec<Outbo
         method: if h.email.is_some() { "email" } else { "phone" },
         address: h.email.clone().or_else(|| h.phone.clone()).unwrap_or_default(),
         subject: h.email.as_ref().map(|_| format!("Scam report: {channel_word} pretending to be {}", brand.name)),
-        body: format!("Hello,\n\nI would like to report a {channel_word} from someone pretending to be {}.\n\n{summary}", brand.name),
+        body: with_summary(
+            format_args!("Hello,\n\nI would like to report a {channel_word} from someone pretending to be {}.", brand.name),
+            &summary,
+        ),
         how: match (&h.phone, &h.how) {
             (Some(p), Some(how)) => format!("{how} Phone: {p}."),
             (_, Some(how)) => how.clone(),
@@ -208,6 +220,21 @@ pub(crate) fn channel_word(channel: Channel) -> &'static str {
         Channel::Screen => "pop-up or web page",
     }
 }
+
+/// A report's body: `opening`, a blank line, then `summary`. One allocation of about the
+/// right size: `format!` grew its buffer step by step to the summary's length, which
+/// quotes up to 3,000 characters of the message.
+fn with_summary(opening: impl std::fmt::Display, summary: &str) -> String {
+    let mut body = String::with_capacity(OPENING_BYTES + summary.len());
+    let _ = write!(body, "{opening}");
+    body.push_str("\n\n");
+    body.push_str(summary);
+    body
+}
+
+/// Room for a body's opening paragraph ahead of the summary (the longest, in Japanese, is
+/// about 200 bytes; a longer one would grow the buffer once).
+const OPENING_BYTES: usize = 256;
 
 /// The facts of the case in plain text, shared by every report.
 pub(crate) fn summary(profile: &Profile, msg: &Message, report: &Report) -> String {
