@@ -412,20 +412,62 @@ fn verified_sender<'a>(
 }
 
 /// The characters that end a word for [`fuzzy_mentions`]: white space and ASCII punctuation
-/// that cannot be inside a disguised name. One table lookup per ASCII character (a search of
-/// the set, `contains`, was a call to a byte search per character).
+/// that cannot be inside a disguised name.
 fn ends_word(c: char) -> bool {
-    const ENDS_WORD: [bool; 128] = {
-        let mut t = [false; 128];
-        let set = b",;:()[]{}<>\"'!?|";
-        let mut i = 0;
-        while i < set.len() {
-            t[set[i] as usize] = true;
-            i += 1;
+    match u8::try_from(c) {
+        Ok(b) if b.is_ascii() => ASCII_ENDS_WORD[usize::from(b)],
+        _ => c.is_whitespace(),
+    }
+}
+
+/// [`ends_word`] of each ASCII character: one table lookup (a search of the set,
+/// `contains`, was a call to a byte search per character).
+const ASCII_ENDS_WORD: [bool; 128] = {
+    let mut t = [false; 128];
+    let set = b",;:()[]{}<>\"'!?| \t\n\x0b\x0c\r";
+    let mut i = 0;
+    while i < set.len() {
+        t[set[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
+/// The words of `text` as [`fuzzy_mentions`] cuts them (between characters that
+/// [`end a word`](ends_word)) that are at least `min` bytes long, as byte ranges.
+///
+/// Read as bytes: an ASCII byte is looked up in a table, and only a character outside
+/// ASCII is decoded (decoding every character cost about 25 instructions a byte of an
+/// email).
+fn long_words(text: &str, min: usize) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut start = None;
+    let mut i = 0;
+    // One step past the end: the end of the text ends a word.
+    while i <= bytes.len() {
+        let (ends, len) = match bytes.get(i) {
+            None => (true, 1),
+            Some(&b) if b.is_ascii() => (ASCII_ENDS_WORD[usize::from(b)], 1),
+            // `i` is always at a character's start: it moves by whole characters.
+            Some(_) => text[i..]
+                .chars()
+                .next()
+                .map_or((true, 1), |c| (c.is_whitespace(), c.len_utf8())),
+        };
+        match (start, ends) {
+            (None, false) => start = Some(i),
+            (Some(s), true) => {
+                if i - s >= min {
+                    out.push((s, i));
+                }
+                start = None;
+            }
+            _ => {}
         }
-        t
-    };
-    ENDS_WORD.get(c as usize).is_some_and(|&e| e) || c.is_whitespace()
+        i += len;
+    }
+    out
 }
 
 /// A word's letters as [`fuzzy_mentions`] compares them: leet digits and symbols read as
@@ -463,25 +505,10 @@ pub(crate) fn fuzzy_mentions(text: &str, name: &str) -> Vec<Span> {
     if name.len() < 5 {
         return out;
     }
-    let mut start = None;
-    let bytes = text.len();
-    let mut tokens = Vec::new();
     let mut compact = String::new();
-    for (i, c) in text.char_indices().chain(std::iter::once((bytes, ' '))) {
-        match (start, ends_word(c)) {
-            (None, false) => start = Some(i),
-            (Some(s), true) => {
-                // Everything below only shortens a token, and one two or more bytes
-                // shorter than the name is skipped there: most words stop here.
-                if i - s + 1 >= name.len() {
-                    tokens.push((s, i));
-                }
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    for (s, e) in tokens {
+    // Everything below only shortens a word, and one two or more bytes shorter than the
+    // name is skipped there: most words stop here.
+    for (s, e) in long_words(text, name.len() - 1) {
         let tok = &text[s..e];
         // Drop a trailing run of 3+ digits (a reference number glued on).
         let trimmed = tok.trim_end_matches(|c: char| c.is_ascii_digit());
@@ -625,7 +652,49 @@ fn text_link_spans(ind: &Indicators) -> Vec<Span> {
 
 #[cfg(test)]
 mod tests {
-    use super::{ends_word, fold_letter, fuzzy_mentions, near_name};
+    use super::{ends_word, fold_letter, fuzzy_mentions, long_words, near_name};
+    use proptest::prelude::*;
+
+    /// The long words as the loop over characters cut them before [`long_words`] read
+    /// bytes.
+    fn long_words_by_chars(text: &str, min: usize) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut start = None;
+        let end = std::iter::once((text.len(), ' '));
+        for (i, c) in text.char_indices().chain(end) {
+            match (start, ends_word(c)) {
+                (None, false) => start = Some(i),
+                (Some(s), true) => {
+                    if i - s + 1 > min {
+                        out.push((s, i));
+                    }
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    proptest! {
+        /// Words read as bytes are the words read as characters: ASCII and other white
+        /// space, the punctuation that ends a word, characters that do not (`#`, `\x1c`,
+        /// which is not white space), letters of one to four bytes.
+        #[test]
+        fn long_words_read_as_bytes_are_the_words_of_characters(
+            parts in proptest::collection::vec(
+                prop::sample::select(vec![
+                    "amazon", "AM#ZON", "a", " ", "\t", "\u{b}", "\r\n", "\u{1c}", "(", "|",
+                    "\u{a0}", "\u{2003}", "\u{3000}", "é", "\u{430}", "カ", "𝐚", "#",
+                ]),
+                0..30,
+            ),
+            min in 0usize..8,
+        ) {
+            let text = parts.concat();
+            prop_assert_eq!(long_words(&text, min), long_words_by_chars(&text, min));
+        }
+    }
 
     /// Every word of up to three pieces (disguises, near misses, look-alike letters,
     /// glued digits, other scripts): the quick look at the first two letters gives the
