@@ -341,6 +341,15 @@ impl LangPack {
             .map(|&(_, slot)| (slot, &self.slots[slot]))
     }
 
+    /// Whether any phrase list of rule number `rule`, on any channel, may match the text
+    /// `candidates` were found in. When none may, the rule has no phrase hits on any
+    /// channel: one look per list, before the channels are compared.
+    pub fn rule_may_match(&self, rule: usize, candidates: &PhraseCandidates) -> bool {
+        self.rule_slots
+            .get(rule)
+            .is_some_and(|slots| slots.iter().any(|&(_, slot)| candidates.may_match(slot)))
+    }
+
     /// Which phrase lists may match `text` (the normalised text the phrases run over),
     /// found in one pass: a list that is not a candidate has no match, so it need not run.
     pub fn phrase_candidates(&self, text: &str) -> PhraseCandidates {
@@ -534,6 +543,45 @@ mod tests {
         for other in ["", "SCN01", "SCN010\0", "PHN001.contact"] {
             assert_eq!(id_key(other), None, "{other:?}");
         }
+    }
+
+    /// A rule none of whose lists may match on any channel has no match on any channel:
+    /// each of its lists, scanned, finds nothing. The texts have phrases of lists that
+    /// count on every channel and of lists limited to texts and chats (`lures-texts.toml`:
+    /// "regularize", "giveaway", which the lists of their rules for every channel do not
+    /// have), and the answer is sometimes yes and sometimes no.
+    #[test]
+    fn a_rule_that_may_not_match_has_no_match_on_any_channel() {
+        let profile = crate::Profile::embedded();
+        let lang = &profile.lang;
+        let texts = [
+            "Your account has been locked. Verify your password at once.",
+            "Please regularize your account.",
+            "Win our giveaway!",
+            "press 1 to speak to an agent about the charge of $499",
+            "Hi mom, dinner at 7?",
+            "",
+        ];
+        let (mut may, mut may_not) = (0, 0);
+        for text in texts {
+            let candidates = lang.phrase_candidates(text);
+            for rule in 0..lang.phrase_rule_count() {
+                if lang.rule_may_match(rule, &candidates) {
+                    may += 1;
+                    continue;
+                }
+                may_not += 1;
+                for channel in ["email", "sms", "chat", "call", "screen"] {
+                    for (_, re) in lang.rule_slots_on(rule, channel) {
+                        assert!(
+                            re.find(text).is_none(),
+                            "rule {rule} on {channel}: {text:?}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(may > 5 && may_not > 5, "{may} / {may_not}");
     }
 
     /// Every rule with phrases is found by its ID (a qualified one, `PHN001.contact`,

@@ -27,6 +27,11 @@ pub(crate) const MAX_PHRASE_HITS: usize = 200;
 fn find_phrases(cx: &Context<'_>, rule: usize) -> Vec<Span> {
     let norm = &cx.ind.norm;
     let candidates = cx.phrase_candidates();
+    // Most rules' lists have none of their prefixes in a given text: then there is
+    // nothing to search, sort or trim.
+    if !cx.profile.lang.rule_may_match(rule, candidates) {
+        return Vec::new();
+    }
     let mut out: Vec<Span> = cx
         .profile
         .lang
