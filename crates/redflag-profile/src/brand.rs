@@ -216,6 +216,8 @@ pub struct Brand {
     pub report: BrandReport,
     /// `legit_domains` and `short_domains`, indexed by domain.
     legit_set: DomainSet,
+    /// `sender_domains`, indexed by domain.
+    sender_set: DomainSet,
     /// Every site's web, sender and short-link domains, to the index of the first site (in
     /// [`Brand::sites`] order) that lists it.
     site_index: rustc_hash::FxHashMap<String, usize>,
@@ -234,6 +236,12 @@ impl DomainSet {
                 .map(|d| d.trim_end_matches('.').to_ascii_lowercase())
                 .collect(),
         )
+    }
+
+    /// The set that answers as [`in_domains`] of `list` does. An entry that ends with a dot
+    /// is left out: no host, its own final dots trimmed, ends with one.
+    pub(crate) fn of_list(list: &[String]) -> DomainSet {
+        DomainSet::new(list.iter().filter(|d| !d.ends_with('.')))
     }
 
     /// The longest of the set's domains that `host` is or is below.
@@ -465,8 +473,10 @@ impl Brand {
                     .or_insert(i);
             }
         }
+        let sender_domains = union(|s| &s.sender_domains);
         Ok(Brand {
             legit_set,
+            sender_set: DomainSet::of_list(&sender_domains),
             site_index,
             id: raw.id,
             name: raw.name,
@@ -476,7 +486,7 @@ impl Brand {
             claim_re,
             speaks_as_re,
             short_domains,
-            sender_domains: union(|s| &s.sender_domains),
+            sender_domains,
             phone_numbers: union(|s| &s.phone_numbers),
             legit_domains,
             short_codes,
@@ -558,7 +568,7 @@ impl Brand {
 
     /// True when `host` may send the brand's mail.
     pub fn is_sender_domain(&self, host: &str) -> bool {
-        in_domains(&self.sender_domains, host)
+        self.sender_set.contains_host(host)
     }
 
     /// True when `e164` is one of the brand's real numbers.
@@ -914,5 +924,61 @@ order_number_patterns = []"#,
         }
         assert_eq!(set.find("console.aws.amazon.com"), Some("aws.amazon.com"));
         assert_eq!(set.find("www.amazon.com"), Some("amazon.com"));
+    }
+
+    /// The sets built from the shipped lists (free hosting, shorteners, the brand's
+    /// senders) answer as the lists did, for each domain of every list, the hosts below
+    /// and around it, and an entry that ends with a dot.
+    #[test]
+    fn shipped_domain_sets_answer_as_their_lists() {
+        let profile = crate::Profile::embedded();
+        let (common, brand) = (&profile.common, &profile.brand);
+        let every: Vec<&String> = common
+            .free_hosting
+            .iter()
+            .chain(&common.shorteners)
+            .chain(&brand.sender_domains)
+            .collect();
+        let mut hosts = vec![String::new(), ".".into(), "com".into()];
+        for d in &every {
+            let last = d.rsplit('.').next().unwrap_or("");
+            hosts.extend([
+                d.to_string(),
+                format!("www.{d}"),
+                format!("a..{d}"),
+                d.to_uppercase(),
+                format!("{d}."),
+                format!("x{d}"),
+                format!("{d}.evil.xyz"),
+                d.chars().skip(1).collect(),
+                last.to_string(),
+            ]);
+        }
+        for host in &hosts {
+            let h = host.as_str();
+            assert_eq!(
+                common.is_free_hosting(h),
+                in_domains(&common.free_hosting, h),
+                "{h}"
+            );
+            assert_eq!(
+                common.is_shortener(h),
+                in_domains(&common.shorteners, h),
+                "{h}"
+            );
+            assert_eq!(
+                brand.is_sender_domain(h),
+                in_domains(&brand.sender_domains, h),
+                "{h}"
+            );
+        }
+        assert!(hosts.iter().any(|h| common.is_free_hosting(h)));
+        assert!(hosts.iter().any(|h| common.is_shortener(h)));
+        assert!(hosts.iter().any(|h| brand.is_sender_domain(h)));
+        let dotted = vec!["x.com.".to_string(), "y.com".to_string()];
+        let set = DomainSet::of_list(&dotted);
+        for h in ["x.com", "x.com.", "a.x.com", "y.com", "a.y.com."] {
+            assert_eq!(set.contains_host(h), in_domains(&dotted, h), "{h}");
+        }
     }
 }

@@ -49,6 +49,12 @@ pub struct Common {
     /// The most words of a name in `names_by_words`.
     #[serde(skip)]
     max_name_words: usize,
+    /// `free_hosting`, indexed by domain, computed at load.
+    #[serde(skip)]
+    free_hosting_set: crate::brand::DomainSet,
+    /// `shorteners`, indexed by domain, computed at load.
+    #[serde(skip)]
+    shortener_set: crate::brand::DomainSet,
 }
 
 /// A country's register of text-message sender IDs (India's DLT headers).
@@ -104,6 +110,8 @@ impl Common {
         let mut c: Common = parse_toml("common.toml", text)?;
         c.other_brand_domains =
             crate::brand::DomainSet::new(c.other_brands.iter().flat_map(|b| &b.domains));
+        c.free_hosting_set = crate::brand::DomainSet::of_list(&c.free_hosting);
+        c.shortener_set = crate::brand::DomainSet::of_list(&c.shorteners);
         c.other_brand_name_words = c
             .other_brands
             .iter()
@@ -244,7 +252,7 @@ impl Common {
 
     /// True for a host on free app or page hosting.
     pub fn is_free_hosting(&self, host: &str) -> bool {
-        crate::brand::in_domains(&self.free_hosting, host)
+        self.free_hosting_set.contains_host(host)
     }
 
     /// The other brand a display name is (`words` from [`name_words`]), with the name as
@@ -301,7 +309,7 @@ impl Common {
 
     /// True for a link-shortener host.
     pub fn is_shortener(&self, host: &str) -> bool {
-        crate::brand::in_domains(&self.shorteners, host)
+        self.shortener_set.contains_host(host)
     }
 
     /// True when the host ends in a risky suffix.
