@@ -127,8 +127,13 @@ impl Common {
             .other_brand_name_words
             .iter()
             .map(|w: &Vec<String>| w.first().map_or("", String::as_str));
+        // A DFA (200 KB for the shipped names): short first words (`u` of `u.s. bank`)
+        // occur all over a text, and a DFA reports each place without following failure
+        // links. The places are the same as with the default NFA.
         c.other_brand_name_starts = Some(
-            aho_corasick::AhoCorasick::new(starts)
+            aho_corasick::AhoCorasick::builder()
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .build(starts)
                 .map_err(|e| Error::invalid("common.toml", "other_brands", e.to_string()))?,
         );
         for (b, brand) in c.other_brands.iter().enumerate() {
@@ -396,6 +401,31 @@ mod tests {
             let want = brand_named_by_search(&c, &words).map(|(b, n)| (b.domains.clone(), n));
             let got = c.brand_named(&words).map(|(b, n)| (b.domains.clone(), n));
             proptest::prop_assert_eq!(got, want, "{:?}", words);
+        }
+
+        /// The DFA finds the places the default automaton (an NFA for this many names)
+        /// finds, in the same order, on texts of the names' words and pieces of them.
+        #[test]
+        fn name_starts_are_the_default_automatons(
+            picks in proptest::collection::vec(0usize..10_000, 0..12)
+        ) {
+            let c = common();
+            let firsts: Vec<&str> = (0..c.other_brand_name_words.len())
+                .map(|i| c.other_brand_name_words(i).first().map_or("", String::as_str))
+                .collect();
+            let nfa = aho_corasick::AhoCorasick::new(&firsts).expect("automaton");
+            proptest::prop_assert_ne!(nfa.kind(), aho_corasick::AhoCorasickKind::DFA);
+            let mut pool: Vec<String> = firsts.iter().map(|w| w.to_string()).collect();
+            pool.extend(firsts.iter().filter(|w| w.len() > 2).map(|w| w[1..].to_string()));
+            pool.extend([" ", ". ", "x", "U.S. "].map(String::from));
+            let text: String = picks.iter().map(|&p| pool[p % pool.len()].as_str()).collect();
+            let want: Vec<(usize, usize)> = nfa
+                .find_overlapping_iter(&text)
+                .filter(|m| m.start() < m.end())
+                .map(|m| (m.pattern().as_usize(), m.start()))
+                .collect();
+            let got: Vec<(usize, usize)> = c.other_brand_name_starts(&text).collect();
+            proptest::prop_assert_eq!(got, want, "{:?}", text);
         }
     }
 }
