@@ -453,7 +453,7 @@ fn long_words(text: &str, min: usize) -> Vec<(usize, usize)> {
             Some(_) => text[i..]
                 .chars()
                 .next()
-                .map_or((true, 1), |c| (c.is_whitespace(), c.len_utf8())),
+                .map_or((true, 1), |c| (ends_word(c), c.len_utf8())),
         };
         match (start, ends) {
             (None, false) => start = Some(i),
