@@ -127,7 +127,7 @@ impl Common {
             .other_brand_name_words
             .iter()
             .map(|w: &Vec<String>| w.first().map_or("", String::as_str));
-        // A DFA (200 KB for the shipped names): short first words (`u` of `u.s. bank`)
+        // A DFA (200 KB for the shipped names): short first words (the `u` of `u s bank`)
         // occur all over a text, and a DFA reports each place without following failure
         // links. The places are the same as with the default NFA.
         c.other_brand_name_starts = Some(

@@ -174,8 +174,8 @@ fn may_hide_letters(word: &[u8]) -> bool {
 /// their byte offsets, in text order.
 ///
 /// Found from the places of `I`, `l` and `0` (one vectorised search), not by reading every
-/// word: a run is read only around such a place, and only once (a 132-byte text message
-/// took 4,200 instructions word by word). No byte of a multi-byte UTF-8 character is an
+/// word: a run is read only around such a place, and only once (word by word, a corpus
+/// text message, 132 bytes on average, took about 4,200 instructions). No byte of a multi-byte UTF-8 character is an
 /// ASCII letter or digit, so the runs are those of the characters, and every run starts
 /// and ends on a character boundary.
 fn lookalike_candidates(text: &str) -> impl Iterator<Item = (usize, &str)> {
