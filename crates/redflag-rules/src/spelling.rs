@@ -175,9 +175,9 @@ fn may_hide_letters(word: &[u8]) -> bool {
 ///
 /// Found from the places of `I`, `l` and `0` (one vectorised search), not by reading every
 /// word: a run is read only around such a place, and only once (word by word, a corpus
-/// text message, 132 bytes on average, took about 4,200 instructions). No byte of a multi-byte UTF-8 character is an
-/// ASCII letter or digit, so the runs are those of the characters, and every run starts
-/// and ends on a character boundary.
+/// text message, 132 bytes on average, took about 4,200 instructions). No byte of a
+/// multi-byte UTF-8 character is an ASCII letter or digit, so the runs are those of the
+/// characters, and every run starts and ends on a character boundary.
 fn lookalike_candidates(text: &str) -> impl Iterator<Item = (usize, &str)> {
     let bytes = text.as_bytes();
     // Where the last run read ends: the later places in it are that run's.
