@@ -38,10 +38,13 @@ pub struct Common {
     /// list order, computed at load.
     #[serde(skip)]
     other_brand_name_words: Vec<Vec<String>>,
-    /// The first words of `other_brand_name_words`, pattern `i` for name `i`: one pass over a
-    /// text finds where any name may start.
+    /// The names of `other_brand_name_words` by their first word, each word's names in
+    /// ascending order: a text's words are looked up to find where any name may start.
     #[serde(skip)]
-    other_brand_name_starts: Option<aho_corasick::AhoCorasick>,
+    other_brand_names_by_first_word: rustc_hash::FxHashMap<String, Vec<usize>>,
+    /// The longest first word in `other_brand_names_by_first_word`, in bytes.
+    #[serde(skip)]
+    longest_first_word: usize,
     /// Every name of `other_brands` as its [`name_words`], with the brands (by index) and
     /// the places in their `names` that list it, in list order, computed at load.
     #[serde(skip)]
@@ -95,6 +98,23 @@ impl OtherBrand {
     }
 }
 
+/// The longest runs of ASCII letters and digits in `text`, with their byte offsets, in text
+/// order. (No byte of a multi-byte UTF-8 character is an ASCII letter or digit, so each run
+/// starts and ends on a character boundary.)
+fn ascii_words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let start = at + bytes[at..].iter().position(u8::is_ascii_alphanumeric)?;
+        let end = bytes[start..]
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .map_or(bytes.len(), |n| start + n);
+        at = end;
+        Some((start, &text[start..end]))
+    })
+}
+
 /// Lowercase words separated by single spaces: what [`Common::brand_named`] compares.
 pub fn name_words(s: &str) -> String {
     s.to_lowercase()
@@ -123,19 +143,15 @@ impl Common {
                     .collect()
             })
             .collect();
-        let starts = c
-            .other_brand_name_words
-            .iter()
-            .map(|w: &Vec<String>| w.first().map_or("", String::as_str));
-        // A DFA (200 KB for the shipped names): short first words (the `u` of `u s bank`)
-        // occur all over a text, and a DFA reports each place without following failure
-        // links. The places are the same as with the default NFA.
-        c.other_brand_name_starts = Some(
-            aho_corasick::AhoCorasick::builder()
-                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                .build(starts)
-                .map_err(|e| Error::invalid("common.toml", "other_brands", e.to_string()))?,
-        );
+        for (i, words) in c.other_brand_name_words.iter().enumerate() {
+            if let Some(first) = words.first() {
+                c.longest_first_word = c.longest_first_word.max(first.len());
+                c.other_brand_names_by_first_word
+                    .entry(first.clone())
+                    .or_default()
+                    .push(i);
+            }
+        }
         for (b, brand) in c.other_brands.iter().enumerate() {
             for (k, name) in brand.names.iter().enumerate() {
                 let words = name_words(name);
@@ -232,19 +248,27 @@ impl Common {
         self.other_brand_domains.contains_host(host)
     }
 
-    /// Where a name of another brand may start in `text`, in order of position: the index of
-    /// the name (over all `other_brands`' names in list order) and the byte offset of its first
-    /// word. Whether the rest of the name follows is the caller's to check, with
-    /// [`Common::other_brand_name_words`].
+    /// Where a name of another brand may start in `text`: the index of the name (over all
+    /// `other_brands`' names in list order) and the byte offset of its first word, wherever
+    /// a whole ASCII word of `text` (a longest run of ASCII letters and digits) is that first
+    /// word. In order of position, then of index. Whether the rest of the name follows is the
+    /// caller's to check, with [`Common::other_brand_name_words`].
+    ///
+    /// The text's words are looked up in a map of the first words. A search for the first
+    /// words anywhere (one Aho-Corasick pass) also found them inside other words, where no
+    /// name starts: short ones (the `u` of `u s bank`) occur all over a text, and each place
+    /// cost the search and its caller more than the lookup of a word.
     pub fn other_brand_name_starts<'t>(
         &'t self,
         text: &'t str,
     ) -> impl Iterator<Item = (usize, usize)> + 't {
-        self.other_brand_name_starts
-            .iter()
-            .flat_map(move |ac| ac.find_overlapping_iter(text))
-            .filter(|m| m.start() < m.end())
-            .map(|m| (m.pattern().as_usize(), m.start()))
+        ascii_words(text)
+            .filter(|&(_, word)| word.len() <= self.longest_first_word)
+            .filter_map(|(at, word)| {
+                let names = self.other_brand_names_by_first_word.get(word)?;
+                Some(names.iter().map(move |&i| (i, at)))
+            })
+            .flatten()
     }
 
     /// The ASCII words of the `i`th name of `other_brands` (see
@@ -379,6 +403,24 @@ mod tests {
         assert_eq!(named(&c, "support team"), None);
     }
 
+    #[test]
+    fn names_start_at_whole_words_only() {
+        let c = common();
+        let us_bank = (0..c.other_brand_name_words.len())
+            .find(|&i| c.other_brand_name_words(i) == ["u", "s", "bank"])
+            .expect("u.s. bank is listed");
+        let starts = |text: &str| -> Vec<usize> {
+            c.other_brand_name_starts(text)
+                .filter(|&(i, _)| i == us_bank)
+                .map(|(_, at)| at)
+                .collect()
+        };
+        // The `u` of `bus` and of `us` starts no name; the one before `.s.` does.
+        assert_eq!(starts("bus to us, u.s. bank"), vec![11]);
+        assert_eq!(starts("u"), vec![0]);
+        assert_eq!(starts("u2 ú"), Vec::<usize>::new());
+    }
+
     proptest::proptest! {
         /// The same answer as a search for each name in turn, on display names made of
         /// the listed names' words, filler words and other words.
@@ -403,27 +445,30 @@ mod tests {
             proptest::prop_assert_eq!(got, want, "{:?}", words);
         }
 
-        /// The DFA finds the places the default automaton (an NFA for this many names)
-        /// finds, in the same order, on texts of the names' words and pieces of them.
+        /// The places where a search for the first words anywhere (what this replaced)
+        /// finds one as a whole word, in order of position, then of index, on texts of the
+        /// names' words, pieces of them and characters around them.
         #[test]
-        fn name_starts_are_the_default_automatons(
+        fn name_starts_are_a_search_for_whole_first_words(
             picks in proptest::collection::vec(0usize..10_000, 0..12)
         ) {
             let c = common();
             let firsts: Vec<&str> = (0..c.other_brand_name_words.len())
                 .map(|i| c.other_brand_name_words(i).first().map_or("", String::as_str))
                 .collect();
-            let nfa = aho_corasick::AhoCorasick::new(&firsts).expect("automaton");
-            proptest::prop_assert_ne!(nfa.kind(), aho_corasick::AhoCorasickKind::DFA);
+            let search = aho_corasick::AhoCorasick::new(&firsts).expect("automaton");
             let mut pool: Vec<String> = firsts.iter().map(|w| w.to_string()).collect();
             pool.extend(firsts.iter().filter(|w| w.len() > 2).map(|w| w[1..].to_string()));
-            pool.extend([" ", ". ", "x", "U.S. "].map(String::from));
+            pool.extend([" ", ". ", "x", "7", "U.S. ", "é", "'", "_"].map(String::from));
             let text: String = picks.iter().map(|&p| pool[p % pool.len()].as_str()).collect();
-            let want: Vec<(usize, usize)> = nfa
+            let alnum = |at: usize| text.as_bytes().get(at).is_some_and(u8::is_ascii_alphanumeric);
+            let mut want: Vec<(usize, usize)> = search
                 .find_overlapping_iter(&text)
                 .filter(|m| m.start() < m.end())
+                .filter(|m| (m.start() == 0 || !alnum(m.start() - 1)) && !alnum(m.end()))
                 .map(|m| (m.pattern().as_usize(), m.start()))
                 .collect();
+            want.sort_by_key(|&(i, at)| (at, i));
             let got: Vec<(usize, usize)> = c.other_brand_name_starts(&text).collect();
             proptest::prop_assert_eq!(got, want, "{:?}", text);
         }
