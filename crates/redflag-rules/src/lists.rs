@@ -11,7 +11,7 @@
 //! as the first item is.
 
 use crate::Context;
-use crate::helpers::{negated, phrase_hits, text_up_to};
+use crate::helpers::{Cuts, negated, phrase_hits, text_up_to};
 use redflag_extract::NormText;
 use redflag_message::Span;
 
@@ -88,11 +88,11 @@ pub(crate) fn find_listed(cx: &Context<'_>) -> Vec<Listed> {
 /// Where a list's sentence ends: as other sentences do, except at a single line break: a
 /// list often runs on over a wrapped line ("your password and\n credit card number"); a
 /// blank line ends it.
-const LIST_ENDS: &[&str] = &[". ", "! ", "? ", "\n\n", "。", "！", "？"];
+pub(crate) const LIST_ENDS: Cuts = Cuts::new(&[". ", "! ", "? ", "\n\n", "。", "！", "？"]);
 
 /// Up to [`ITEM_BYTES`] of the text from `at` to the end of its sentence.
 fn rest_of_sentence(text: &str, at: usize) -> &str {
-    text_up_to(text, at, ITEM_BYTES, LIST_ENDS)
+    text_up_to(text, at, ITEM_BYTES, &LIST_ENDS)
 }
 
 /// The request rule whose phrases, with a possessive in front, match the longest start of
