@@ -146,6 +146,10 @@ fn gives_a_way_to_act(cx: &Context<'_>) -> bool {
 /// True when at least half the letters of `text` are Latin (the script of every message the
 /// shipped model was trained on).
 fn mostly_latin(text: &str) -> bool {
+    // Every letter of an ASCII text is Latin: no need to count (most messages).
+    if text.is_ascii() {
+        return true;
+    }
     let (mut latin, mut letters) = (0usize, 0usize);
     // The model reads the first few thousand characters; so does this.
     for c in text.chars().take(16 * 1024).filter(|c| c.is_alphabetic()) {
@@ -191,6 +195,27 @@ fn looks_genuine(cx: &Context<'_>) -> bool {
 mod tests {
     use super::*;
     use crate::Rule;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The same answer as counting the letters of every text, ASCII ones included, on
+        /// texts of ASCII, Latin letters outside ASCII, other scripts and digits.
+        #[test]
+        fn mostly_latin_is_the_count_of_letters(
+            pieces in proptest::collection::vec(
+                prop::sample::select(vec!["a", "Z", "7", " ", ".", "é", "ſ", "Ж", "я", "カ", "中", "٣", "\u{301}"]),
+                0..40,
+            )
+        ) {
+            let text: String = pieces.concat();
+            let (mut latin, mut letters) = (0usize, 0usize);
+            for c in text.chars().take(16 * 1024).filter(|c| c.is_alphabetic()) {
+                letters += 1;
+                latin += usize::from(c.is_ascii_alphabetic() || ('\u{00C0}'..='\u{024F}').contains(&c));
+            }
+            prop_assert_eq!(mostly_latin(&text), letters == 0 || latin * 2 >= letters, "{:?}", text);
+        }
+    }
     use redflag_message::{TextInput, parse_text_message};
     use redflag_profile::Profile;
 
