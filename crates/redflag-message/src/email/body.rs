@@ -142,7 +142,8 @@ const RUN: usize = 3;
 impl Shown {
     fn new<'h>(body: &str, hrefs: impl Iterator<Item = &'h str>) -> Shown {
         let lower = body.to_lowercase();
-        let words: Vec<u64> = words_of(&lower).into_iter().map(word_hash).collect();
+        let mut words: Vec<u64> = Vec::with_capacity(lower.len() / 8);
+        for_each_word(&lower, |w| words.push(word_hash(w)));
         let mut runs = HashSet::with_capacity_and_hasher(words.len() * RUN, Default::default());
         for n in 1..=RUN {
             runs.extend(words.windows(n).map(run_hash));
@@ -158,7 +159,7 @@ impl Shown {
     /// out is a link target or shown text of the body.
     fn covers(&self, line: &str) -> bool {
         let line = line.to_lowercase();
-        let mut prose = Vec::new();
+        let mut prose: Vec<u64> = Vec::new();
         for token in line.split_whitespace() {
             let t = token.trim_matches(is_wrapping_punctuation);
             if is_url(t) {
@@ -166,10 +167,9 @@ impl Shown {
                     return false;
                 }
             } else {
-                prose.extend(words_of(token));
+                for_each_word(token, |w| prose.push(word_hash(w)));
             }
         }
-        let prose: Vec<u64> = prose.into_iter().map(word_hash).collect();
         match prose.len() {
             0 => true,
             n if n <= RUN => self.runs.contains(&run_hash(&prose)),
@@ -190,14 +190,50 @@ fn is_wrapping_punctuation(c: char) -> bool {
     )
 }
 
-/// The words of a lowercase text: runs of letters and digits, but not single letters,
-/// which plain-text versions write for symbols (`(c)` for `©`) and contractions split.
-fn words_of(s: &str) -> Vec<&str> {
-    // Empty pieces (between two separators) first: they are most of the pieces.
-    s.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .filter(|w| w.chars().nth(1).is_some() || w.chars().all(|c| c.is_numeric()))
-        .collect()
+/// Calls `f` with each word of a lowercase text, in order: runs of letters and digits, but
+/// not single letters, which plain-text versions write for symbols (`(c)` for `©`) and
+/// contractions split. Nothing is collected: a line is read token by token.
+///
+/// Read by bytes: an ASCII byte is a character, and only the others are decoded (a split
+/// on a character predicate decodes every character, most of the cost of reading both
+/// versions of an email).
+fn for_each_word<'s>(s: &'s str, mut f: impl FnMut(&'s str)) {
+    let bytes = s.as_bytes();
+    // Whether the character at `at` is a letter or digit, and its length.
+    let class = |at: usize| -> (bool, usize) {
+        match bytes[at] {
+            b if b.is_ascii() => (b.is_ascii_alphanumeric(), 1),
+            _ => s[at..]
+                .chars()
+                .next()
+                .map_or((false, 1), |c| (c.is_alphanumeric(), c.len_utf8())),
+        }
+    };
+    let mut at = 0;
+    while at < bytes.len() {
+        let (alphanumeric, len) = class(at);
+        if !alphanumeric {
+            at += len;
+            continue;
+        }
+        let start = at;
+        at += len;
+        while at < bytes.len() {
+            let (alphanumeric, len) = class(at);
+            if !alphanumeric {
+                break;
+            }
+            at += len;
+        }
+        let w = &s[start..at];
+        let keep = match w.as_bytes() {
+            [b] => b.is_ascii_digit(),
+            _ => w.chars().nth(1).is_some() || w.chars().all(char::is_numeric),
+        };
+        if keep {
+            f(w);
+        }
+    }
 }
 
 /// The hasher of a set of values that are hashes already: it keeps them.
@@ -397,6 +433,33 @@ pub(super) fn unwrap_inline_forwards(d: &mut Draft) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The words of a split on characters that are not letters or digits, filtered as
+        /// before, on texts of ASCII, letters and digits outside ASCII (`é`, `²`, `Ⅻ`,
+        /// Arabic-Indic digits, CJK), marks, symbols and white space.
+        #[test]
+        fn words_are_the_split_on_characters(
+            pieces in proptest::collection::vec(
+                prop::sample::select(vec![
+                    "a", "z", "7", "ab", "42", " ", "\n", ".", "'", "_", "-", "é", "ü", "²", "Ⅻ",
+                    "٣", "中", "\u{301}", "©", "👍", "\u{a0}", "ß",
+                ]),
+                0..30,
+            )
+        ) {
+            let text: String = pieces.concat();
+            let want: Vec<&str> = text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .filter(|w| w.chars().nth(1).is_some() || w.chars().all(|c| c.is_numeric()))
+                .collect();
+            let mut got = Vec::new();
+            for_each_word(&text, |w| got.push(w));
+            prop_assert_eq!(got, want, "{:?}", text);
+        }
+    }
 
     #[test]
     fn a_line_is_shown_when_its_words_and_links_are() {
