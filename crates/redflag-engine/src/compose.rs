@@ -23,30 +23,28 @@ pub(crate) fn build(
     let lang = crate::locale::language(profile, msg);
     let country = crate::locale::country(profile, msg, ind, &lang, country);
     let words = profile.locale(&lang);
-    // What the verdict would be without the model, to say when the model moved it.
-    let without_model: Option<Vec<Finding>> = findings
+    // What the verdict would be without the model, to say when the model moved it (the
+    // other findings by reference: copying them cost more than scoring them).
+    let without_model: Option<Vec<&Finding>> = findings
         .iter()
         .any(|f| f.rule.family == Family::MODEL)
         .then(|| {
             findings
                 .iter()
                 .filter(|f| f.rule.family != Family::MODEL)
-                .cloned()
                 .collect()
         });
+    let total_without_model = without_model.map(|mut w| {
+        w.sort_by_key(|f| f.rule.id);
+        score(&w).total
+    });
     let crate::assess::Ranked {
         total,
         genuine,
         red_flags: items,
     } = crate::assess::rank(findings);
     let verdict = Verdict::from_score(total);
-    let verdict_without_model = match without_model {
-        None => verdict,
-        Some(mut w) => {
-            w.sort_by_key(|f| f.rule.id);
-            Verdict::from_score(score(&w).total)
-        }
-    };
+    let verdict_without_model = total_without_model.map_or(verdict, Verdict::from_score);
     let genuine_signs: Vec<GenuineSign> = genuine
         .iter()
         .map(|(_, f)| GenuineSign {

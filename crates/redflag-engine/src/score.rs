@@ -18,6 +18,7 @@
 
 use redflag_rules::{Family, Finding, MODEL_STANDALONE_POINTS, Severity};
 use serde::Serialize;
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 /// Score at or above which the verdict is `scam`.
@@ -102,18 +103,23 @@ fn strong_red_flag(f: &Finding) -> bool {
 /// Assigns the points each finding contributes (after strong signs of a genuine message
 /// outweigh weak red flags, and the once-per-rule and family caps) and returns them with the
 /// total. `findings` must be in rule order.
-pub(crate) fn score(findings: &[Finding]) -> Scored {
-    let outweigh = findings.iter().any(vouches) && !findings.iter().any(strong_red_flag);
+/// The findings may be given as references (`&[&Finding]`), so that scoring a selection of
+/// them copies none.
+pub(crate) fn score<F: Borrow<Finding>>(findings: &[F]) -> Scored {
+    let outweigh = findings.iter().any(|f| vouches(f.borrow()))
+        && !findings.iter().any(|f| strong_red_flag(f.borrow()));
     let outweighed: Vec<bool> = findings
         .iter()
+        .map(Borrow::borrow)
         .map(|f| outweigh && f.soft && f.rule.family != Family::GENUINE && f.points > 0)
         .collect();
-    let (points, total) = add_up(
-        findings,
-        |i| {
-            if outweighed[i] { 0 } else { findings[i].points }
-        },
-    );
+    let (points, total) = add_up(findings, |i| {
+        if outweighed[i] {
+            0
+        } else {
+            findings[i].borrow().points
+        }
+    });
     Scored {
         points,
         total,
@@ -122,10 +128,11 @@ pub(crate) fn score(findings: &[Finding]) -> Scored {
 }
 
 /// The once-per-rule and family caps, over each finding's points as `points_of` gives them.
-fn add_up(findings: &[Finding], points_of: impl Fn(usize) -> u8) -> (Vec<u8>, u8) {
-    let points_of: Vec<u8> = (0..findings.len()).map(points_of).collect();
+fn add_up<F: Borrow<Finding>>(all: &[F], points_of: impl Fn(usize) -> u8) -> (Vec<u8>, u8) {
+    let points_of: Vec<u8> = (0..all.len()).map(points_of).collect();
+    let finding = |i: usize| all[i].borrow();
     let mut best: BTreeMap<&str, usize> = BTreeMap::new();
-    for (i, f) in findings.iter().enumerate() {
+    for (i, f) in all.iter().map(Borrow::borrow).enumerate() {
         let e = best.entry(f.rule.id).or_insert(i);
         if points_of[*e] < points_of[i] {
             *e = i;
@@ -134,23 +141,23 @@ fn add_up(findings: &[Finding], points_of: impl Fn(usize) -> u8) -> (Vec<u8>, u8
     // The model only adds weight to red flags: with none (only context such as an order
     // confirmation), its finding stays in the report with no points.
     let has_red_flag = best.values().any(|&i| {
-        findings[i].rule.family != Family::MODEL
-            && findings[i].rule.severity > Severity::Info
+        finding(i).rule.family != Family::MODEL
+            && finding(i).rule.severity > Severity::Info
             && points_of[i] > 0
     });
     if !has_red_flag {
         best.retain(|_, i| {
-            findings[*i].rule.family != Family::MODEL || points_of[*i] >= MODEL_STANDALONE_POINTS
+            finding(*i).rule.family != Family::MODEL || points_of[*i] >= MODEL_STANDALONE_POINTS
         });
     }
     let mut used: BTreeMap<Family, u32> = BTreeMap::new();
-    let mut points = vec![0u8; findings.len()];
+    let mut points = vec![0u8; all.len()];
     let mut total = 0u32;
     // Strongest findings first, so a family cap trims the weak ones.
     let mut order: Vec<usize> = best.values().copied().collect();
-    order.sort_by_key(|&i| (std::cmp::Reverse(points_of[i]), findings[i].rule.id));
+    order.sort_by_key(|&i| (std::cmp::Reverse(points_of[i]), finding(i).rule.id));
     for i in order {
-        let f = &findings[i];
+        let f = finding(i);
         let u = used.entry(f.rule.family).or_default();
         let p = u32::from(points_of[i])
             .min(family_cap(f.rule.family).saturating_sub(*u))
