@@ -31,6 +31,17 @@ pub fn registrable_domain(host: &str) -> Option<String> {
     }
 }
 
+/// [`registrable_domain`] of a host the WHATWG parser gave for a web address, made of
+/// lowercase ASCII letters, digits, dots and hyphens without a punycode label: parsing it
+/// again would give it back, so only the trailing dot is dropped before the list is asked.
+pub(crate) fn registrable_of_plain(host: &str) -> Option<String> {
+    let host = host.strip_suffix('.').unwrap_or(host);
+    if host.is_empty() {
+        return None;
+    }
+    psl::domain_str(host).map(str::to_string)
+}
+
 /// True for an IPv4 or IPv6 literal host (also dotless/hex/octal IPv4 forms a browser accepts).
 ///
 /// `192.168.0.1`, `[::1]`, `3232235777`, `0xC0A80001` and `0300.0250.0.1` are IP hosts;

@@ -124,9 +124,13 @@ impl UrlRef {
                 match u.host() {
                     Some(Host::Domain(d)) if !d.is_empty() => {
                         let d = d.to_ascii_lowercase();
-                        let uni = to_unicode_host(&d);
-                        r.host_unicode = (uni != d).then_some(uni);
-                        r.registrable = registrable_domain(&d);
+                        if plain_web_host(&r.scheme, &d) {
+                            r.registrable = crate::domain::registrable_of_plain(&d);
+                        } else {
+                            let uni = to_unicode_host(&d);
+                            r.host_unicode = (uni != d).then_some(uni);
+                            r.registrable = registrable_domain(&d);
+                        }
                         r.host = Some(d);
                     }
                     Some(Host::Ipv4(ip)) => {
@@ -148,6 +152,19 @@ impl UrlRef {
         }
         r
     }
+}
+
+/// True for the host of a web address (`http`, `https`) that the WHATWG parser left as
+/// plain ASCII letters, digits, dots and hyphens with no punycode label (`xn--`): almost
+/// every link. Its Unicode form is itself, and parsing it again as a host gives it back,
+/// so neither is worked out again (about 1,500 instructions a link). Other hosts (an
+/// opaque host of another scheme may hold `%41` or be `1.2.3.4`) take the full path.
+fn plain_web_host(scheme: &str, host: &str) -> bool {
+    matches!(scheme, "http" | "https")
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+        && !host.split('.').any(|label| label.starts_with("xn--"))
 }
 
 /// True when two spans share at least one byte.
@@ -321,7 +338,63 @@ pub(crate) fn find(msg: &Message) -> (Vec<UrlRef>, Vec<EmailRef>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use redflag_message::{Channel, HtmlLink, TextInput, parse_text_message};
+
+    proptest! {
+        /// A host that takes the short path gets the answers of the full one: the Unicode
+        /// form is the host itself and the registrable domain is the same. Hosts of web and
+        /// other schemes, with trailing and doubled dots, hyphens, digits, IP-like and
+        /// punycode labels, capitals, `%` and letters outside ASCII.
+        #[test]
+        fn plain_web_hosts_need_no_second_parse(
+            pieces in proptest::collection::vec(
+                prop::sample::select(vec![
+                    "a", "amazon", "co", "uk", "com", "0", "9", "123", ".", "-", "xn--", "xn--mazon-3ve",
+                    "é", "A", "_", "%41", "1.2.3.4", "0x1", "www.", "github.io", "s3.amazonaws.com",
+                ]),
+                1..8,
+            ),
+            scheme in prop::sample::select(vec!["http", "https", "ftp", "foo"]),
+        ) {
+            let host: String = pieces.concat();
+            let Ok(u) = Url::parse(&format!("{scheme}://{host}/p")) else { return Ok(()) };
+            let Some(Host::Domain(d)) = u.host() else { return Ok(()) };
+            let d = d.to_ascii_lowercase();
+            if plain_web_host(u.scheme(), &d) {
+                prop_assert_eq!(to_unicode_host(&d), d.clone());
+                prop_assert_eq!(crate::domain::registrable_of_plain(&d), registrable_domain(&d));
+            }
+        }
+    }
+
+    #[test]
+    fn plain_web_hosts() {
+        assert!(plain_web_host("https", "www.amazon.com"));
+        assert!(plain_web_host("http", "amazon-support-center.com."));
+        // Punycode, another scheme, other characters: the full path.
+        assert!(!plain_web_host("https", "xn--mazon-3ve.com"));
+        assert!(!plain_web_host("foo", "www.amazon.com"));
+        assert!(!plain_web_host("https", "a_b.example"));
+        let r = UrlRef::describe(
+            "https://WWW.Amazon.COM./gp".into(),
+            Span::new(0, 0),
+            UrlSource::Text,
+            None,
+            false,
+        );
+        assert_eq!(r.registrable.as_deref(), Some("amazon.com"));
+        assert_eq!(r.host_unicode, None);
+        let r = UrlRef::describe(
+            "https://аmazon.com/".into(),
+            Span::new(0, 0),
+            UrlSource::Text,
+            None,
+            false,
+        );
+        assert_eq!(r.registrable.as_deref(), Some("xn--mazon-3ve.com"));
+        assert_eq!(r.host_unicode.as_deref(), Some("аmazon.com"));
+    }
 
     fn sms(text: &str) -> Message {
         parse_text_message(TextInput {
