@@ -285,12 +285,20 @@ pub(crate) fn next_word(cx: &Context<'_>, span: Span) -> String {
 
 /// Quotes evidence text for a finding message: trimmed, one line, at most 60 characters.
 pub(crate) fn quote(s: &str) -> String {
-    let one: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one.chars().count() <= 60 {
-        return one;
+    // One string, written once: every finding quotes its evidence.
+    let mut one = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !one.is_empty() {
+            one.push(' ');
+        }
+        one.push_str(word);
     }
-    let cut: String = one.chars().take(57).collect();
-    format!("{cut}...")
+    if one.char_indices().nth(60).is_some() {
+        let cut = one.char_indices().nth(57).map_or(one.len(), |(i, _)| i);
+        one.truncate(cut);
+        one.push_str("...");
+    }
+    one
 }
 
 /// The standard finding for phrase rules: one finding, every hit as evidence.
@@ -482,6 +490,28 @@ pub(crate) fn host(u: &UrlRef) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The quote of joined words cut at 57 characters past 60, as the words collected
+        /// and joined gave it, on texts of words of one to four bytes and white space of
+        /// several kinds, around the length limit.
+        #[test]
+        fn quotes_are_the_joined_words(
+            pieces in proptest::collection::vec(
+                prop::sample::select(vec!["a", "word", " ", "  ", "\n", "\t", "é", "中", "👍", "\u{a0}", "x."]),
+                0..90,
+            )
+        ) {
+            let text: String = pieces.concat();
+            let one: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let want = match one.chars().count() <= 60 {
+                true => one,
+                false => format!("{}...", one.chars().take(57).collect::<String>()),
+            };
+            prop_assert_eq!(quote(&text), want, "{:?}", text);
+        }
+    }
 
     /// The sentence ends found as `rfind` and `find` per kind of end find them.
     #[test]
