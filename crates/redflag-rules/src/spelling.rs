@@ -16,7 +16,7 @@ fn dictionary() -> Option<&'static Dictionary> {
     .as_ref()
 }
 
-/// Defines [`FUNCTION_WORDS`] and [`is_function_word`] from one list.
+/// Defines `is_function_word` and, for the tests, the list `FUNCTION_WORDS` from one list.
 macro_rules! function_words {
     ($($word:literal)|+) => {
         /// Common English words: a text with few of them is not English. Each is a word
@@ -24,9 +24,9 @@ macro_rules! function_words {
         #[cfg(test)]
         const FUNCTION_WORDS: &[&str] = &[$($word),+];
 
-        /// True for one of the [`FUNCTION_WORDS`]. A `match`, which the compiler turns into
-        /// a test of the length and then of a few bytes; the check asks for every word of a
-        /// message.
+        /// True for one of the function words (listed below). A `match`, which the compiler
+        /// turns into a test of the length and then of a few bytes; the check asks for every
+        /// word of a message.
         fn is_function_word(word: &str) -> bool {
             matches!(word, $($word)|+)
         }

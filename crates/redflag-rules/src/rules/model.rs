@@ -196,6 +196,8 @@ mod tests {
     use super::*;
     use crate::Rule;
     use proptest::prelude::*;
+    use redflag_message::{TextInput, parse_text_message};
+    use redflag_profile::Profile;
 
     proptest! {
         /// The same answer as counting the letters of every text, ASCII ones included, on
@@ -216,8 +218,6 @@ mod tests {
             prop_assert_eq!(mostly_latin(&text), letters == 0 || latin * 2 >= letters, "{:?}", text);
         }
     }
-    use redflag_message::{TextInput, parse_text_message};
-    use redflag_profile::Profile;
 
     /// The points MDL001 gives a message at the model probability `p`.
     fn points(channel: Channel, text: &str, sender: Option<&str>, p: f32) -> u8 {
