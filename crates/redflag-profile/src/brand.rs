@@ -246,7 +246,7 @@ impl DomainSet {
 
     /// The longest of the set's domains that `host` is or is below.
     pub(crate) fn find<'s>(&'s self, host: &str) -> Option<&'s str> {
-        suffixes(host).find_map(|d| self.0.get(d.as_ref()).map(String::as_str))
+        first_suffix(host, |d| self.0.get(d).map(String::as_str))
     }
 
     pub(crate) fn contains_host(&self, host: &str) -> bool {
@@ -254,27 +254,34 @@ impl DomainSet {
     }
 }
 
-/// A host, lowercase and without a final dot, then each of its parent domains:
-/// `a.b.example.com`, `b.example.com`, `example.com`, `com`.
-fn suffixes(host: &str) -> impl Iterator<Item = std::borrow::Cow<'_, str>> {
+/// `look` asked about a host, lowercase and without a final dot, then about each of its
+/// parent domains (`a.b.example.com`, `b.example.com`, `example.com`, `com`) until it
+/// answers.
+///
+/// A loop over the host's bytes, lowered once and only when it has a capital: hosts are a
+/// few dozen bytes, and an iterator of suffixes (a `memchr` call per label, a copy of each
+/// suffix of a capitalised host) cost more than the lookups.
+fn first_suffix<T>(host: &str, mut look: impl FnMut(&str) -> Option<T>) -> Option<T> {
     let host = host.trim_end_matches('.');
-    let host: std::borrow::Cow<'_, str> = if host.bytes().any(|b| b.is_ascii_uppercase()) {
-        host.to_ascii_lowercase().into()
-    } else {
-        host.into()
+    let lowered;
+    let host = match host.bytes().any(|b| b.is_ascii_uppercase()) {
+        true => {
+            lowered = host.to_ascii_lowercase();
+            lowered.as_str()
+        }
+        false => host,
     };
-    let mut next = Some(0usize);
-    std::iter::from_fn(move || {
-        let at = next?;
-        next = host[at..]
-            .find('.')
-            .map(|i| at + i + 1)
-            .filter(|&i| i < host.len());
-        Some(match &host {
-            std::borrow::Cow::Borrowed(h) => std::borrow::Cow::Borrowed(&h[at..]),
-            std::borrow::Cow::Owned(h) => std::borrow::Cow::Owned(h[at..].to_string()),
-        })
-    })
+    let bytes = host.as_bytes();
+    let mut at = 0;
+    loop {
+        if let Some(found) = look(&host[at..]) {
+            return Some(found);
+        }
+        match bytes[at..].iter().position(|&b| b == b'.') {
+            Some(i) if at + i + 1 < bytes.len() => at += i + 1,
+            _ => return None,
+        }
+    }
 }
 
 impl RawSite {
@@ -557,7 +564,7 @@ impl Brand {
             return None;
         }
         // The host's own name first, then its parents: the first listed is the most specific.
-        let i = suffixes(host).find_map(|d| self.site_index.get(d.as_ref()).copied())?;
+        let i = first_suffix(host, |d| self.site_index.get(d).copied())?;
         self.sites().nth(i)
     }
 
@@ -924,6 +931,40 @@ order_number_patterns = []"#,
         }
         assert_eq!(set.find("console.aws.amazon.com"), Some("aws.amazon.com"));
         assert_eq!(set.find("www.amazon.com"), Some("amazon.com"));
+    }
+
+    proptest::proptest! {
+        /// The places asked about, in order, are the suffixes the iterator this replaced
+        /// gave: the host lowered and without final dots, then each parent domain; on
+        /// hosts of labels, capitals, empty labels, final dots and letters outside ASCII.
+        #[test]
+        fn first_suffix_asks_the_suffixes_in_order(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec!["a", "Amazon", "com", ".", "..", "-", "é", "xn--p1ai", "CO.UK"]),
+                0..8,
+            )
+        ) {
+            let host: String = pieces.concat();
+            let trimmed = host.trim_end_matches('.').to_ascii_lowercase();
+            let mut want = vec![trimmed.clone()];
+            let mut at = 0;
+            while let Some(i) = trimmed[at..].find('.').map(|i| at + i + 1).filter(|&i| i < trimmed.len()) {
+                want.push(trimmed[i..].to_string());
+                at = i;
+            }
+            let mut asked = Vec::new();
+            let none: Option<()> = first_suffix(&host, |d| {
+                asked.push(d.to_string());
+                None
+            });
+            proptest::prop_assert_eq!(none, None);
+            proptest::prop_assert_eq!(&asked, &want, "{:?}", host);
+            // The first answer stops the walk.
+            if let Some(last) = want.last() {
+                let found = first_suffix(&host, |d| (d == last.as_str()).then(|| d.len()));
+                proptest::prop_assert_eq!(found, Some(last.len()));
+            }
+        }
     }
 
     /// The sets built from the shipped lists (free hosting, shorteners, the brand's
