@@ -961,7 +961,7 @@ order_number_patterns = []"#,
             proptest::prop_assert_eq!(&asked, &want, "{:?}", host);
             // The first answer stops the walk.
             if let Some(last) = want.last() {
-                let found = first_suffix(&host, |d| (d == last.as_str()).then(|| d.len()));
+                let found = first_suffix(&host, |d| (d == last.as_str()).then_some(d.len()));
                 proptest::prop_assert_eq!(found, Some(last.len()));
             }
         }
