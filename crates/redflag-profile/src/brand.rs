@@ -959,10 +959,15 @@ order_number_patterns = []"#,
             });
             proptest::prop_assert_eq!(none, None);
             proptest::prop_assert_eq!(&asked, &want, "{:?}", host);
-            // The first answer stops the walk.
-            if let Some(last) = want.last() {
-                let found = first_suffix(&host, |d| (d == last.as_str()).then_some(d.len()));
-                proptest::prop_assert_eq!(found, Some(last.len()));
+            // The first answer stops the walk and is returned: answer at each place in turn.
+            for (k, place) in want.iter().enumerate() {
+                let mut asks = 0;
+                let found = first_suffix(&host, |d| {
+                    asks += 1;
+                    (d == place.as_str()).then_some(d.len())
+                });
+                proptest::prop_assert_eq!(found, Some(place.len()));
+                proptest::prop_assert_eq!(asks, k + 1);
             }
         }
     }
