@@ -171,30 +171,40 @@ pub(super) fn glued_capitals(raw: &str) -> bool {
 /// Length of `s` without trailing punctuation that is not part of a URL: `. , ! ? : ;`,
 /// quotes, and closing brackets that have no opening partner in the URL.
 pub(super) fn trim_url_end(s: &str) -> usize {
-    let count = |c: char| s.bytes().filter(|&b| b == c as u8).count();
-    let (mut paren, mut bracket, mut brace) = (
-        count('(') as isize - count(')') as isize,
-        count('[') as isize - count(']') as isize,
-        count('{') as isize - count('}') as isize,
-    );
+    let count = |b: u8| s.bytes().filter(|&x| x == b).count() as isize;
+    // Openers minus closers of `()`, `[]` and `{}` in `s[..end]`, counted when a closer
+    // first ends the link: most links end in a letter, a digit or `/`, and need no count.
+    let mut balance: Option<[isize; 3]> = None;
     let mut end = s.len();
     while let Some(c) = s[..end].chars().next_back() {
-        // `paren` etc.: openers minus closers in `s[..end]`.
-        let strip = match c {
-            '.' | ',' | '!' | '?' | ':' | ';' | '\'' | '"' | '’' | '”' | '>' | '*' => true,
-            ')' => paren < 0,
-            ']' => bracket < 0,
-            '}' => brace < 0,
-            _ => false,
+        let closer = match c {
+            ')' => Some(0),
+            ']' => Some(1),
+            '}' => Some(2),
+            _ => None,
+        };
+        let strip = match closer {
+            Some(k) => {
+                let b = balance.get_or_insert_with(|| {
+                    [
+                        count(b'(') - count(b')'),
+                        count(b'[') - count(b']'),
+                        count(b'{') - count(b'}'),
+                    ]
+                });
+                let open = b[k] < 0;
+                if open {
+                    b[k] += 1;
+                }
+                open
+            }
+            None => matches!(
+                c,
+                '.' | ',' | '!' | '?' | ':' | ';' | '\'' | '"' | '’' | '”' | '>' | '*'
+            ),
         };
         if !strip {
             break;
-        }
-        match c {
-            ')' => paren += 1,
-            ']' => bracket += 1,
-            '}' => brace += 1,
-            _ => {}
         }
         end -= c.len_utf8();
     }
@@ -235,7 +245,9 @@ fn unspaced_script(c: char) -> bool {
 /// the runs between them (`Amazon、Amazon.co.jpおよび…` holds `Amazon.co.jp`).
 /// The flag is true for an email address.
 pub(super) fn unspaced_pieces(raw: &str, start: usize, email: bool) -> Vec<(usize, &str, bool)> {
-    if !raw.chars().any(unspaced_script) {
+    // No ASCII character is of an unspaced script, and most links are ASCII: a check of the
+    // bytes is cheaper than a range match per character.
+    if raw.is_ascii() || !raw.chars().any(unspaced_script) {
         return vec![(start, raw, email)];
     }
     if !email && scheme_of(raw).is_some() {
@@ -279,6 +291,65 @@ pub(super) fn email_domain(addr: &str) -> Option<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `trim_url_end` as it was, counting every bracket before looking at the end.
+    fn trim_url_end_counting_first(s: &str) -> usize {
+        let count = |c: char| s.bytes().filter(|&b| b == c as u8).count();
+        let (mut paren, mut bracket, mut brace) = (
+            count('(') as isize - count(')') as isize,
+            count('[') as isize - count(']') as isize,
+            count('{') as isize - count('}') as isize,
+        );
+        let mut end = s.len();
+        while let Some(c) = s[..end].chars().next_back() {
+            let strip = match c {
+                '.' | ',' | '!' | '?' | ':' | ';' | '\'' | '"' | '’' | '”' | '>' | '*' => true,
+                ')' => paren < 0,
+                ']' => bracket < 0,
+                '}' => brace < 0,
+                _ => false,
+            };
+            if !strip {
+                break;
+            }
+            match c {
+                ')' => paren += 1,
+                ']' => bracket += 1,
+                '}' => brace += 1,
+                _ => {}
+            }
+            end -= c.len_utf8();
+        }
+        end
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn trim_url_end_is_the_count_first_trim(
+            s in "[a/()\\[\\]{}.,!?:;'\"’”>*é]{0,12}"
+        ) {
+            proptest::prop_assert_eq!(trim_url_end(&s), trim_url_end_counting_first(&s));
+        }
+    }
+
+    #[test]
+    fn trim_url_end_keeps_a_closer_with_its_opener() {
+        // The full stop and the unmatched `)` go, the `)` of `(b)` stays.
+        assert_eq!(trim_url_end("https://e.com/a_(b))."), 19);
+        assert_eq!(trim_url_end("https://e.com/a]}"), 15);
+        // Written inside brackets: the `)` has its opener, so it stays.
+        assert_eq!(trim_url_end("(https://e.com/[x])"), 19);
+    }
+
+    #[test]
+    fn no_ascii_character_is_of_an_unspaced_script() {
+        // What `unspaced_pieces`'s shortcut for an ASCII link rests on.
+        for c in (0u8..128).map(char::from) {
+            assert!(!unspaced_script(c), "{c:?}");
+        }
+        let raw = "https://example.com/a?b=c";
+        assert_eq!(unspaced_pieces(raw, 7, false), vec![(7, raw, false)]);
+    }
 
     #[test]
     fn payment_code_word_after_a_wide_space() {
