@@ -12,6 +12,12 @@
 //! Prefixes are cut to [`MAX_PREFIX_BYTES`] bytes, which keeps the automaton small (it is
 //! walked at every byte of every text) at the cost of a few more places to try.
 //!
+//! A class too wide to list (the `.` of `d.ici`, for any apostrophe) would cut a prefix to
+//! the byte or two before it, and a one-byte prefix occurs at every few bytes of a text,
+//! each place costing an anchored run. Such a class is written as a [`GAP`] of one
+//! character for the extractor instead, and the automaton looks for the longest piece
+//! without one (`ici`), checking the rest around it.
+//!
 //! The pass also records where each list's prefixes occur. Every match of the list starts
 //! at one of those places, so instead of scanning the text, the list's expression runs
 //! anchored at each of them in turn ([`PhraseCandidates::find_iter`]): the same matches as
@@ -23,7 +29,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use regex_automata::meta::Regex;
 use regex_automata::{Anchored, Input};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
-use regex_syntax::hir::{Hir, HirKind, Look};
+use regex_syntax::hir::{Capture, Class, Hir, HirKind, Look, Repetition};
 use std::collections::BTreeMap;
 
 /// Most literal prefixes taken from one phrase (a top-level alternative of a list); beyond
@@ -49,12 +55,11 @@ pub const MAX_STARTS_PER_LIST: usize = 4_096;
 /// of patterns the index was built from).
 #[derive(Debug, Clone)]
 pub(crate) struct PhraseIndex {
-    /// Every literal prefix, once; `None` when no list has literal prefixes.
+    /// Every literal the automaton looks for (a prefix, or the longest piece of a gapped
+    /// prefix), once; `None` when no list has literal prefixes.
     ac: Option<AhoCorasick>,
-    /// The slots each automaton pattern belongs to, each with whether every phrase of
-    /// that list the prefix comes from starts with an ASCII word boundary (`(?-u:\b)`):
-    /// then a place that is not at one cannot start a match of the list. (A prefix cut
-    /// short, such as the `i` of `i.ll be here`, occurs inside most words of a text.)
+    /// What each automaton pattern stands for: the slots it belongs to, each with where
+    /// its places are relative to it and whether they must be at a word boundary.
     pattern_slots: Vec<Vec<SlotOf>>,
     /// The slots run on every text.
     always: Vec<usize>,
@@ -62,9 +67,29 @@ pub(crate) struct PhraseIndex {
     slots: usize,
 }
 
-/// A slot a prefix belongs to, and whether its places must be at a word boundary (see
-/// [`PhraseIndex::pattern_slots`]).
-type SlotOf = (usize, bool);
+/// A slot an automaton pattern belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct SlotOf {
+    slot: usize,
+    /// Whether every phrase of that list this comes from starts with an ASCII word
+    /// boundary (`(?-u:\b)`): then a place that is not at one cannot start a match of the
+    /// list. (A prefix cut short, such as the `$` of `$500`, occurs inside words too.)
+    boundary: bool,
+    /// The rest of a gapped prefix around the automaton's literal, in [`GAP`] notation:
+    /// what must come just before it (the place is where that starts) and just after it.
+    /// Both empty for a plain prefix: its place is where the literal starts.
+    before: Box<[u8]>,
+    after: Box<[u8]>,
+}
+
+/// Stands for one character of any kind in a gapped prefix. A phrase such as `i.ll be
+/// here` (the `.` for any apostrophe) has no literal prefix longer than `i` (the extractor
+/// cannot list every character), and a one-byte prefix occurs at every few bytes of a
+/// text. With each class of more than [`MAX_CLASS_CHARS`] characters written as this byte
+/// (never part of UTF-8 text), the prefix becomes `i` GAP `ll be here`, and the automaton
+/// looks for its longest gap-free piece, `ll be here`, instead. No `str` holds this byte,
+/// so it never stands for itself.
+const GAP: u8 = 0xFF;
 
 /// Where one list may match in one text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,22 +151,7 @@ impl PhraseIndex {
     /// Builds the index over the phrase lists' `patterns` (as compiled); slot `i` is
     /// `patterns[i]`.
     pub(crate) fn new(patterns: &[&str]) -> PhraseIndex {
-        let mut by_literal: BTreeMap<Vec<u8>, Vec<SlotOf>> = BTreeMap::new();
-        let mut always = Vec::new();
-        for (slot, re) in patterns.iter().enumerate() {
-            match prefixes(re) {
-                Some(lits) => {
-                    for (lit, boundary) in lits {
-                        let slots = by_literal.entry(lit).or_default();
-                        match slots.iter_mut().find(|(s, _)| *s == slot) {
-                            Some((_, b)) => *b &= boundary,
-                            None => slots.push((slot, boundary)),
-                        }
-                    }
-                }
-                None => always.push(slot),
-            }
-        }
+        let (by_literal, mut always) = pieces(patterns);
         let (literals, pattern_slots): (Vec<Vec<u8>>, Vec<Vec<SlotOf>>) =
             by_literal.into_iter().unzip();
         let ac = if literals.is_empty() {
@@ -173,19 +183,25 @@ impl PhraseIndex {
         if let Some(ac) = &self.ac {
             for m in ac.find_overlapping_iter(text) {
                 let mut at_boundary = None;
-                for &(slot, boundary) in &self.pattern_slots[m.pattern().as_usize()] {
-                    if boundary
-                        && !*at_boundary.get_or_insert_with(|| word_boundary(text, m.start()))
-                    {
-                        continue;
-                    }
-                    let s = &mut starts[slot];
+                for of in &self.pattern_slots[m.pattern().as_usize()] {
+                    let at = if of.before.is_empty() && of.after.is_empty() {
+                        if of.boundary
+                            && !*at_boundary.get_or_insert_with(|| word_boundary(text, m.start()))
+                        {
+                            continue;
+                        }
+                        m.start()
+                    } else {
+                        match of.place(text, m.start(), m.end()) {
+                            Some(at) if !of.boundary || word_boundary(text, at) => at,
+                            _ => continue,
+                        }
+                    };
+                    let s = &mut starts[of.slot];
                     match s {
                         Starts::Anywhere => {}
-                        Starts::Nowhere => *s = Starts::At(vec![m.start()]),
-                        Starts::At(places) if places.len() < MAX_STARTS_PER_LIST => {
-                            places.push(m.start())
-                        }
+                        Starts::Nowhere => *s = Starts::At(vec![at]),
+                        Starts::At(places) if places.len() < MAX_STARTS_PER_LIST => places.push(at),
                         Starts::At(_) => *s = Starts::Anywhere,
                     }
                 }
@@ -200,6 +216,95 @@ impl PhraseIndex {
         }
         PhraseCandidates { starts }
     }
+}
+
+/// What the automaton looks for over the lists' `patterns` (slot `i` is `patterns[i]`):
+/// each literal (a whole prefix, or the longest piece of a gapped one) with the slots it
+/// stands for, and the slots that have no prefixes (run on every text).
+fn pieces(patterns: &[&str]) -> (BTreeMap<Vec<u8>, Vec<SlotOf>>, Vec<usize>) {
+    let mut by_literal: BTreeMap<Vec<u8>, Vec<SlotOf>> = BTreeMap::new();
+    let mut always = Vec::new();
+    for (slot, re) in patterns.iter().enumerate() {
+        match prefixes(re) {
+            Some(lits) => {
+                for (lit, boundary) in lits {
+                    let Some((before, piece, after)) = longest_piece(&lit) else {
+                        // `prefixes` gives none without a piece; this is never reached.
+                        always.push(slot);
+                        continue;
+                    };
+                    let of = SlotOf {
+                        slot,
+                        boundary,
+                        before: before.into(),
+                        after: after.into(),
+                    };
+                    let slots = by_literal.entry(piece.to_vec()).or_default();
+                    let same = |o: &&mut SlotOf| {
+                        o.slot == slot && o.before == of.before && o.after == of.after
+                    };
+                    match slots.iter_mut().find(same) {
+                        Some(o) => o.boundary &= boundary,
+                        None => slots.push(of),
+                    }
+                }
+            }
+            None => always.push(slot),
+        }
+    }
+    always.dedup();
+    (by_literal, always)
+}
+
+impl SlotOf {
+    /// Where a gapped prefix whose longest piece occurs at `start..end` of `text` starts,
+    /// if the rest of it is there too: `before` just before the piece, `after` just after
+    /// it, [`GAP`] standing for any one character.
+    fn place(&self, text: &str, start: usize, end: usize) -> Option<usize> {
+        let bytes = text.as_bytes();
+        let mut at = start;
+        for &b in self.before.iter().rev() {
+            at = at.checked_sub(1)?;
+            if b == GAP {
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+            } else if bytes[at] != b {
+                return None;
+            }
+        }
+        let mut to = end;
+        for &b in self.after.iter() {
+            let &next = bytes.get(to)?;
+            to += 1;
+            if b == GAP {
+                while !text.is_char_boundary(to) {
+                    to += 1;
+                }
+            } else if next != b {
+                return None;
+            }
+        }
+        Some(at)
+    }
+}
+
+/// A gapped prefix cut around its longest piece without a [`GAP`] (the first of the
+/// longest): what comes before the piece, the piece, what comes after it. `None` when
+/// every piece is empty (the prefix is gaps only).
+fn longest_piece(lit: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
+    let mut best = 0..0;
+    let mut from = 0;
+    for piece in lit.split(|&b| b == GAP) {
+        if piece.len() > best.len() {
+            best = from..from + piece.len();
+        }
+        from += piece.len() + 1;
+    }
+    if best.is_empty() {
+        return None;
+    }
+    Some((&lit[..best.start], &lit[best.clone()], &lit[best.end..]))
 }
 
 /// Whether byte offset `at` of `text` is an ASCII word boundary, as `(?-u:\b)` sees it:
@@ -233,6 +338,7 @@ fn prefixes(pattern: &str) -> Option<Vec<(Vec<u8>, bool)>> {
                 .is_some_and(|h| matches!(h.kind(), HirKind::Look(Look::WordAscii))),
             _ => false,
         };
+        let alt = &gap_wide_classes(alt);
         let lits = phrase_prefixes(alt, DEFAULT_CLASS_LIMIT)
             .or_else(|| phrase_prefixes(alt, MAX_CLASS_CHARS))?;
         out.extend(lits.into_iter().map(|l| (l, boundary)));
@@ -247,8 +353,36 @@ const DEFAULT_CLASS_LIMIT: usize = 10;
 /// The largest class a phrase's prefixes are expanded through when the default limit
 /// finds none. `\d` is Unicode here (`[0-9٠-٩۰-۹…]`, 760 characters), and one phrase that
 /// starts with a number ("earn $500 a day", "press 1") made its whole list run over every
-/// text. `\w` and `.` stay over the limit: their lists are still run everywhere.
+/// text. A larger class (`\w`, `.`) is a [`GAP`] in the prefix: a phrase that starts with
+/// one (or a repetition of one, `\w+ percent`) has no prefixes, and its list is run
+/// everywhere.
 const MAX_CLASS_CHARS: usize = 1_000;
+
+/// `hir` with each Unicode class of more than [`MAX_CLASS_CHARS`] characters written as
+/// the byte [`GAP`], so that the prefix extractor goes on past it (`d.ici` gives `d` GAP
+/// `ici` instead of `d`).
+fn gap_wide_classes(hir: &Hir) -> Hir {
+    match hir.kind() {
+        HirKind::Class(Class::Unicode(class))
+            if class.ranges().iter().map(|r| r.len()).sum::<usize>() > MAX_CLASS_CHARS =>
+        {
+            Hir::literal([GAP])
+        }
+        HirKind::Concat(items) => Hir::concat(items.iter().map(gap_wide_classes).collect()),
+        HirKind::Alternation(items) => {
+            Hir::alternation(items.iter().map(gap_wide_classes).collect())
+        }
+        HirKind::Repetition(rep) => Hir::repetition(Repetition {
+            sub: Box::new(gap_wide_classes(&rep.sub)),
+            ..rep.clone()
+        }),
+        HirKind::Capture(cap) => Hir::capture(Capture {
+            sub: Box::new(gap_wide_classes(&cap.sub)),
+            ..cap.clone()
+        }),
+        _ => hir.clone(),
+    }
+}
 
 /// The literal prefixes of one phrase, expanding classes of up to `class_limit`
 /// characters; `None` when they cannot be listed.
@@ -264,7 +398,8 @@ fn phrase_prefixes(alt: &Hir, class_limit: usize) -> Option<Vec<Vec<u8>>> {
         .limit_literal_len(MAX_PREFIX_BYTES)
         .extract(alt);
     let lits = seq.literals()?;
-    if lits.is_empty() || lits.iter().any(|l| l.as_bytes().is_empty()) {
+    // A prefix of gaps only (or none at all) has nothing to look for.
+    if lits.is_empty() || lits.iter().any(|l| l.as_bytes().iter().all(|&b| b == GAP)) {
         return None;
     }
     Some(lits.iter().map(|l| l.as_bytes().to_vec()).collect())
@@ -358,24 +493,25 @@ mod tests {
         }
     }
 
-    /// A prefix cut to one letter (`i` of `i.ll be here`) is tried only where a phrase that
-    /// starts with a word boundary can start, and every match is still found.
+    /// A short prefix (`4` of `4 days`) is tried only where a phrase that starts with a
+    /// word boundary can start, and every match is still found.
     #[test]
     fn a_short_prefix_is_tried_at_word_boundaries_only() {
         let (res, idx) = index(&[
-            r"(?m)(?-u:\b)(?:i.ll be here|in touch)(?-u:\b)|(?:\$[0-9]+)",
+            r"(?m)(?-u:\b)(?:[0-9]+ days|in touch)(?-u:\b)|(?:\$[0-9]+)",
             r"(?m)(?:il tuo|ll)",
         ]);
-        let text = "still in touch: i'll be here, pill, $15 and il tuo";
+        let text = "still in touch: 4 days, x4 days, 24 days, $15 and il tuo";
         let c = idx.candidates(text);
         let Starts::At(places) = &c.starts[0] else {
             panic!("{:?}", c.starts[0]);
         };
-        // `i` of "in", "i'll" and "il" (not of "still" or "pill"), and `$`.
+        // "in", the `4` of "4 days", the `2` of "24" (not the `4` of "x4" or "24"), `$`,
+        // and the `1` after it (a word boundary too).
         let at = |s: &str| text.find(s).unwrap();
         assert_eq!(
             places,
-            &[at("in touch"), at("i'll"), at("$15"), at("il tuo")]
+            &[at("in touch"), at("4 days"), at("24"), at("$15"), at("15")]
         );
         // The second list's phrases do not start with a boundary: `ll` inside "still" is
         // a place.
@@ -390,19 +526,67 @@ mod tests {
         }
     }
 
+    /// A phrase with a class too wide to list (`.` for any apostrophe) is looked for by the
+    /// longest piece of its prefix (`ll be here` of `i.ll be here`), and its places are
+    /// where the whole prefix is: one character (of any length in bytes) before the piece,
+    /// then `i`, at a word boundary. The letter `i` alone is not a place any more.
+    #[test]
+    fn a_gapped_prefix_is_looked_for_by_its_longest_piece() {
+        let (res, idx) = index(&[
+            r"(?m)(?-u:\b)(?:i.ll be here|d.ici (?:demain|lundi))(?-u:\b)",
+            r"(?m)(?:n\w+ me|\w+ percent)",
+            r"(?m)(?:.ext)",
+        ]);
+        assert_eq!(idx.always, vec![1], "`\\w+` first still has no prefixes");
+        let (pieces, _) = pieces(&[r"(?m)(?-u:\b)(?:i.ll be here|d.ici (?:demain|lundi))(?-u:\b)"]);
+        let piece = |s: &[u8]| pieces.contains_key(s);
+        assert!(piece(b"ll be here") && piece(b"ici demain") && piece(b"ici lundi"));
+        assert!(!piece(b"i") && !piece(b"d"));
+        let text = "i'll be here, i\u{2019}ll be here, will be here, xi'll be here, i\u{2019}ll be her; \
+                    d'ici demain, d\u{2019}ici lundi, dici lundi, ici lundi";
+        let c = idx.candidates(text);
+        let Starts::At(places) = &c.starts[0] else {
+            panic!("{:?}", c.starts[0]);
+        };
+        let at = |s: &str| text.find(s).unwrap();
+        assert_eq!(
+            places,
+            &[
+                at("i'll be here"),
+                at("i\u{2019}ll be here"),
+                at("d'ici"),
+                at("d\u{2019}ici"),
+            ]
+        );
+        for (slot, re) in res.iter().enumerate() {
+            let scanned: Vec<_> = re.find_iter(text).map(|m| m.range()).collect();
+            let anchored: Vec<_> = c.find_iter(slot, re, text, |_| {}).collect();
+            assert_eq!(anchored, scanned, "{slot}");
+        }
+        // A piece at the very start of the text has no character before it; a gap first
+        // is one character of any length.
+        let c = idx.candidates("ll be here, ext, \u{2019}ext");
+        assert!(!c.may_match(0));
+        let Starts::At(places) = &c.starts[2] else {
+            panic!("{:?}", c.starts[2]);
+        };
+        assert_eq!(places, &[11, 17]);
+    }
+
     proptest::proptest! {
         /// Lists like the shipped ones (phrases with and without a word boundary first,
-        /// prefixes cut short) find, at their places, what a scan finds, in any text made
-        /// of their pieces.
+        /// prefixes cut short, gaps of one character first, in the middle and last) find,
+        /// at their places, what a scan finds, in any text made of their pieces.
         #[test]
         fn places_find_what_a_scan_finds(
-            text in "(i|l|n|d|ll|'|\\.|a|b| |be|here|in|touch|still|\\$|1|5|٣|_|é|il|tuo){0,24}"
+            text in "(i|l|n|d|ll|'|’|\\.|a|b| |be|here|in|touch|still|\\$|1|5|٣|_|é|il|tuo){0,24}"
         ) {
             let (res, idx) = index(&[
                 r"(?m)(?-u:\b)(?:i.ll be here|in touch)(?-u:\b)|(?:\$[0-9]+)",
                 r"(?m)(?:il tuo|ll be)|(?-u:\b)(?:d.ici)",
                 r"(?m)(?-u:\b)(?:n.a|[0-9]+ be)(?-u:\b)",
                 r"(?m)(?-u:\b)(?:\$?\d+ be|\d here)(?-u:\b)|(?:\d\d)",
+                r"(?m)(?:.be|b.\w|i..n.)|(?-u:\b)(?:.\w\wa)",
             ]);
             let c = idx.candidates(&text);
             for (slot, re) in res.iter().enumerate() {
