@@ -16,7 +16,9 @@
 //! the byte or two before it, and a one-byte prefix occurs at every few bytes of a text,
 //! each place costing an anchored run. Such a class is written as a [`GAP`] of one
 //! character for the extractor instead, and the automaton looks for the longest piece
-//! without one (`ici`), checking the rest around it.
+//! without one (`ici`), checking the rest around it. For the same reason a short bounded
+//! repetition (`[0-9]{1,3}時間`, which the extractor cuts to its first digit) is written
+//! out (`[0-9]時間|[0-9]{2}時間|[0-9]{3}時間`).
 //!
 //! The pass also records where each list's prefixes occur. Every match of the list starts
 //! at one of those places, so instead of scanning the text, the list's expression runs
@@ -338,7 +340,7 @@ fn prefixes(pattern: &str) -> Option<Vec<(Vec<u8>, bool)>> {
                 .is_some_and(|h| matches!(h.kind(), HirKind::Look(Look::WordAscii))),
             _ => false,
         };
-        let alt = &gap_wide_classes(alt);
+        let alt = &prefix_form(alt);
         let lits = phrase_prefixes(alt, DEFAULT_CLASS_LIMIT)
             .or_else(|| phrase_prefixes(alt, MAX_CLASS_CHARS))?;
         out.extend(lits.into_iter().map(|l| (l, boundary)));
@@ -358,26 +360,40 @@ const DEFAULT_CLASS_LIMIT: usize = 10;
 /// everywhere.
 const MAX_CLASS_CHARS: usize = 1_000;
 
-/// `hir` with each Unicode class of more than [`MAX_CLASS_CHARS`] characters written as
-/// the byte [`GAP`], so that the prefix extractor goes on past it (`d.ici` gives `d` GAP
-/// `ici` instead of `d`).
-fn gap_wide_classes(hir: &Hir) -> Hir {
+/// The most times a bounded repetition (`[0-9]{1,3}`) is written out as alternatives for
+/// the prefix extractor, which otherwise stops at its first repeat (`0` to `9`).
+const MAX_SPELLED_REPEAT: u32 = 3;
+
+/// `hir` as the prefix extractor is given it: each Unicode class of more than
+/// [`MAX_CLASS_CHARS`] characters written as the byte [`GAP`], so that the extractor goes
+/// on past it (`d.ici` gives `d` GAP `ici` instead of `d`), and each repetition of at most
+/// [`MAX_SPELLED_REPEAT`] times written out as alternatives (`a{1,2}` as `a|aa`), which
+/// matches the same strings.
+fn prefix_form(hir: &Hir) -> Hir {
     match hir.kind() {
         HirKind::Class(Class::Unicode(class))
             if class.ranges().iter().map(|r| r.len()).sum::<usize>() > MAX_CLASS_CHARS =>
         {
             Hir::literal([GAP])
         }
-        HirKind::Concat(items) => Hir::concat(items.iter().map(gap_wide_classes).collect()),
-        HirKind::Alternation(items) => {
-            Hir::alternation(items.iter().map(gap_wide_classes).collect())
+        HirKind::Concat(items) => Hir::concat(items.iter().map(prefix_form).collect()),
+        HirKind::Alternation(items) => Hir::alternation(items.iter().map(prefix_form).collect()),
+        HirKind::Repetition(rep) => {
+            let sub = prefix_form(&rep.sub);
+            match rep.max {
+                Some(max) if max > rep.min && max <= MAX_SPELLED_REPEAT => Hir::alternation(
+                    (rep.min..=max)
+                        .map(|n| Hir::concat(vec![sub.clone(); n as usize]))
+                        .collect(),
+                ),
+                _ => Hir::repetition(Repetition {
+                    sub: Box::new(sub),
+                    ..rep.clone()
+                }),
+            }
         }
-        HirKind::Repetition(rep) => Hir::repetition(Repetition {
-            sub: Box::new(gap_wide_classes(&rep.sub)),
-            ..rep.clone()
-        }),
         HirKind::Capture(cap) => Hir::capture(Capture {
-            sub: Box::new(gap_wide_classes(&cap.sub)),
+            sub: Box::new(prefix_form(&cap.sub)),
             ..cap.clone()
         }),
         _ => hir.clone(),
@@ -587,6 +603,7 @@ mod tests {
                 r"(?m)(?-u:\b)(?:n.a|[0-9]+ be)(?-u:\b)",
                 r"(?m)(?-u:\b)(?:\$?\d+ be|\d here)(?-u:\b)|(?:\d\d)",
                 r"(?m)(?:.be|b.\w|i..n.)|(?-u:\b)(?:.\w\wa)",
+                r"(?m)(?:[0-9]{1,3}here|(?:il){0,2}tuo|(?:i|\d){2,3}\.)",
             ]);
             let c = idx.candidates(&text);
             for (slot, re) in res.iter().enumerate() {
@@ -628,6 +645,34 @@ mod tests {
         // `[\#\*0-9]` (12 characters) is over the default limit too.
         let (_, idx) = index(&[r"(?m)(?:[\#\*0-9]を押して)"]);
         assert!(idx.always.is_empty());
+    }
+
+    /// A bounded repetition is written out for the extractor: `[0-9]{1,3}時間` is looked
+    /// for as `1時間` … `999時間`, not as every digit of a text.
+    #[test]
+    fn a_bounded_repetition_is_written_out() {
+        let pattern = r"(?m)(?:[0-9]{1,3}時間(?:以内|後に))";
+        let (pieces, always) = pieces(&[pattern]);
+        assert!(always.is_empty());
+        // One to three digits, then `時間以` or `時間後` (and what fits of the next
+        // character in 12 bytes).
+        assert_eq!(pieces.len(), (10 + 100 + 1000) * 2);
+        assert!(pieces.contains_key("123時間以".as_bytes()));
+        assert!(pieces.keys().any(|k| k.starts_with("7時間後".as_bytes())));
+        assert!(!pieces.contains_key(b"7".as_slice()));
+        let (res, idx) = index(&[pattern]);
+        let text = "注文番号 112-1234567 は 1234時間以内, 24時間後に";
+        let c = idx.candidates(text);
+        let Starts::At(places) = &c.starts[0] else {
+            panic!("{:?}", c.starts[0]);
+        };
+        // `234時間`, `34時間` and `4時間` of `1234時間`, `24時間` and `4時間`: never a
+        // digit of the order number.
+        let (long, short) = (text.find("234時間").unwrap(), text.find("24時間").unwrap());
+        assert_eq!(places, &[long, long + 1, long + 2, short, short + 1]);
+        let scanned: Vec<_> = res[0].find_iter(text).map(|m| m.range()).collect();
+        let anchored: Vec<_> = c.find_iter(0, &res[0], text, |_| {}).collect();
+        assert_eq!(anchored, scanned);
     }
 
     /// The property the index exists for: whenever a list has a match, it is a candidate.
