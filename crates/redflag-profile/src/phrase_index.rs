@@ -89,8 +89,7 @@ struct SlotOf {
 /// cannot list every character), and a one-byte prefix occurs at every few bytes of a
 /// text. With each class of more than [`MAX_CLASS_CHARS`] characters written as this byte
 /// (never part of UTF-8 text), the prefix becomes `i` GAP `ll be here`, and the automaton
-/// looks for its longest gap-free piece, `ll be here`, instead. No `str` holds this byte,
-/// so it never stands for itself.
+/// looks for its longest gap-free piece, `ll be here`, instead.
 const GAP: u8 = 0xFF;
 
 /// Where one list may match in one text.
@@ -355,9 +354,8 @@ const DEFAULT_CLASS_LIMIT: usize = 10;
 /// The largest class a phrase's prefixes are expanded through when the default limit
 /// finds none. `\d` is Unicode here (`[0-9٠-٩۰-۹…]`, 760 characters), and one phrase that
 /// starts with a number ("earn $500 a day", "press 1") made its whole list run over every
-/// text. A larger class (`\w`, `.`) is a [`GAP`] in the prefix: a phrase that starts with
-/// one (or a repetition of one, `\w+ percent`) has no prefixes, and its list is run
-/// everywhere.
+/// text. A larger class (`\w`, `.`) is a [`GAP`] in the prefix; a phrase that starts with
+/// a repetition of one (`\w+ percent`) has no prefixes, and its list is run everywhere.
 const MAX_CLASS_CHARS: usize = 1_000;
 
 /// The most times a bounded repetition (`[0-9]{1,3}`) is written out as alternatives for
