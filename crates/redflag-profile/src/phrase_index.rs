@@ -458,6 +458,24 @@ mod tests {
         (res, idx)
     }
 
+    /// Asserts that every list, run anchored at its places in `text`, finds what a scan
+    /// of `text` finds.
+    fn assert_same_as_scan(res: &[Regex], c: &PhraseCandidates, text: &str) {
+        for (slot, re) in res.iter().enumerate() {
+            let scanned: Vec<_> = re.find_iter(text).map(|m| m.range()).collect();
+            let anchored: Vec<_> = c.find_iter(slot, re, text, |_| {}).collect();
+            assert_eq!(anchored, scanned, "{slot} on {text:?}");
+        }
+    }
+
+    /// The places of the list in `slot`, which must have some.
+    fn places_of(c: &PhraseCandidates, slot: usize) -> &[usize] {
+        match &c.starts[slot] {
+            Starts::At(places) => places,
+            other => panic!("{other:?}"),
+        }
+    }
+
     #[test]
     fn a_list_whose_prefixes_are_absent_is_skipped_and_one_that_matches_is_kept() {
         let (_, idx) = index(&[r"\b(?:gift cards?|itunes)\b", r"\b(?:call us|phone)\b"]);
@@ -499,11 +517,7 @@ mod tests {
             "please verif",
         ] {
             let c = idx.candidates(text);
-            for (slot, re) in res.iter().enumerate() {
-                let scanned: Vec<_> = re.find_iter(text).map(|m| m.range()).collect();
-                let anchored: Vec<_> = c.find_iter(slot, re, text, |_| {}).collect();
-                assert_eq!(anchored, scanned, "{slot} on {text:?}");
-            }
+            assert_same_as_scan(&res, &c, text);
         }
     }
 
@@ -517,9 +531,7 @@ mod tests {
         ]);
         let text = "still in touch: 4 days, x4 days, 24 days, $15 and il tuo";
         let c = idx.candidates(text);
-        let Starts::At(places) = &c.starts[0] else {
-            panic!("{:?}", c.starts[0]);
-        };
+        let places = places_of(&c, 0);
         // "in", the `4` of "4 days", the `2` of "24" (not the `4` of "x4" or "24"), `$`,
         // and the `1` after it (a word boundary too).
         let at = |s: &str| text.find(s).unwrap();
@@ -529,15 +541,9 @@ mod tests {
         );
         // The second list's phrases do not start with a boundary: `ll` inside "still" is
         // a place.
-        let Starts::At(places) = &c.starts[1] else {
-            panic!("{:?}", c.starts[1]);
-        };
+        let places = places_of(&c, 1);
         assert!(places.contains(&at("ll in")));
-        for (slot, re) in res.iter().enumerate() {
-            let scanned: Vec<_> = re.find_iter(text).map(|m| m.range()).collect();
-            let anchored: Vec<_> = c.find_iter(slot, re, text, |_| {}).collect();
-            assert_eq!(anchored, scanned, "{slot}");
-        }
+        assert_same_as_scan(&res, &c, text);
     }
 
     /// A phrase with a class too wide to list (`.` for any apostrophe) is looked for by the
@@ -559,9 +565,7 @@ mod tests {
         let text = "i'll be here, i\u{2019}ll be here, will be here, xi'll be here, i\u{2019}ll be her; \
                     d'ici demain, d\u{2019}ici lundi, dici lundi, ici lundi";
         let c = idx.candidates(text);
-        let Starts::At(places) = &c.starts[0] else {
-            panic!("{:?}", c.starts[0]);
-        };
+        let places = places_of(&c, 0);
         let at = |s: &str| text.find(s).unwrap();
         assert_eq!(
             places,
@@ -572,18 +576,12 @@ mod tests {
                 at("d\u{2019}ici"),
             ]
         );
-        for (slot, re) in res.iter().enumerate() {
-            let scanned: Vec<_> = re.find_iter(text).map(|m| m.range()).collect();
-            let anchored: Vec<_> = c.find_iter(slot, re, text, |_| {}).collect();
-            assert_eq!(anchored, scanned, "{slot}");
-        }
+        assert_same_as_scan(&res, &c, text);
         // A piece at the very start of the text has no character before it; a gap first
         // is one character of any length.
         let c = idx.candidates("ll be here, ext, \u{2019}ext");
         assert!(!c.may_match(0));
-        let Starts::At(places) = &c.starts[2] else {
-            panic!("{:?}", c.starts[2]);
-        };
+        let places = places_of(&c, 2);
         assert_eq!(places, &[11, 17]);
     }
 
@@ -634,11 +632,7 @@ mod tests {
             let c = idx.candidates(text);
             assert_eq!(res[0].is_match(text), matches, "{text}");
             assert!(c.may_match(0) || !matches, "{text}");
-            for (slot, re) in res.iter().enumerate() {
-                let scanned: Vec<_> = re.find_iter(text).map(|m| m.range()).collect();
-                let anchored: Vec<_> = c.find_iter(slot, re, text, |_| {}).collect();
-                assert_eq!(anchored, scanned, "{slot} on {text:?}");
-            }
+            assert_same_as_scan(&res, &c, text);
         }
         // `[\#\*0-9]` (12 characters) is over the default limit too.
         let (_, idx) = index(&[r"(?m)(?:[\#\*0-9]を押して)"]);
@@ -661,16 +655,12 @@ mod tests {
         let (res, idx) = index(&[pattern]);
         let text = "注文番号 112-1234567 は 1234時間以内, 24時間後に";
         let c = idx.candidates(text);
-        let Starts::At(places) = &c.starts[0] else {
-            panic!("{:?}", c.starts[0]);
-        };
+        let places = places_of(&c, 0);
         // `234時間`, `34時間` and `4時間` of `1234時間`, `24時間` and `4時間`: never a
         // digit of the order number.
         let (long, short) = (text.find("234時間").unwrap(), text.find("24時間").unwrap());
         assert_eq!(places, &[long, long + 1, long + 2, short, short + 1]);
-        let scanned: Vec<_> = res[0].find_iter(text).map(|m| m.range()).collect();
-        let anchored: Vec<_> = c.find_iter(0, &res[0], text, |_| {}).collect();
-        assert_eq!(anchored, scanned);
+        assert_same_as_scan(&res, &c, text);
     }
 
     /// The property the index exists for: whenever a list has a match, it is a candidate.
