@@ -75,7 +75,8 @@ struct SlotOf {
     slot: usize,
     /// Whether every phrase of that list this comes from starts with an ASCII word
     /// boundary (`(?-u:\b)`): then a place that is not at one cannot start a match of the
-    /// list. (A prefix cut short, such as the `$` of `$500`, occurs inside words too.)
+    /// list. (A prefix cut short, such as the `2` of `20 € pro Tag`, occurs inside
+    /// numbers and words too.)
     boundary: bool,
     /// The rest of a gapped prefix around the automaton's literal, in [`GAP`] notation:
     /// what must come just before it (the place is where that starts) and just after it.
