@@ -231,7 +231,7 @@ fn pieces(patterns: &[&str]) -> (BTreeMap<Vec<u8>, Vec<SlotOf>>, Vec<usize>) {
             Some(lits) => {
                 for (lit, boundary) in lits {
                     let Some((before, piece, after)) = longest_piece(&lit) else {
-                        // `prefixes` gives none without a piece; this is never reached.
+                        // `phrase_prefixes` gives none without a piece: never reached.
                         always.push(slot);
                         continue;
                     };
@@ -268,9 +268,7 @@ impl SlotOf {
         for &b in self.before.iter().rev() {
             at = at.checked_sub(1)?;
             if b == GAP {
-                while !text.is_char_boundary(at) {
-                    at -= 1;
-                }
+                at = text.floor_char_boundary(at);
             } else if bytes[at] != b {
                 return None;
             }
@@ -280,9 +278,7 @@ impl SlotOf {
             let &next = bytes.get(to)?;
             to += 1;
             if b == GAP {
-                while !text.is_char_boundary(to) {
-                    to += 1;
-                }
+                to = text.ceil_char_boundary(to);
             } else if next != b {
                 return None;
             }
@@ -413,8 +409,8 @@ fn phrase_prefixes(alt: &Hir, class_limit: usize) -> Option<Vec<Vec<u8>>> {
         .limit_literal_len(MAX_PREFIX_BYTES)
         .extract(alt);
     let lits = seq.literals()?;
-    // A prefix of gaps only (or none at all) has nothing to look for.
-    if lits.is_empty() || lits.iter().any(|l| l.as_bytes().iter().all(|&b| b == GAP)) {
+    // A prefix of gaps only (or none at all) has no piece to look for.
+    if lits.is_empty() || lits.iter().any(|l| longest_piece(l.as_bytes()).is_none()) {
         return None;
     }
     Some(lits.iter().map(|l| l.as_bytes().to_vec()).collect())
