@@ -333,6 +333,17 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
     serve_with(listener, state, shutdown_signal()).await
 }
 
+/// A task that is aborted when its handle is dropped: dropping [`serve_with`]'s future stops
+/// the accept loop it spawned and closes the listener, as it did when the loop ran inside
+/// that future (connections already accepted are tasks of their own either way).
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// Serves `state` on `listener` until `shutdown` completes, then waits for requests in
 /// flight and closes the store. The connection cap and timeouts are the state's
 /// ([`AppState::with_limits`]).
@@ -357,8 +368,14 @@ pub async fn serve_with(
     // awaits this function (the binary's `block_on`): a connection's task is then spawned
     // on the worker that accepted it, instead of being handed from that thread to a worker
     // (a wake-up of another thread, two to four system calls, for every connection).
-    let accepting = tokio::spawn(conn::run(listener, app(state), limits, shutdown, grace));
-    if let Err(e) = accepting.await
+    let mut accepting = AbortOnDrop(tokio::spawn(conn::run(
+        listener,
+        app(state),
+        limits,
+        shutdown,
+        grace,
+    )));
+    if let Err(e) = (&mut accepting.0).await
         && e.is_panic()
     {
         std::panic::resume_unwind(e.into_panic());

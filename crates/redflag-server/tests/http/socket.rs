@@ -127,3 +127,33 @@ async fn served_over_loopback_with_graceful_shutdown() {
     assert!(saved.is_some(), "the case saved during shutdown is kept");
     store.close().await;
 }
+
+/// The accept loop runs as a task of its own (on the runtime's workers); dropping the
+/// future of `serve_with` still stops it and closes the listener, as when the loop ran
+/// inside that future: a caller that gives up on the server does not leave it listening.
+#[tokio::test]
+async fn dropping_the_serve_future_closes_the_listener() {
+    let state = AppState::new(redflag_engine::Engine::default(), None, None, 0);
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(serve_with(listener, state, std::future::pending()));
+    let health = "GET /api/v1/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+    let (status, _) = raw_request(addr, health, b"").await;
+    assert_eq!(status, 200);
+
+    server.abort();
+    assert!(server.await.unwrap_err().is_cancelled());
+    // The listener is closed once the accept task has seen its abort.
+    let mut refused = false;
+    for _ in 0..100 {
+        if TcpStream::connect(addr).await.is_err() {
+            refused = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(
+        refused,
+        "the server still accepts connections after its future was dropped"
+    );
+}
