@@ -336,6 +336,8 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
 /// A task that is aborted when its handle is dropped: dropping [`serve_with`]'s future stops
 /// the accept loop it spawned and closes the listener, as it did when the loop ran inside
 /// that future (connections already accepted are tasks of their own either way).
+/// `tokio_util::task::AbortOnDropHandle` does the same, but its `rt` feature brings
+/// `futures-util` with its macros into the build for these few lines.
 struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
 
 impl<T> Drop for AbortOnDrop<T> {
