@@ -4,6 +4,7 @@
 use crate::AppState;
 use crate::check::{self, CheckInput};
 use crate::error::{ApiError, ErrorBody};
+use crate::json;
 use crate::reports::{parse_target, report_response};
 use crate::request::{ChannelName, CheckRequest};
 use crate::security::no_store;
@@ -79,7 +80,7 @@ pub(crate) async fn check(
     Json(req): Json<CheckRequest>,
 ) -> Result<Response, ApiError> {
     let checked = check::run(&state, req.into_input()?).await?;
-    Ok(no_store(Json(&checked.report).into_response()))
+    Ok(no_store(json::Json(&checked.report).into_response()))
 }
 
 /// An assessment: the verdict, the score and every finding with its points and evidence
@@ -135,7 +136,7 @@ pub(crate) async fn assess(
     Json(req): Json<CheckRequest>,
 ) -> Result<Response, ApiError> {
     let assessment = check::assess(&state, req.into_input()?).await?;
-    Ok(no_store(Json(&assessment).into_response()))
+    Ok(no_store(json::Json(&assessment).into_response()))
 }
 
 /// The answer for a mail server: the verdict, the score, the red flags and the header fields
@@ -222,7 +223,7 @@ pub(crate) async fn check_raw(
             .map(|(name, value)| HeaderField { name, value })
             .collect(),
     };
-    Ok(no_store(Json(doc).into_response()))
+    Ok(no_store(json::Json(doc).into_response()))
 }
 
 #[utoipa::path(

@@ -24,6 +24,7 @@ mod check;
 mod conn;
 mod error;
 mod highlight;
+mod json;
 mod openapi;
 mod page;
 mod ratelimit;
