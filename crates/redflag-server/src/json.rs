@@ -166,7 +166,8 @@ fn write_float(out: &mut Vec<u8>, f: impl zmij::Float) {
     out.extend_from_slice(zmij::Buffer::new().format_finite(f).as_bytes());
 }
 
-/// The ten integer methods of a serializer, each `|self, v| body`.
+/// The ten integer methods of a serializer: `integers!(|s, v| body)` writes `fn serialize_i8(self,
+/// v: i8)` and the nine others, each running `body` with `s` bound to `self`.
 macro_rules! integers {
     (|$s:ident, $v:ident| $body:expr) => {
         integers!(@ $s $v $body; serialize_i8 i8, serialize_i16 i16, serialize_i32 i32,

@@ -145,7 +145,7 @@ fn decode_base64(b: &str, field: &str) -> Result<Vec<u8>, ApiError> {
     // alphabet has any, so a decode fails on it: only then is a copy without it made. No
     // byte of a multi-byte character is ASCII, so dropping bytes keeps the same characters
     // as dropping characters. Copying every request's base64 character by character into a
-    // new `String` was a fifth of the server's instructions per email (callgrind of
+    // new `String` was 23 % of the server's instructions per email (callgrind of
     // `redflag serve` over the peers bench's 300 emails, docs/performance.md).
     let bytes = b.as_bytes();
     decode(bytes)
