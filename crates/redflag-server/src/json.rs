@@ -591,7 +591,7 @@ mod tests {
     }
 
     /// Every report and assessment of the fixtures and of the field and genuine sets (about
-    /// 950 messages in 14 languages), as the API answers them.
+    /// 940 files in nine languages), as the API answers them.
     #[test]
     fn writes_what_serde_json_writes() {
         use redflag_engine::{AnalyzeOptions, Channel, InputOptions, read_input};
