@@ -81,6 +81,25 @@ struct Writer {
     out: Vec<u8>,
 }
 
+impl Writer {
+    /// Starts an enum variant that holds a value: `{"variant":`.
+    fn open_variant(&mut self, variant: &str) {
+        self.out.push(b'{');
+        write_str(&mut self.out, variant);
+        self.out.push(b':');
+    }
+
+    /// A float as serde_json writes it: `null` when it is not finite.
+    fn float(&mut self, finite: bool, write: impl FnOnce(&mut Vec<u8>)) -> Result<(), Error> {
+        if finite {
+            write(&mut self.out);
+        } else {
+            self.out.extend_from_slice(b"null");
+        }
+        Ok(())
+    }
+}
+
 /// `ESCAPE[b]`: what byte `b` becomes in a JSON string: 0 for itself, `u` for `\u00XX`,
 /// else the letter after the backslash. The same choices as serde_json's table.
 static ESCAPE: [u8; 256] = {
@@ -182,6 +201,34 @@ macro_rules! integers {
     )*};
 }
 
+/// The methods both serializers write alike: a char, an enum's unit variant, a newtype
+/// struct and an option's value are written as the string or value they hold.
+macro_rules! written_as_their_contents {
+    () => {
+        fn serialize_char(self, v: char) -> Result<(), Error> {
+            self.serialize_str(v.encode_utf8(&mut [0; 4]))
+        }
+        fn serialize_unit_variant(
+            self,
+            _name: &'static str,
+            _index: u32,
+            variant: &'static str,
+        ) -> Result<(), Error> {
+            self.serialize_str(variant)
+        }
+        fn serialize_newtype_struct<T: ?Sized + Serialize>(
+            self,
+            _name: &'static str,
+            value: &T,
+        ) -> Result<(), Error> {
+            value.serialize(self)
+        }
+        fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<(), Error> {
+            value.serialize(self)
+        }
+    };
+}
+
 impl<'a> ser::Serializer for &'a mut Writer {
     type Ok = ();
     type Error = Error;
@@ -198,29 +245,16 @@ impl<'a> ser::Serializer for &'a mut Writer {
             .extend_from_slice(if v { b"true" } else { b"false" });
         Ok(())
     }
+    written_as_their_contents!();
     integers!(|w, v| {
         write_int(&mut w.out, v);
         Ok(())
     });
     fn serialize_f32(self, v: f32) -> Result<(), Error> {
-        if v.is_finite() {
-            write_float(&mut self.out, v);
-        } else {
-            self.out.extend_from_slice(b"null");
-        }
-        Ok(())
+        self.float(v.is_finite(), |o| write_float(o, v))
     }
     fn serialize_f64(self, v: f64) -> Result<(), Error> {
-        if v.is_finite() {
-            write_float(&mut self.out, v);
-        } else {
-            self.out.extend_from_slice(b"null");
-        }
-        Ok(())
-    }
-    fn serialize_char(self, v: char) -> Result<(), Error> {
-        write_str(&mut self.out, v.encode_utf8(&mut [0; 4]));
-        Ok(())
+        self.float(v.is_finite(), |o| write_float(o, v))
     }
     fn serialize_str(self, v: &str) -> Result<(), Error> {
         write_str(&mut self.out, v);
@@ -237,30 +271,12 @@ impl<'a> ser::Serializer for &'a mut Writer {
     fn serialize_none(self) -> Result<(), Error> {
         self.serialize_unit()
     }
-    fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<(), Error> {
-        value.serialize(self)
-    }
     fn serialize_unit(self) -> Result<(), Error> {
         self.out.extend_from_slice(b"null");
         Ok(())
     }
     fn serialize_unit_struct(self, _name: &'static str) -> Result<(), Error> {
         self.serialize_unit()
-    }
-    fn serialize_unit_variant(
-        self,
-        _name: &'static str,
-        _index: u32,
-        variant: &'static str,
-    ) -> Result<(), Error> {
-        self.serialize_str(variant)
-    }
-    fn serialize_newtype_struct<T: ?Sized + Serialize>(
-        self,
-        _name: &'static str,
-        value: &T,
-    ) -> Result<(), Error> {
-        value.serialize(self)
     }
     fn serialize_newtype_variant<T: ?Sized + Serialize>(
         self,
@@ -269,9 +285,7 @@ impl<'a> ser::Serializer for &'a mut Writer {
         variant: &'static str,
         value: &T,
     ) -> Result<(), Error> {
-        self.out.push(b'{');
-        write_str(&mut self.out, variant);
-        self.out.push(b':');
+        self.open_variant(variant);
         value.serialize(&mut *self)?;
         self.out.push(b'}');
         Ok(())
@@ -297,9 +311,8 @@ impl<'a> ser::Serializer for &'a mut Writer {
         variant: &'static str,
         _len: usize,
     ) -> Result<Compound<'a>, Error> {
-        self.out.push(b'{');
-        write_str(&mut self.out, variant);
-        self.out.extend_from_slice(b":[");
+        self.open_variant(variant);
+        self.out.push(b'[');
         Ok(Compound::new(self, b"]}"))
     }
     fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'a>, Error> {
@@ -316,9 +329,8 @@ impl<'a> ser::Serializer for &'a mut Writer {
         variant: &'static str,
         _len: usize,
     ) -> Result<Compound<'a>, Error> {
+        self.open_variant(variant);
         self.out.push(b'{');
-        write_str(&mut self.out, variant);
-        self.out.extend_from_slice(b":{");
         Ok(Compound::new(self, b"}}"))
     }
 }
@@ -462,30 +474,10 @@ impl ser::Serializer for MapKey<'_> {
         write_str(self.0, v);
         Ok(())
     }
-    fn serialize_char(self, v: char) -> Result<(), Error> {
-        self.serialize_str(v.encode_utf8(&mut [0; 4]))
-    }
-    fn serialize_unit_variant(
-        self,
-        _name: &'static str,
-        _index: u32,
-        variant: &'static str,
-    ) -> Result<(), Error> {
-        self.serialize_str(variant)
-    }
-    fn serialize_newtype_struct<T: ?Sized + Serialize>(
-        self,
-        _name: &'static str,
-        value: &T,
-    ) -> Result<(), Error> {
-        value.serialize(self)
-    }
-    fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<(), Error> {
-        value.serialize(self)
-    }
     fn serialize_bool(self, v: bool) -> Result<(), Error> {
         self.quoted(|o| o.extend_from_slice(if v { b"true" } else { b"false" }))
     }
+    written_as_their_contents!();
     integers!(|k, v| k.quoted(|o| write_int(o, v)));
     fn serialize_f32(self, v: f32) -> Result<(), Error> {
         self.float(v.is_finite(), |o| write_float(o, v))
