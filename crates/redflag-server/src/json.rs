@@ -136,9 +136,9 @@ fn any_to_escape(w: u64) -> bool {
 /// Writes `s` as a JSON string.
 ///
 /// Most strings of a report need no escape, so the whole string is first tested eight
-/// bytes at a time, its last bytes padded with spaces to a full eight, and then copied in
-/// one go. A string that needs an escape is written byte by byte from the first eight
-/// bytes that hold one.
+/// bytes at a time, its last bytes too (as the string's last eight, or padded with spaces
+/// in a string under eight bytes), and then copied in one go. A string that needs an
+/// escape is written byte by byte from the first eight bytes that may hold one.
 fn write_str(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     out.reserve(bytes.len() + 2);
@@ -163,9 +163,20 @@ fn first_to_escape(bytes: &[u8]) -> Option<usize> {
     if rest.is_empty() {
         return None;
     }
-    let mut last = [b' '; 8];
-    last[..rest.len()].copy_from_slice(rest);
-    any_to_escape(u64::from_ne_bytes(last)).then_some(bytes.len() - rest.len())
+    // The string's last eight bytes (those before `rest` are known to need nothing), or, in
+    // a string under eight bytes, its bytes and spaces. Built in a register: eight bytes
+    // copied to the stack and read back as one word were slower (the load waits for the
+    // stores).
+    let last = match bytes.last_chunk::<8>() {
+        Some(last) => u64::from_ne_bytes(*last),
+        None => rest
+            .iter()
+            .enumerate()
+            .fold(ONES * u64::from(b' '), |w, (i, &b)| {
+                (w & !(0xff << (8 * i))) | (u64::from(b) << (8 * i))
+            }),
+    };
+    any_to_escape(last).then_some(bytes.len() - rest.len())
 }
 
 /// Writes `bytes` escaped, scanning from `from` (no byte before it needs an escape).
