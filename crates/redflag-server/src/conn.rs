@@ -11,7 +11,7 @@ use crate::error::ApiError;
 use crate::{Limits, MAX_BODY_BYTES};
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, Request};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -151,11 +151,7 @@ async fn refuse(mut stream: TcpStream) {
 /// `too_large` when it is too big (by `Content-Length`, before reading anything). Handlers
 /// then read a body that is already in memory, and the request timeout counts processing
 /// only.
-pub(crate) async fn read_body(
-    State(body_timeout): State<Duration>,
-    req: Request,
-    next: Next,
-) -> Response {
+pub(crate) async fn read_body(body_timeout: Duration, req: Request, next: Next) -> Response {
     let (parts, body) = req.into_parts();
     let declared = parts
         .headers

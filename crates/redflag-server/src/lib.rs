@@ -248,7 +248,7 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     use tower_http::timeout::TimeoutLayer;
 
-    use axum::middleware::{from_fn, from_fn_with_state};
+    use axum::middleware::from_fn_with_state;
 
     let (public, _) = openapi::public_api().split_for_parts();
     let (cases, _) = openapi::case_api().split_for_parts();
@@ -270,11 +270,26 @@ pub fn app(state: AppState) -> Router {
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             REQUEST_TIMEOUT,
         ))
-        .layer(from_fn_with_state(body_timeout, conn::read_body))
-        .layer(from_fn(respond::finish_errors))
-        .layer(from_fn(security::headers))
+        .layer(from_fn_with_state(body_timeout, each_request))
         .with_state(state);
     security::with_request_logs(router)
+}
+
+/// What every request goes through outside the routes, in this order: the body is read
+/// within its deadline (`conn::read_body`), errors without a body of ours get the API's or
+/// the page's shape (`respond::finish_errors`), and the security headers are added
+/// (`security::headers`). One middleware rather than one `from_fn` layer for each: each
+/// layer cloned the service stack under it and boxed a future for every request.
+async fn each_request(
+    axum::extract::State(body_timeout): axum::extract::State<Duration>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let method = req.method().clone();
+    let uri = req.uri().clone();
+    let res = conn::read_body(body_timeout, req, next).await;
+    let res = respond::finish_errors(&method, uri.path(), res).await;
+    security::headers(res)
 }
 
 /// The fewest characters a hotline token may have: 32 random hex characters are 128 bits,

@@ -63,10 +63,7 @@ pub(crate) fn is_api(path: &str) -> bool {
 
 /// Gives errors that carry no body of ours (axum's rejections, the body limit, the timeout,
 /// a wrong method) the API's JSON shape under `/api/`, and a page elsewhere.
-pub(crate) async fn finish_errors(req: Request, next: Next) -> Response {
-    let path = req.uri().path().to_string();
-    let method = req.method().clone();
-    let res = next.run(req).await;
+pub(crate) async fn finish_errors(method: &Method, path: &str, res: Response) -> Response {
     let status = res.status();
     if !(status.is_client_error() || status.is_server_error()) {
         return res;
@@ -86,11 +83,11 @@ pub(crate) async fn finish_errors(req: Request, next: Next) -> Response {
         .await
         .ok()
         .map(|b| String::from_utf8_lossy(&b).trim().to_string());
-    let mut out = if is_api(&path) {
+    let mut out = if is_api(path) {
         ApiError::for_status(status, detail).into_response()
     } else {
         let err = ApiError::for_status(status, None);
-        crate::page::error_for(&method, &path, status, &err.message)
+        crate::page::error_for(method, path, status, &err.message)
     };
     if let Some(v) = retry_after {
         out.headers_mut().insert(header::RETRY_AFTER, v);
@@ -126,7 +123,13 @@ mod tests {
                 StatusCode::SERVICE_UNAVAILABLE,
                 Duration::from_millis(20),
             ))
-            .layer(axum::middleware::from_fn(super::finish_errors));
+            .layer(axum::middleware::from_fn(
+                |req: Request<Body>, next: axum::middleware::Next| async move {
+                    let (method, uri) = (req.method().clone(), req.uri().clone());
+                    let res = next.run(req).await;
+                    super::finish_errors(&method, uri.path(), res).await
+                },
+            ));
         let res = app
             .clone()
             .oneshot(Request::get("/api/v1/slow").body(Body::empty()).unwrap())

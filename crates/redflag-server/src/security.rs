@@ -4,7 +4,6 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderValue, Response, header};
-use axum::middleware::Next;
 use std::time::Duration;
 use tower_http::trace::TraceLayer;
 use tracing::Span;
@@ -29,8 +28,7 @@ pub(crate) fn showing_screenshot(mut res: Response<Body>) -> Response<Body> {
 
 /// Adds the security headers: `nosniff` and `no-referrer` everywhere, the CSP and
 /// `X-Frame-Options` on HTML, and `no-store` unless the response says how to cache.
-pub(crate) async fn headers(req: Request, next: Next) -> Response<Body> {
-    let mut res = next.run(req).await;
+pub(crate) fn headers(mut res: Response<Body>) -> Response<Body> {
     let h = res.headers_mut();
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,

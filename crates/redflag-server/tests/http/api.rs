@@ -450,6 +450,9 @@ async fn bodies_over_10_mib_are_refused() {
     let a = send(&app, post_json("/api/v1/check", &json!({ "text": big }))).await;
     assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(a.error_code(), "too_large");
+    // Refused before any handler ran, it still carries the headers every answer carries.
+    assert_eq!(a.header(header::X_CONTENT_TYPE_OPTIONS), "nosniff");
+    assert_eq!(a.header(header::CACHE_CONTROL), "no-store");
     // Without a Content-Length (chunked), the limit holds while reading.
     let stream = futures_like_stream(redflag_server::MAX_BODY_BYTES + 1024);
     let req = axum::http::Request::post("/api/v1/check")
