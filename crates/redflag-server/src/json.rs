@@ -696,8 +696,9 @@ mod tests {
     #[test]
     fn an_escape_is_found_at_every_place_of_short_strings() {
         // Strings of every length around one, two and three eight-byte steps, with one
-        // byte to escape (or one on either side of those) at each place: the last bytes,
-        // tested padded, and the first ones alike.
+        // byte to escape (or one on either side of those) at each place: the last bytes
+        // (tested as the last eight, or padded in a string under eight) and the first ones
+        // alike.
         let plain = ['a', ' ', '~', 'é'];
         for len in 0..=25 {
             for at in 0..len {
