@@ -89,6 +89,14 @@ impl Writer {
         self.out.push(b':');
     }
 
+    /// Starts an enum variant that holds an array or an object (`open`, `[` or `{`):
+    /// `{"variant":[`, ended by `close` (`]}` or `}}`).
+    fn variant_compound(&mut self, variant: &str, open: u8, close: &'static [u8]) -> Compound<'_> {
+        self.open_variant(variant);
+        self.out.push(open);
+        Compound::new(self, close)
+    }
+
     /// A float as serde_json writes it: `null` when it is not finite.
     fn float(&mut self, finite: bool, write: impl FnOnce(&mut Vec<u8>)) -> Result<(), Error> {
         if finite {
@@ -353,9 +361,7 @@ impl<'a> ser::Serializer for &'a mut Writer {
         variant: &'static str,
         _len: usize,
     ) -> Result<Compound<'a>, Error> {
-        self.open_variant(variant);
-        self.out.push(b'[');
-        Ok(Compound::new(self, b"]}"))
+        Ok(self.variant_compound(variant, b'[', b"]}"))
     }
     fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'a>, Error> {
         self.out.push(b'{');
@@ -371,9 +377,7 @@ impl<'a> ser::Serializer for &'a mut Writer {
         variant: &'static str,
         _len: usize,
     ) -> Result<Compound<'a>, Error> {
-        self.open_variant(variant);
-        self.out.push(b'{');
-        Ok(Compound::new(self, b"}}"))
+        Ok(self.variant_compound(variant, b'{', b"}}"))
     }
 }
 
