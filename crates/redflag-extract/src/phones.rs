@@ -675,93 +675,123 @@ fn vanity(text: &str, out: &mut Vec<PhoneRef>) {
 }
 
 /// Vanity numbers in the text, found by `re` ([`VANITY`] or [`VANITY_ASCII`]).
+///
+/// The pattern matches any area code and word (`123 Main`, `2024 at 10`), and finding a
+/// match's groups takes a slower engine than finding the match, so the groups are found
+/// only for a match that [`may_spell_a_number`].
 fn vanity_by(re: &Regex, text: &str, out: &mut Vec<PhoneRef>) {
-    for c in re.captures_iter(text) {
+    for m in re.find_iter(text) {
         if out.len() >= crate::MAX_PHONES {
             break;
         }
-        let (Some(all), Some(area), Some(tail)) = (c.get(0), c.name("area"), c.name("tail")) else {
+        if !may_spell_a_number(m.as_str()) {
             continue;
-        };
-        if text[..all.start()]
-            .chars()
-            .next_back()
-            .is_some_and(|p| p.is_alphanumeric() || matches!(p, '$' | '€' | '£' | '#' | '.' | ','))
+        }
+        // The match that starts where `m` starts is `m`: the same groups as `captures_iter`.
+        if let Some(phone) = re
+            .captures_at(text, m.start())
+            .and_then(|c| vanity_number(text, &c))
         {
-            continue;
+            out.push(phone);
         }
-        // `L-1855 Luxembourg`, `D-80331 München`: a postal code after a country letter.
-        let before: Vec<char> = text[..all.start()].chars().rev().take(2).collect();
-        if before.len() == 2 && before[0] == '-' && before[1].is_ascii_alphabetic() {
-            continue;
-        }
-        let area_digits = area.as_str().trim_matches(['(', ')']);
-        let one = c.name("one").is_some();
-        // Lower-case letters are only read as a number after a written `1-`/`1 ` prefix.
-        let one_sep = c
-            .name("one")
-            .is_some_and(|m| m.as_str().ends_with([' ', '.', '-']));
-        // `1.330 Euro`, `1 500 dollars`: an amount, not a number spelled in letters.
-        let first_word = tail
-            .as_str()
-            .split(|ch: char| !ch.is_alphabetic())
-            .find(|w| !w.is_empty())
-            .unwrap_or("")
-            .to_lowercase();
-        if CURRENCY_WORDS.contains(&first_word.as_str()) {
-            continue;
-        }
-        let parens = area.as_str().starts_with('(');
-        let dashed = c
-            .name("sep")
-            .is_some_and(|m| m.as_str() != " " && !m.as_str().contains('\n'));
-        // `1-800-...`, `(888) ...`, or a toll-free code with a dash or dot (`888-AMAZON1`).
-        if !(one || parens || (dashed && TOLL_FREE.contains(&area_digits))) {
-            continue;
-        }
-        // `1920 FARRIOR AVE` is a house number and a street: a `1` glued to the area code is
-        // a prefix only before a toll-free code (`1800 FLOWERS`).
-        if one && !one_sep && !parens && !TOLL_FREE.contains(&area_digits) {
-            continue;
-        }
-        // Keep the tail's words up to the 7th keypad digit; a vanity number spells at least
-        // 7 characters, 3 of them letters, all capitals unless a `1-` prefix says "phone".
-        let mut keys = String::new();
-        let mut letters = 0;
-        let mut upper = true;
-        let mut end = tail.start();
-        for (k, ch) in tail.as_str().char_indices() {
-            if keys.len() == 7 {
-                break;
-            }
-            if let Some(d) = keypad(ch) {
-                keys.push(d);
-                if ch.is_ascii_alphabetic() {
-                    letters += 1;
-                    upper &= ch.is_ascii_uppercase();
-                }
-                end = tail.start() + k + 1;
-            }
-        }
-        // The spelled word must end at a word boundary (extra letters such as the 8th of
-        // `1-800-MATTRESS` are allowed; digits glued on are not).
-        let rest = &text[end..];
-        let word_rest = rest
-            .split(|ch: char| !ch.is_ascii_alphanumeric())
-            .next()
-            .unwrap_or("");
-        if keys.len() < 7
-            || letters < 3
-            || !(upper || one_sep)
-            || word_rest.chars().any(|ch| ch.is_ascii_digit())
-        {
-            continue;
-        }
-        let end = end + word_rest.len();
-        let span = Span::new(all.start(), end);
-        let parsed = parse_e164(&format!("1{area_digits}{keys}"));
-        out.push(phone_ref(text, span, parsed, true));
     }
+}
+
+/// What a match of [`VANITY_PATTERN`] needs for [`vanity_number`] to take it, read from the
+/// match's text alone: three ASCII letters (only the tail has letters), and a `1` or `+1`
+/// prefix, an area code in brackets, or a toll-free area code first.
+fn may_spell_a_number(m: &str) -> bool {
+    let b = m.as_bytes();
+    b.iter().filter(|c| c.is_ascii_alphabetic()).count() >= 3
+        && (matches!(b.first(), Some(b'+' | b'1' | b'('))
+            || b.get(..3)
+                .is_some_and(|area| TOLL_FREE.iter().any(|t| t.as_bytes() == area)))
+}
+
+/// The vanity number that a match of [`VANITY_PATTERN`] (its groups `c`) spells, if it is
+/// one.
+fn vanity_number(text: &str, c: &regex::Captures<'_>) -> Option<PhoneRef> {
+    let (Some(all), Some(area), Some(tail)) = (c.get(0), c.name("area"), c.name("tail")) else {
+        return None;
+    };
+    if text[..all.start()]
+        .chars()
+        .next_back()
+        .is_some_and(|p| p.is_alphanumeric() || matches!(p, '$' | '€' | '£' | '#' | '.' | ','))
+    {
+        return None;
+    }
+    // `L-1855 Luxembourg`, `D-80331 München`: a postal code after a country letter.
+    let before: Vec<char> = text[..all.start()].chars().rev().take(2).collect();
+    if before.len() == 2 && before[0] == '-' && before[1].is_ascii_alphabetic() {
+        return None;
+    }
+    let area_digits = area.as_str().trim_matches(['(', ')']);
+    let one = c.name("one").is_some();
+    // Lower-case letters are only read as a number after a written `1-`/`1 ` prefix.
+    let one_sep = c
+        .name("one")
+        .is_some_and(|m| m.as_str().ends_with([' ', '.', '-']));
+    // `1.330 Euro`, `1 500 dollars`: an amount, not a number spelled in letters.
+    let first_word = tail
+        .as_str()
+        .split(|ch: char| !ch.is_alphabetic())
+        .find(|w| !w.is_empty())
+        .unwrap_or("")
+        .to_lowercase();
+    if CURRENCY_WORDS.contains(&first_word.as_str()) {
+        return None;
+    }
+    let parens = area.as_str().starts_with('(');
+    let dashed = c
+        .name("sep")
+        .is_some_and(|m| m.as_str() != " " && !m.as_str().contains('\n'));
+    // `1-800-...`, `(888) ...`, or a toll-free code with a dash or dot (`888-AMAZON1`).
+    if !(one || parens || (dashed && TOLL_FREE.contains(&area_digits))) {
+        return None;
+    }
+    // `1920 FARRIOR AVE` is a house number and a street: a `1` glued to the area code is
+    // a prefix only before a toll-free code (`1800 FLOWERS`).
+    if one && !one_sep && !parens && !TOLL_FREE.contains(&area_digits) {
+        return None;
+    }
+    // Keep the tail's words up to the 7th keypad digit; a vanity number spells at least
+    // 7 characters, 3 of them letters, all capitals unless a `1-` prefix says "phone".
+    let mut keys = String::new();
+    let mut letters = 0;
+    let mut upper = true;
+    let mut end = tail.start();
+    for (k, ch) in tail.as_str().char_indices() {
+        if keys.len() == 7 {
+            break;
+        }
+        if let Some(d) = keypad(ch) {
+            keys.push(d);
+            if ch.is_ascii_alphabetic() {
+                letters += 1;
+                upper &= ch.is_ascii_uppercase();
+            }
+            end = tail.start() + k + 1;
+        }
+    }
+    // The spelled word must end at a word boundary (extra letters such as the 8th of
+    // `1-800-MATTRESS` are allowed; digits glued on are not).
+    let rest = &text[end..];
+    let word_rest = rest
+        .split(|ch: char| !ch.is_ascii_alphanumeric())
+        .next()
+        .unwrap_or("");
+    if keys.len() < 7
+        || letters < 3
+        || !(upper || one_sep)
+        || word_rest.chars().any(|ch| ch.is_ascii_digit())
+    {
+        return None;
+    }
+    let end = end + word_rest.len();
+    let span = Span::new(all.start(), end);
+    let parsed = parse_e164(&format!("1{area_digits}{keys}"));
+    Some(phone_ref(text, span, parsed, true))
 }
 
 /// Finds phone numbers (default region US). Candidates come from a pattern over a
@@ -892,6 +922,37 @@ mod tests {
                     };
                     proptest::prop_assert_eq!(captures(&VANITY_ASCII), captures(&VANITY));
                 }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Finding the groups only for the matches that `may_spell_a_number` finds the
+        /// numbers that finding the groups of every match finds: no match the test turns
+        /// away spells a number. The pieces are area codes with every prefix, separators,
+        /// words of each case and length around three letters, digits and currency words.
+        #[test]
+        fn matches_turned_away_spell_no_number(
+            pieces in proptest::collection::vec(0usize..26, 0..30),
+        ) {
+            const PIECES: [&str; 26] = [
+                "1-800-", "(888) ", "888-", "+1 877 ", "1.855.", "1 212 ", "212-", "(212)",
+                "1800 ", "833.", "8\u{663}\u{663}-", "1", "-", " ", "\n", "\t", "FLOWERS",
+                "AMAZON", "go", "Ab", "ABC", "x", "7", "euro", "L-", "$",
+            ];
+            let text: String = pieces.iter().map(|&p| PIECES[p]).collect();
+            for re in [&*VANITY, &*VANITY_ASCII] {
+                let mut got = Vec::new();
+                vanity_by(re, &text, &mut got);
+                let mut want: Vec<PhoneRef> = Vec::new();
+                for c in re.captures_iter(&text) {
+                    if let Some(phone) = vanity_number(&text, &c) {
+                        proptest::prop_assert!(may_spell_a_number(&c[0]), "{:?}", &c[0]);
+                        want.push(phone);
+                    }
+                }
+                want.truncate(crate::MAX_PHONES);
+                proptest::prop_assert_eq!(got, want);
             }
         }
     }
