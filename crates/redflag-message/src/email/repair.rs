@@ -20,6 +20,13 @@ pub(super) fn nesting_cut(raw: &[u8]) -> Option<usize> {
     };
     let mut count = 0;
     for slash in memchr::memchr_iter(b'/', raw) {
+        // The letter before the `/` ends `message` or `multipart`: most `/`s are a link's.
+        if !slash
+            .checked_sub(1)
+            .is_some_and(|i| matches!(raw[i].to_ascii_lowercase(), b'e' | b't'))
+        {
+            continue;
+        }
         let start = match (slash.checked_sub(7), slash.checked_sub(9)) {
             (Some(s), _) if at(s, b"message/rfc822") || at(s, b"message/global") => s,
             (_, Some(s)) if at(s, b"multipart/digest") => s,
