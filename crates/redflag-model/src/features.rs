@@ -43,7 +43,7 @@ pub fn features(msg: &Message, ind: &Indicators) -> String {
             replace(&mut text, d, " emaildomain ");
         }
     }
-    out.push_str(&text.to_lowercase());
+    out.push_str(&redflag_message::to_lowercase(&text));
     if let Some(s) = &msg.sender {
         use redflag_message::SenderKind;
         match s.kind {

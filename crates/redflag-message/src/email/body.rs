@@ -141,7 +141,7 @@ const RUN: usize = 3;
 
 impl Shown {
     fn new<'h>(body: &str, hrefs: impl Iterator<Item = &'h str>) -> Shown {
-        let lower = body.to_lowercase();
+        let lower = crate::to_lowercase(body);
         let mut words: Vec<u64> = Vec::with_capacity(lower.len() / 8);
         for_each_word(&lower, |w| words.push(word_hash(w)));
         let mut runs = HashSet::with_capacity_and_hasher(words.len() * RUN, Default::default());
@@ -158,7 +158,7 @@ impl Shown {
     /// True when every run of the line's words is shown, and every link the line writes
     /// out is a link target or shown text of the body.
     fn covers(&self, line: &str) -> bool {
-        let line = line.to_lowercase();
+        let line = crate::to_lowercase(line);
         let mut prose: Vec<u64> = Vec::new();
         for token in line.split_whitespace() {
             let t = token.trim_matches(is_wrapping_punctuation);
