@@ -493,7 +493,7 @@ fn near_name(tok: &str, name: &str, compact: &mut String) -> bool {
         || (compact.len() + 1 >= name.len()
             && compact.len() <= name.len() + 1
             && compact.get(..2) == name.get(..2)
-            && strsim::damerau_levenshtein(compact, name) == 1)
+            && crate::helpers::one_edit_apart(compact, name))
 }
 
 /// Words that are the brand's name disguised with symbols or one wrong letter, which the

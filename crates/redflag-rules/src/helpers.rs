@@ -384,18 +384,22 @@ pub(crate) enum Lookalike {
     Typo,
 }
 
-/// Does the label left of a registrable domain's suffix imitate the brand `name`?
-pub(crate) fn lookalike(name: &str, registrable: &str) -> Option<Lookalike> {
-    let label = registrable.split('.').next().unwrap_or("");
+/// The label left of a registrable domain's suffix (`amazon-help` of `amazon-help.com`).
+fn first_label(registrable: &str) -> &str {
+    registrable.split('.').next().unwrap_or("")
+}
+
+/// Does a domain's first label (`label`, and `folded`, that label folded by
+/// [`fold_label`]) imitate the brand `name`?
+fn lookalike_label(name: &str, label: &str, folded: &str) -> Option<Lookalike> {
     if label.is_empty() || name.len() < 2 {
         return None;
     }
-    let folded = fold_label(label);
     // A short name (`dhl`, `ups`) sits inside too many ordinary words, and one letter off
     // reaches others: only the name as a whole dash-separated part counts
     // (`dhl-redelivery.top`), not `adhlx` or `dh1`.
     if name.len() < 4 {
-        return whole_part(name, registrable);
+        return whole_part_of(name, folded);
     }
     if folded == name {
         return Some(Lookalike::Typo).filter(|_| label != name);
@@ -404,41 +408,72 @@ pub(crate) fn lookalike(name: &str, registrable: &str) -> Option<Lookalike> {
         return Some(Lookalike::Combo);
     }
     // Compare each dash-separated piece, and the whole label, with the name.
-    let pieces = folded.split('-').chain(std::iter::once(folded.as_str()));
+    let pieces = folded.split('-').chain(std::iter::once(folded));
     for piece in pieces {
         if piece.len() + 2 < name.len() || piece.len() > name.len() + 2 {
             continue;
         }
         // One edit only: two edits reach ordinary words (`amazing` is two from `amazon`).
-        let d = strsim::damerau_levenshtein(piece, name);
-        if d == 1 && piece.chars().next() == name.chars().next() {
+        if one_edit_apart(piece, name) && piece.chars().next() == name.chars().next() {
             return Some(Lookalike::Typo);
         }
     }
     None
 }
 
-/// Does a registrable domain's label hold `name` as a whole dash-separated part, with other
-/// parts beside it (`dhl-redelivery.top`, `amz-navidad-premio.com`)? For short names and
-/// abbreviations, which sit inside too many ordinary words to be looked for there.
-pub(crate) fn whole_part(name: &str, registrable: &str) -> Option<Lookalike> {
-    let label = registrable.split('.').next().unwrap_or("");
-    let folded = fold_label(label);
+/// True when `a` and `b` are one edit apart: one character changed, added or dropped, or
+/// two neighbouring characters swapped (their Damerau-Levenshtein distance is 1). Without
+/// the distance's table: the two differ only between their common start and their common
+/// end, and what is left there says it.
+pub(crate) fn one_edit_apart(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return one_edit(a.as_bytes(), b.as_bytes());
+    }
+    let chars = |s: &str| s.chars().collect::<Vec<char>>();
+    one_edit(&chars(a), &chars(b))
+}
+
+/// [`one_edit_apart`] over characters.
+fn one_edit<T: PartialEq>(a: &[T], b: &[T]) -> bool {
+    let start = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[start..], &b[start..]);
+    let end = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (a, b) = (&a[..a.len() - end], &b[..b.len() - end]);
+    match (a, b) {
+        ([_], [_]) | ([_], []) | ([], [_]) => true,
+        ([a0, a1], [b0, b1]) => a0 == b1 && a1 == b0,
+        _ => false,
+    }
+}
+
+/// Does a domain's first label, folded by [`fold_label`], hold `name` as a whole
+/// dash-separated part, with other parts beside it (`dhl-redelivery.top`,
+/// `amz-navidad-premio.com`)? For short names and abbreviations, which sit inside too many
+/// ordinary words to be looked for there.
+fn whole_part_of(name: &str, folded: &str) -> Option<Lookalike> {
     let whole = folded.split('-').count() > 1 && folded.split('-').any(|p| p == name);
     whole.then_some(Lookalike::Combo)
 }
 
-/// A look-alike of the brand: of its canonical name ([`lookalike`]) or, as a whole
-/// dash-separated part, of one of its short names (`amzn-prime-regali.com`).
+/// A look-alike of the brand: of its canonical name ([`lookalike_label`]) or, as a whole
+/// dash-separated part, of one of its short names (`amzn-prime-regali.com`). The label is
+/// folded once for all of them.
 pub(crate) fn brand_lookalike(
     brand: &redflag_profile::Brand,
     registrable: &str,
 ) -> Option<Lookalike> {
-    lookalike(brand.canonical(), registrable).or_else(|| {
+    let label = first_label(registrable);
+    let folded = fold_label(label);
+    lookalike_label(brand.canonical(), label, &folded).or_else(|| {
         brand
             .short_names
             .iter()
-            .find_map(|n| whole_part(n, registrable))
+            .find_map(|n| whole_part_of(n, &folded))
     })
 }
 
@@ -574,6 +609,12 @@ mod tests {
         }
     }
 
+    /// Does the first label of `registrable` imitate the brand `name`?
+    fn lookalike(name: &str, registrable: &str) -> Option<Lookalike> {
+        let label = first_label(registrable);
+        lookalike_label(name, label, &fold_label(label))
+    }
+
     #[test]
     fn lookalikes() {
         assert_eq!(
@@ -601,6 +642,50 @@ mod tests {
         assert_eq!(lookalike("dhl", "dhl.com"), None);
         assert_eq!(lookalike("dhl", "adhlx.com"), None);
         assert_eq!(lookalike("ups", "groups.com"), None);
+    }
+
+    proptest::proptest! {
+        /// One edit apart exactly when strsim's Damerau-Levenshtein distance is 1: words
+        /// of a few letters (repeated ones too, whose swaps change nothing), with
+        /// characters outside ASCII.
+        #[test]
+        fn one_edit_apart_is_a_distance_of_one(
+            a in "[abé0-]{0,7}",
+            b in "[abé0-]{0,7}",
+        ) {
+            proptest::prop_assert_eq!(
+                one_edit_apart(&a, &b),
+                strsim::damerau_levenshtein(&a, &b) == 1,
+                "{:?} {:?}", a, b
+            );
+        }
+
+        /// Near misses of one word: each edit of `amazon`, and two edits.
+        #[test]
+        fn one_edit_apart_from_a_name(
+            edits in proptest::collection::vec((0usize..4, 0usize..7, "[amzonx]"), 0..3),
+        ) {
+            let mut w: Vec<char> = "amazon".chars().collect();
+            for (kind, at, c) in &edits {
+                let c = c.chars().next().unwrap_or('x');
+                let at = (*at).min(w.len());
+                match kind {
+                    0 if at < w.len() => w[at] = c,
+                    1 => w.insert(at, c),
+                    2 if at < w.len() => {
+                        w.remove(at);
+                    }
+                    3 if at + 1 < w.len() => w.swap(at, at + 1),
+                    _ => {}
+                }
+            }
+            let w: String = w.into_iter().collect();
+            proptest::prop_assert_eq!(
+                one_edit_apart(&w, "amazon"),
+                strsim::damerau_levenshtein(&w, "amazon") == 1,
+                "{:?}", w
+            );
+        }
     }
 
     #[test]
