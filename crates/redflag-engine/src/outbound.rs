@@ -236,71 +236,213 @@ fn with_summary(opening: impl std::fmt::Display, summary: &str) -> String {
 /// about 200 bytes; a longer one would grow the buffer once).
 const OPENING_BYTES: usize = 256;
 
-/// The facts of the case in plain text, shared by every report.
+/// The facts of the case in plain text, shared by every report. Written piece by piece
+/// rather than with `writeln!`: the formatting machinery was a tenth of composing an SMS's
+/// report.
 pub(crate) fn summary(profile: &Profile, msg: &Message, report: &Report) -> String {
-    let mut s = String::new();
+    let body = msg.body();
+    let quoted = prefix_chars(body, QUOTE_LIMIT);
+    let mut s = String::with_capacity(SUMMARY_FACTS_BYTES + quoted.len());
     let verdict = match report.verdict {
         Verdict::Scam => "a scam",
         Verdict::Suspicious => "suspicious",
         Verdict::Clean => "without clear red flags",
     };
-    let _ = writeln!(
-        s,
-        "redflag rated it {verdict} (score {}/100).",
-        report.score
-    );
-    let _ = writeln!(s, "Company impersonated: {}", profile.brand.name);
+    s.push_str("redflag rated it ");
+    s.push_str(verdict);
+    s.push_str(" (score ");
+    s.push_str(itoa::Buffer::new().format(report.score));
+    s.push_str("/100).\nCompany impersonated: ");
+    s.push_str(&profile.brand.name);
+    s.push('\n');
     if let Some(sender) = &msg.sender {
-        let label = if msg.channel == Channel::Call {
-            "Caller"
+        s.push_str(if msg.channel == Channel::Call {
+            "Caller: "
         } else {
-            "Sender"
-        };
-        let _ = writeln!(
-            s,
-            "{label}: {}",
-            msg.text.get(sender.span.range()).unwrap_or(&sender.value)
-        );
+            "Sender: "
+        });
+        s.push_str(msg.text.get(sender.span.range()).unwrap_or(&sender.value));
+        s.push('\n');
     }
     if let Some(subject) = msg.subject() {
-        let _ = writeln!(s, "Subject: {subject}");
+        s.push_str("Subject: ");
+        s.push_str(subject);
+        s.push('\n');
     }
+    let line = |s: &mut String, label: &str, items: &mut dyn Iterator<Item = &str>| {
+        s.push_str(label);
+        for (i, item) in items.enumerate() {
+            if i > 0 {
+                s.push_str(", ");
+            }
+            s.push_str(item);
+        }
+        s.push('\n');
+    };
     let ind = &report.indicators;
     if !ind.phone_numbers.is_empty() {
-        let _ = writeln!(
-            s,
-            "Phone numbers in the message: {}",
-            ind.phone_numbers.join(", ")
+        line(
+            &mut s,
+            "Phone numbers in the message: ",
+            &mut ind.phone_numbers.iter().map(String::as_str),
         );
     }
-    let foreign: Vec<&str> = ind
+    let mut foreign = ind
         .domains
         .iter()
         .filter(|d| !d.brand)
         .map(|d| d.domain.as_str())
-        .collect();
-    if !foreign.is_empty() {
-        let _ = writeln!(s, "Websites in the message: {}", foreign.join(", "));
+        .peekable();
+    if foreign.peek().is_some() {
+        line(&mut s, "Websites in the message: ", &mut foreign);
     }
     if !ind.payment_methods.is_empty() {
-        let _ = writeln!(s, "Payment asked for: {}", ind.payment_methods.join(", "));
+        line(
+            &mut s,
+            "Payment asked for: ",
+            &mut ind.payment_methods.iter().map(String::as_str),
+        );
     }
     if !ind.amounts.is_empty() {
-        let _ = writeln!(s, "Amounts mentioned: {}", ind.amounts.join(", "));
+        line(
+            &mut s,
+            "Amounts mentioned: ",
+            &mut ind.amounts.iter().map(String::as_str),
+        );
     }
     if !report.findings.is_empty() {
-        let _ = writeln!(s, "\nRed flags:");
+        s.push_str("\nRed flags:\n");
         for f in report.findings.iter().filter(|f| f.points > 0) {
-            let _ = writeln!(s, "- {} ({})", f.message, f.rule);
+            s.push_str("- ");
+            s.push_str(&f.message);
+            s.push_str(" (");
+            s.push_str(f.rule);
+            s.push_str(")\n");
         }
     }
-    let body = msg.body();
-    let quoted = prefix_chars(body, QUOTE_LIMIT);
-    let more = if quoted.len() < body.len() {
-        "\n[...]"
-    } else {
-        ""
-    };
-    let _ = write!(s, "\nThe message:\n{quoted}{more}\n");
+    s.push_str("\nThe message:\n");
+    s.push_str(quoted);
+    if quoted.len() < body.len() {
+        s.push_str("\n[...]");
+    }
+    s.push('\n');
     s
+}
+
+/// Room for a summary's facts ahead of the quoted message (a report with many red flags
+/// grows the buffer once).
+const SUMMARY_FACTS_BYTES: usize = 1024;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{AnalyzeOptions, Engine, InputOptions, read_input};
+
+    /// The summary as it was written with `writeln!`, line by line.
+    fn summary_by_format(profile: &Profile, msg: &Message, report: &Report) -> String {
+        let mut s = String::new();
+        let verdict = match report.verdict {
+            Verdict::Scam => "a scam",
+            Verdict::Suspicious => "suspicious",
+            Verdict::Clean => "without clear red flags",
+        };
+        let _ = writeln!(
+            s,
+            "redflag rated it {verdict} (score {}/100).",
+            report.score
+        );
+        let _ = writeln!(s, "Company impersonated: {}", profile.brand.name);
+        if let Some(sender) = &msg.sender {
+            let label = if msg.channel == Channel::Call {
+                "Caller"
+            } else {
+                "Sender"
+            };
+            let shown = msg.text.get(sender.span.range()).unwrap_or(&sender.value);
+            let _ = writeln!(s, "{label}: {shown}");
+        }
+        if let Some(subject) = msg.subject() {
+            let _ = writeln!(s, "Subject: {subject}");
+        }
+        let ind = &report.indicators;
+        if !ind.phone_numbers.is_empty() {
+            let _ = writeln!(
+                s,
+                "Phone numbers in the message: {}",
+                ind.phone_numbers.join(", ")
+            );
+        }
+        let foreign: Vec<&str> = ind
+            .domains
+            .iter()
+            .filter(|d| !d.brand)
+            .map(|d| d.domain.as_str())
+            .collect();
+        if !foreign.is_empty() {
+            let _ = writeln!(s, "Websites in the message: {}", foreign.join(", "));
+        }
+        if !ind.payment_methods.is_empty() {
+            let _ = writeln!(s, "Payment asked for: {}", ind.payment_methods.join(", "));
+        }
+        if !ind.amounts.is_empty() {
+            let _ = writeln!(s, "Amounts mentioned: {}", ind.amounts.join(", "));
+        }
+        if !report.findings.is_empty() {
+            let _ = writeln!(s, "\nRed flags:");
+            for f in report.findings.iter().filter(|f| f.points > 0) {
+                let _ = writeln!(s, "- {} ({})", f.message, f.rule);
+            }
+        }
+        let body = msg.body();
+        let quoted = prefix_chars(body, QUOTE_LIMIT);
+        let more = if quoted.len() < body.len() {
+            "\n[...]"
+        } else {
+            ""
+        };
+        let _ = write!(s, "\nThe message:\n{quoted}{more}\n");
+        s
+    }
+
+    /// Every fixture message, of every channel, as an SMS and as a call too (a sender
+    /// line, a caller line): the summary is the one `writeln!` wrote.
+    #[test]
+    fn the_summary_is_what_writeln_wrote() {
+        let engine = Engine::default();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
+        let mut checked = 0;
+        for dir in ["email", "sms", "call", "chat"] {
+            let mut files: Vec<_> = std::fs::read_dir(root.join(dir))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.is_file())
+                .collect();
+            files.sort();
+            for f in files {
+                let bytes = std::fs::read(&f).unwrap();
+                for channel in [None, Some(Channel::Sms), Some(Channel::Call)] {
+                    let opts = InputOptions {
+                        channel,
+                        sender: Some("+14155550182".into()),
+                        subject: None,
+                    };
+                    let Ok(read) = read_input(&bytes, &opts) else {
+                        continue;
+                    };
+                    for msg in read.messages.into_iter().flatten() {
+                        let report = engine.analyze(&msg, &AnalyzeOptions::default());
+                        let profile = engine.profile();
+                        assert_eq!(
+                            summary(profile, &msg, &report),
+                            summary_by_format(profile, &msg, &report),
+                            "{}",
+                            f.display()
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 100, "{checked} messages");
+    }
 }
