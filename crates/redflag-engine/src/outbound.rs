@@ -269,47 +269,12 @@ pub(crate) fn summary(profile: &Profile, msg: &Message, report: &Report) -> Stri
         s.push_str(subject);
         s.push('\n');
     }
-    let line = |s: &mut String, label: &str, items: &mut dyn Iterator<Item = &str>| {
-        s.push_str(label);
-        for (i, item) in items.enumerate() {
-            if i > 0 {
-                s.push_str(", ");
-            }
-            s.push_str(item);
-        }
-        s.push('\n');
-    };
     let ind = &report.indicators;
-    if !ind.phone_numbers.is_empty() {
-        line(
-            &mut s,
-            "Phone numbers in the message: ",
-            &mut ind.phone_numbers.iter().map(String::as_str),
-        );
-    }
-    let mut foreign = ind
-        .domains
-        .iter()
-        .filter(|d| !d.brand)
-        .map(|d| d.domain.as_str())
-        .peekable();
-    if foreign.peek().is_some() {
-        line(&mut s, "Websites in the message: ", &mut foreign);
-    }
-    if !ind.payment_methods.is_empty() {
-        line(
-            &mut s,
-            "Payment asked for: ",
-            &mut ind.payment_methods.iter().map(String::as_str),
-        );
-    }
-    if !ind.amounts.is_empty() {
-        line(
-            &mut s,
-            "Amounts mentioned: ",
-            &mut ind.amounts.iter().map(String::as_str),
-        );
-    }
+    push_list(&mut s, "Phone numbers in the message: ", &ind.phone_numbers);
+    let foreign = ind.domains.iter().filter(|d| !d.brand).map(|d| &d.domain);
+    push_list(&mut s, "Websites in the message: ", foreign);
+    push_list(&mut s, "Payment asked for: ", &ind.payment_methods);
+    push_list(&mut s, "Amounts mentioned: ", &ind.amounts);
     if !report.findings.is_empty() {
         s.push_str("\nRed flags:\n");
         for f in report.findings.iter().filter(|f| f.points > 0) {
@@ -327,6 +292,19 @@ pub(crate) fn summary(profile: &Profile, msg: &Message, report: &Report) -> Stri
     }
     s.push('\n');
     s
+}
+
+/// A summary line: `label`, then `items` joined by `, `; nothing when there are none.
+fn push_list<'i>(s: &mut String, label: &str, items: impl IntoIterator<Item = &'i String>) {
+    let mut any = false;
+    for item in items {
+        s.push_str(if any { ", " } else { label });
+        s.push_str(item);
+        any = true;
+    }
+    if any {
+        s.push('\n');
+    }
 }
 
 /// Room for a summary's facts ahead of the quoted message (a report with many red flags

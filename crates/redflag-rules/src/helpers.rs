@@ -456,7 +456,7 @@ fn one_edit<T: PartialEq>(a: &[T], b: &[T]) -> bool {
 /// `amz-navidad-premio.com`)? For short names and abbreviations, which sit inside too many
 /// ordinary words to be looked for there.
 fn whole_part_of(name: &str, folded: &str) -> Option<Lookalike> {
-    let whole = folded.split('-').count() > 1 && folded.split('-').any(|p| p == name);
+    let whole = folded.contains('-') && folded.split('-').any(|p| p == name);
     whole.then_some(Lookalike::Combo)
 }
 

@@ -72,10 +72,11 @@ pub(super) fn read_attachments(
         {
             // An image shown inside the HTML is not an attachment to the person.
             let cid = cid.trim().trim_matches(['<', '>']);
+            let reference = format!("cid:{cid}");
             let referenced = !cid.is_empty()
                 && html_sources
                     .iter()
-                    .any(|h| contains_ignore_case(h, &format!("cid:{cid}")));
+                    .any(|h| contains_ignore_case(h, &reference));
             if name.is_empty() || referenced {
                 continue;
             }
